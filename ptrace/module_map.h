@@ -1,0 +1,82 @@
+// The address space of a captured process: every mapping from /proc/PID/maps, and the modules
+// (files, PE images, anonymous executable regions) they form.
+#ifndef DDCRASH_PTRACE_MODULE_MAP_H_
+#define DDCRASH_PTRACE_MODULE_MAP_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/types/span.h"
+
+namespace ddcrash {
+
+// One line of /proc/PID/maps.
+struct Mapping {
+  uint64_t start = 0;
+  uint64_t end = 0;  // exclusive
+  uint64_t file_offset = 0;
+  bool readable = false;
+  bool writable = false;
+  bool executable = false;
+  bool shared = false;
+  uint32_t dev_major = 0;
+  uint32_t dev_minor = 0;
+  uint64_t inode = 0;
+  // The path as the kernel prints it, without the " (deleted)" suffix; "[stack]", "[vdso]" and
+  // friends for special regions; empty for anonymous memory.
+  std::string path;
+  bool deleted = false;
+
+  bool Contains(uint64_t address) const { return address >= start && address < end; }
+  bool IsFileBacked() const { return inode != 0 && !path.empty() && path[0] == '/'; }
+};
+
+enum class ModuleKind {
+  kElf,                  // an ELF file (or [vdso]) mapped from offset 0
+  kPe,                   // a PE/COFF image (.NET assembly, possibly with ReadyToRun code)
+  kAnonymousExecutable,  // executable memory with no file: JIT code, trampolines
+  kOtherFile,            // a mapped file that is neither ELF nor PE
+};
+
+// A module: the mappings that belong to one loaded file (or one anonymous executable region).
+struct Module {
+  std::string path;
+  ModuleKind kind = ModuleKind::kOtherFile;
+  // Lowest and one-past-highest address of its mappings.
+  uint64_t base = 0;
+  uint64_t end = 0;
+  // File offset of the mapping at `base`.
+  uint64_t file_offset = 0;
+  // For ELF: difference between run-time addresses and the file's virtual addresses.
+  uint64_t load_bias = 0;
+  // Raw GNU build-id bytes (NT_GNU_BUILD_ID), empty when none was found.
+  std::string build_id;
+  bool deleted = false;
+  bool executable = false;
+
+  bool Contains(uint64_t address) const { return address >= base && address < end; }
+};
+
+class ModuleMap {
+ public:
+  ModuleMap() = default;
+  ModuleMap(std::vector<Mapping> mappings, std::vector<Module> modules);
+
+  absl::Span<const Mapping> mappings() const { return mappings_; }
+  absl::Span<const Module> modules() const { return modules_; }
+
+  // The mapping or module containing `address`, or nullptr.
+  const Mapping* FindMapping(uint64_t address) const;
+  const Module* FindModule(uint64_t address) const;
+  // Index of the module containing `address` in modules(), or -1.
+  int FindModuleIndex(uint64_t address) const;
+
+ private:
+  std::vector<Mapping> mappings_;  // sorted by start
+  std::vector<Module> modules_;    // sorted by base, non-overlapping
+};
+
+}  // namespace ddcrash
+
+#endif  // DDCRASH_PTRACE_MODULE_MAP_H_
