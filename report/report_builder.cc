@@ -1,0 +1,120 @@
+#include "report/report_builder.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <iterator>
+#include <utility>
+
+#include "report/schema.h"
+#include "report/signal_names.h"
+
+namespace ddcrash {
+
+ReportBuilder::ReportBuilder(Scrubber scrubber, std::string reporter_version,
+                             absl::Time start_time)
+    : scrubber_(std::move(scrubber)), start_time_(start_time) {
+  report_.set_schema_version(kSchemaVersion);
+  Diagnostics* diagnostics = report_.mutable_diagnostics();
+  diagnostics->set_reporter_version(std::move(reporter_version));
+  diagnostics->set_start_time_unix_nanos(absl::ToUnixNanos(start_time));
+}
+
+void ReportBuilder::SetProcess(uint32_t pid, uint32_t ppid, std::string exe,
+                               const std::vector<std::string>& cmdline,
+                               const std::vector<std::string>& environment) {
+  Process* process = report_.mutable_process();
+  process->set_pid(pid);
+  process->set_ppid(ppid);
+  process->set_exe(std::move(exe));
+  process->clear_cmdline();
+  for (std::string& arg : scrubber_.ScrubCommandLine(cmdline)) {
+    process->add_cmdline(std::move(arg));
+  }
+  process->clear_environment();
+  for (std::string& entry : scrubber_.ScrubEnvironment(environment)) {
+    process->add_environment(std::move(entry));
+  }
+}
+
+void ReportBuilder::SetSignal(int number, int code, int error_number, uint64_t fault_address) {
+  Signal* signal = report_.mutable_signal();
+  signal->set_number(number);
+  signal->set_code(code);
+  signal->set_error_number(error_number);
+  signal->set_fault_address(fault_address);
+  signal->set_name(SignalName(number));
+  signal->set_code_name(SignalCodeName(number, code));
+  signal->set_errno_name(ErrnoName(error_number));
+}
+
+int ReportBuilder::AddModule(Module module) {
+  const int index = report_.modules_size();
+  modules_by_base_.emplace_back(module.base(), index);
+  modules_sorted_ = false;
+  *report_.add_modules() = std::move(module);
+  return index;
+}
+
+int ReportBuilder::FindModuleIndex(uint64_t address) {
+  if (!modules_sorted_) {
+    std::sort(modules_by_base_.begin(), modules_by_base_.end());
+    modules_sorted_ = true;
+  }
+  auto it = std::upper_bound(modules_by_base_.begin(), modules_by_base_.end(),
+                             std::make_pair(address, INT32_MAX));
+  if (it == modules_by_base_.begin()) return -1;
+  const int index = std::prev(it)->second;
+  const Module& module = report_.modules(index);
+  return address - module.base() < module.size() ? index : -1;
+}
+
+Thread* ReportBuilder::AddThread(uint32_t tid, std::string name) {
+  Thread* thread = report_.add_threads();
+  thread->set_tid(tid);
+  thread->set_name(std::move(name));
+  return thread;
+}
+
+Frame* ReportBuilder::AddFrame(Thread* thread, Frame frame) {
+  frame.set_index(static_cast<uint32_t>(thread->frames_size()));
+  const int module_index = FindModuleIndex(frame.ip());
+  frame.set_module_index(module_index);
+  if (module_index >= 0) {
+    const Module& module = report_.modules(module_index);
+    frame.set_module(module.path());
+    frame.set_module_offset(frame.ip() - module.base() + module.file_offset());
+  } else {
+    frame.clear_module();
+    frame.clear_module_offset();
+  }
+  Frame* added = thread->add_frames();
+  *added = std::move(frame);
+  return added;
+}
+
+void ReportBuilder::MarkIncomplete(absl::string_view stage, absl::string_view reason) {
+  Diagnostics* diagnostics = report_.mutable_diagnostics();
+  diagnostics->set_incomplete(true);
+  IncompleteReason* entry = diagnostics->add_incomplete_reasons();
+  entry->set_stage(std::string(stage));
+  entry->set_reason(std::string(reason));
+}
+
+void ReportBuilder::RecordStage(absl::string_view stage, absl::Duration duration) {
+  StageTiming* timing = report_.mutable_diagnostics()->add_stages();
+  timing->set_stage(std::string(stage));
+  timing->set_duration_nanos(absl::ToInt64Nanoseconds(duration));
+}
+
+Report ReportBuilder::Build(absl::Time end_time) && {
+  for (Thread& thread : *report_.mutable_threads()) {
+    if (report_.crashing_tid() != 0 && thread.tid() == report_.crashing_tid()) {
+      thread.set_crashed(true);
+    }
+  }
+  report_.mutable_diagnostics()->set_total_duration_nanos(
+      absl::ToInt64Nanoseconds(end_time - start_time_));
+  return std::move(report_);
+}
+
+}  // namespace ddcrash

@@ -1,0 +1,78 @@
+#include "report/report_writer.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "report/report_reader.h"
+#include "report/testing/sample_report.h"
+
+namespace ddcrash {
+namespace {
+
+std::string MakeTempDir() {
+  std::string dir = std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") +
+                    "/writer.XXXXXX";
+  EXPECT_NE(mkdtemp(dir.data()), nullptr);
+  return dir;
+}
+
+std::vector<std::string> ListDir(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = opendir(dir.c_str());
+  while (dirent* entry = readdir(d)) {
+    std::string name = entry->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  closedir(d);
+  return names;
+}
+
+TEST(ReportWriterTest, WritesAReadableReportAndNoTemporaryFiles) {
+  const std::string dir = MakeTempDir();
+  const std::string path = dir + "/crash.pb";
+  const Report report = SampleCrashReport();
+  ASSERT_TRUE(WriteReportAtomically(report, path).ok());
+  EXPECT_THAT(ListDir(dir), ::testing::ElementsAre("crash.pb"));
+  absl::StatusOr<Report> read = ReadReportFile(path);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->SerializeAsString(), report.SerializeAsString());
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u) << "reports hold process details: owner-only";
+}
+
+TEST(ReportWriterTest, ReplacesAnExistingFileWhole) {
+  const std::string dir = MakeTempDir();
+  const std::string path = dir + "/crash.pb";
+  { std::ofstream(path) << "old contents that are not a report"; }
+  ASSERT_TRUE(WriteReportAtomically(SampleCrashReport(), path).ok());
+  EXPECT_TRUE(ReadReportFile(path).ok());
+}
+
+TEST(ReportWriterTest, MissingDirectoryIsAClearErrorAndLeavesNothing) {
+  const std::string dir = MakeTempDir();
+  absl::Status status = WriteReportAtomically(SampleCrashReport(), dir + "/missing/crash.pb");
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("missing/crash.pb"));
+  EXPECT_THAT(ListDir(dir), ::testing::IsEmpty());
+}
+
+TEST(ReportWriterTest, FullDiskLeavesNoPartialReport) {
+  if (access("/dev/full", W_OK) != 0) GTEST_SKIP() << "/dev/full unavailable";
+  // Writing into /dev is refused (not a writable directory for temp files) or fails with
+  // ENOSPC; either way the final name must not appear.
+  absl::Status status = WriteReportAtomically(SampleCrashReport(), "/proc/ddcrash-test.pb");
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(access("/proc/ddcrash-test.pb", F_OK), 0);
+}
+
+}  // namespace
+}  // namespace ddcrash

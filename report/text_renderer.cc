@@ -1,0 +1,182 @@
+#include "report/text_renderer.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace ddcrash {
+namespace {
+
+absl::string_view Basename(absl::string_view path) {
+  const size_t slash = path.rfind('/');
+  return slash == absl::string_view::npos ? path : path.substr(slash + 1);
+}
+
+absl::string_view KindName(FrameKind kind) {
+  switch (kind) {
+    case FRAME_KIND_NATIVE: return "native";
+    case FRAME_KIND_MANAGED: return "managed";
+    case FRAME_KIND_RUNTIME_STUB: return "stub";
+    case FRAME_KIND_SIGNAL_TRAMPOLINE: return "signal";
+    default: return "unknown";
+  }
+}
+
+absl::string_view TrustName(FrameTrust trust) {
+  switch (trust) {
+    case FRAME_TRUST_CONTEXT: return "context";
+    case FRAME_TRUST_CFI: return "cfi";
+    case FRAME_TRUST_DAC: return "dac";
+    case FRAME_TRUST_FRAME_POINTER: return "fp";
+    case FRAME_TRUST_SCAN: return "scan";
+    default: return "?";
+  }
+}
+
+absl::string_view FormatName(ModuleFormat format) {
+  switch (format) {
+    case MODULE_FORMAT_ELF: return "elf";
+    case MODULE_FORMAT_PE: return "pe";
+    case MODULE_FORMAT_ANONYMOUS: return "anon";
+    case MODULE_FORMAT_OTHER_FILE: return "file";
+    default: return "?";
+  }
+}
+
+std::string ThreadTitle(const Thread& thread) {
+  std::string title = absl::StrCat("Thread ", thread.tid(), " \"", thread.name(), "\"");
+  if (thread.managed_id() != 0) {
+    absl::StrAppend(&title, " (managed ", thread.managed_id());
+    if (!thread.managed_name().empty()) absl::StrAppend(&title, " \"", thread.managed_name(), "\"");
+    absl::StrAppend(&title, ")");
+  }
+  if (thread.crashed()) absl::StrAppend(&title, " [crashed]");
+  if (!thread.error().empty()) absl::StrAppend(&title, " [", thread.error(), "]");
+  return title;
+}
+
+void AppendException(const Exception& exception, int depth, std::string* out) {
+  if (depth > 16) return;  // a corrupt chain must not print forever
+  absl::StrAppend(out, depth == 0 ? "Exception: " : "  ---> Inner: ", exception.type(), ": ",
+                  exception.message());
+  if (exception.hresult() != 0) {
+    absl::StrAppendFormat(out, " (HResult 0x%08x)", static_cast<uint32_t>(exception.hresult()));
+  }
+  absl::StrAppend(out, "\n");
+  if (exception.has_inner()) AppendException(exception.inner(), depth + 1, out);
+}
+
+const Thread* CrashingOrFirstThread(const Report& report) {
+  for (const Thread& thread : report.threads()) {
+    if (thread.crashed() || (report.crashing_tid() != 0 && thread.tid() == report.crashing_tid())) {
+      return &thread;
+    }
+  }
+  return report.threads_size() > 0 ? &report.threads(0) : nullptr;
+}
+
+}  // namespace
+
+std::string FrameLabel(const Frame& frame) {
+  std::string label;
+  if (!frame.module().empty() && frame.kind() != FRAME_KIND_MANAGED) {
+    absl::StrAppend(&label, Basename(frame.module()), "!");
+  }
+  if (!frame.function().empty()) {
+    absl::StrAppend(&label, frame.function());
+    if (frame.function_offset() != 0) absl::StrAppendFormat(&label, "+0x%x", frame.function_offset());
+  } else if (!frame.module().empty()) {
+    absl::StrAppendFormat(&label, "+0x%x", frame.module_offset());
+  } else {
+    absl::StrAppend(&label, "???");
+  }
+  if (frame.has_managed()) {
+    const ManagedFrame& managed = frame.managed();
+    if (!managed.transition_frame().empty()) {
+      label = absl::StrCat("[", managed.transition_frame(), "] ", label);
+    }
+    std::string where(Basename(managed.module_path()));
+    if (managed.il_offset() >= 0 && frame.kind() == FRAME_KIND_MANAGED) {
+      absl::StrAppendFormat(&where, "%sIL_%04x", where.empty() ? "" : " ", managed.il_offset());
+    }
+    if (!where.empty()) absl::StrAppend(&label, " (", where, ")");
+  }
+  return label;
+}
+
+std::string RenderThread(const Report& report, const Thread& thread) {
+  (void)report;
+  std::string out = absl::StrCat(ThreadTitle(thread), "\n");
+  if (thread.frames_size() == 0) absl::StrAppend(&out, "  (no frames)\n");
+  for (const Frame& frame : thread.frames()) {
+    absl::StrAppendFormat(&out, "  #%-3d %016x %016x  %s  [%s,%s]\n", frame.index(), frame.sp(),
+                          frame.ip(), FrameLabel(frame), KindName(frame.kind()),
+                          TrustName(frame.trust()));
+  }
+  if (thread.truncated()) absl::StrAppend(&out, "  ... (truncated at the frame limit)\n");
+  return out;
+}
+
+std::string RenderThreadList(const Report& report) {
+  std::string out;
+  for (int i = 0; i < report.threads_size(); ++i) {
+    const Thread& thread = report.threads(i);
+    std::string top = thread.frames_size() > 0 ? FrameLabel(thread.frames(0)) : "(no frames)";
+    absl::StrAppendFormat(&out, "%4d  %7d  %-16s %3d frames  %s%s\n", i, thread.tid(),
+                          absl::StrCat("\"", thread.name(), "\""), thread.frames_size(), top,
+                          thread.crashed() ? "  [crashed]" : "");
+  }
+  return out;
+}
+
+std::string RenderModules(const Report& report) {
+  std::string out;
+  for (const Module& module : report.modules()) {
+    absl::StrAppendFormat(&out, "%016x %10x  %-4s  %-40s  %s%s\n", module.base(), module.size(),
+                          FormatName(module.format()),
+                          module.build_id().empty() ? "-" : module.build_id(), module.path(),
+                          module.deleted() ? " (deleted)" : "");
+  }
+  return out;
+}
+
+std::string RenderSummary(const Report& report) {
+  const Process& process = report.process();
+  std::string out;
+  absl::StrAppend(&out, report.trigger() == TRIGGER_SNAPSHOT ? "Snapshot" : "Crash", " of process ",
+                  process.pid(), " ", process.exe());
+  if (!process.runtime().version().empty()) {
+    absl::StrAppend(&out, " (.NET ", process.runtime().version(), ")");
+  }
+  absl::StrAppend(&out, "\n");
+  if (report.diagnostics().start_time_unix_nanos() != 0) {
+    absl::StrAppend(&out, "Captured: ",
+                    absl::FormatTime(absl::RFC3339_sec,
+                                     absl::FromUnixNanos(report.diagnostics().start_time_unix_nanos()),
+                                     absl::UTCTimeZone()),
+                    " by ddreport ", report.diagnostics().reporter_version(), "\n");
+  }
+  if (report.has_signal() && report.signal().number() != 0) {
+    const Signal& signal = report.signal();
+    absl::StrAppendFormat(&out, "Signal: %s (%s) at 0x%x", signal.name(), signal.code_name(),
+                          signal.fault_address());
+    if (report.crashing_tid() != 0) absl::StrAppend(&out, " in thread ", report.crashing_tid());
+    absl::StrAppend(&out, "\n");
+  }
+  if (report.has_exception()) AppendException(report.exception(), 0, &out);
+  absl::StrAppend(&out, "Threads: ", report.threads_size(), "  Modules: ", report.modules_size(),
+                  "\n");
+  if (report.diagnostics().incomplete()) {
+    absl::StrAppend(&out, "Incomplete:");
+    for (const IncompleteReason& reason : report.diagnostics().incomplete_reasons()) {
+      absl::StrAppend(&out, " [", reason.stage(), ": ", reason.reason(), "]");
+    }
+    absl::StrAppend(&out, "\n");
+  }
+  const Thread* thread = CrashingOrFirstThread(report);
+  if (thread != nullptr) absl::StrAppend(&out, "\n", RenderThread(report, *thread));
+  return out;
+}
+
+}  // namespace ddcrash

@@ -1,0 +1,30 @@
+// Human-readable views of a report, as ddquery prints them: stacks in the style of gdb's `bt`
+// mixed with `dotnet-dump clrstack` (native and managed frames in one list).
+#ifndef DDCRASH_REPORT_TEXT_RENDERER_H_
+#define DDCRASH_REPORT_TEXT_RENDERER_H_
+
+#include <string>
+
+#include "report/report.pb.h"
+
+namespace ddcrash {
+
+// What crashed, the exception chain, the crashing thread's stack (the first thread for a
+// snapshot), counts of threads and modules, and whether the report is incomplete.
+std::string RenderSummary(const Report& report);
+
+// One thread's header line and all of its frames.
+std::string RenderThread(const Report& report, const Thread& thread);
+
+// One line per thread with its top frame.
+std::string RenderThreadList(const Report& report);
+
+// One line per module: base, size, format, build id, path.
+std::string RenderModules(const Report& report);
+
+// "module!function+0x1f" (or the best substitute) for one frame.
+std::string FrameLabel(const Frame& frame);
+
+}  // namespace ddcrash
+
+#endif  // DDCRASH_REPORT_TEXT_RENDERER_H_
