@@ -14,7 +14,7 @@ namespace ddcrash {
 namespace {
 
 TEST(ReportCorpusTest, MalformedFilesAreRejectedWithoutCrashing) {
-  const std::string dir = "report/testdata/corrupt";
+  const std::string dir = "report/testdata/report_corpus";
   DIR* d = opendir(dir.c_str());
   ASSERT_NE(d, nullptr) << dir;
   int files = 0;

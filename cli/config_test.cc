@@ -1,0 +1,50 @@
+#include "cli/config.h"
+
+#include <map>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace ddcrash {
+namespace {
+
+Config LoadFrom(std::map<std::string, std::string> env) {
+  return LoadConfig([env](const char* name) -> std::optional<std::string> {
+    auto it = env.find(name);
+    if (it == env.end()) return std::nullopt;
+    return it->second;
+  });
+}
+
+TEST(ConfigTest, Defaults) {
+  Config config = LoadFrom({});
+  EXPECT_EQ(config.timeout, absl::Milliseconds(5000));
+  EXPECT_EQ(config.thread_stop_timeout, absl::Milliseconds(200));
+  EXPECT_EQ(config.max_frames, 1024);
+  EXPECT_EQ(config.report_dir, "/tmp/ddcrash");
+  EXPECT_TRUE(config.warnings.empty());
+}
+
+TEST(ConfigTest, ReadsEveryVariable) {
+  Config config = LoadFrom({{"DDCRASH_TIMEOUT_MS", "1500"},
+                            {"DDCRASH_THREAD_STOP_TIMEOUT_MS", "50"},
+                            {"DDCRASH_MAX_FRAMES", "64"},
+                            {"DDCRASH_REPORT_DIR", "/var/crash"},
+                            {"DDCRASH_SCRUB", "^ACME_"}});
+  EXPECT_EQ(config.timeout, absl::Milliseconds(1500));
+  EXPECT_EQ(config.thread_stop_timeout, absl::Milliseconds(50));
+  EXPECT_EQ(config.max_frames, 64);
+  EXPECT_EQ(config.report_dir, "/var/crash");
+  EXPECT_EQ(config.scrub_pattern, "^ACME_");
+}
+
+TEST(ConfigTest, BadValuesKeepDefaultsWithWarnings) {
+  Config config = LoadFrom({{"DDCRASH_TIMEOUT_MS", "soon"}, {"DDCRASH_MAX_FRAMES", "0"}});
+  EXPECT_EQ(config.timeout, absl::Milliseconds(5000));
+  EXPECT_EQ(config.max_frames, 1024);
+  ASSERT_EQ(config.warnings.size(), 2u);
+  EXPECT_THAT(config.warnings[0], ::testing::HasSubstr("DDCRASH_TIMEOUT_MS=soon"));
+}
+
+}  // namespace
+}  // namespace ddcrash

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what building and testing ddcrash needs on a fresh Debian 12 machine (idempotent,
+# quick when everything is there). Everything comes from Debian's archive; nothing else is
+# downloaded except the .NET runtime packs that tests/dotnet/build.sh restores from NuGet.
+set -euo pipefail
+
+packages=(
+  bazel-bootstrap g++ pkg-config
+  libabsl-dev libprotobuf-dev protobuf-compiler libre2-dev libgtest-dev libgmock-dev
+  libunwind-dev liblzma-dev libelf-dev libdw-dev systemtap-sdt-dev
+  clang-14 libclang-rt-14-dev
+  elfutils gdb binutils libc6-dbg bpftrace hyperfine
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# bpftrace needs tracefs (the mmap ledger and USDT checks use it).
+if [ -d /sys/kernel/tracing ] && ! mountpoint -q /sys/kernel/tracing 2>/dev/null; then
+  mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
+fi
