@@ -1,0 +1,44 @@
+// Choosing the DAC (libmscordaccore.so) for a runtime, and refusing any that does not match it.
+//
+// Where: DDCRASH_DAC_PATH when set, else libmscordaccore.so in the directory of the runtime
+// module (libcoreclr.so, or the single-file executable).
+// Match rule, never guessed around:
+//  - the runtime exports DotNetRuntimeInfo (single-file): the DAC's GNU build id must equal
+//    DacModuleIndex;
+//  - otherwise (libcoreclr.so exports no DotNetRuntimeInfo in .NET 8-10): the DAC's
+//    "@(#)Version <file version> @Commit: <sha>" stamp must equal the runtime's, byte for byte
+//    (the runtime's stamp is read from a file whose build id equals the mapped image's).
+#ifndef DDCRASH_DAC_DAC_LOCATOR_H_
+#define DDCRASH_DAC_DAC_LOCATOR_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "dac/runtime_info.h"
+
+namespace ddcrash::dac {
+
+inline constexpr char kDacFileName[] = "libmscordaccore.so";
+inline constexpr char kDacPathEnv[] = "DDCRASH_DAC_PATH";
+
+struct DacLocation {
+  std::string path;
+  std::string build_id;  // raw
+  std::string stamp;     // the DAC's "@(#)Version …" string, if any
+  // How it was matched: "build id <hex> = DacModuleIndex" or "version stamp '<stamp>'".
+  std::string match;
+};
+
+// Checks that the DAC at `dac_path` belongs to `runtime`. FailedPrecondition naming both sides
+// on a mismatch; NotFound when the file does not exist.
+absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::string& dac_path);
+
+// The default place of the DAC for `runtime` (beside the runtime module).
+std::string DefaultDacPath(const RuntimeInfo& runtime);
+
+// DDCRASH_DAC_PATH if set (and non-empty), else DefaultDacPath; then CheckDac.
+absl::StatusOr<DacLocation> LocateDac(const RuntimeInfo& runtime);
+
+}  // namespace ddcrash::dac
+
+#endif  // DDCRASH_DAC_DAC_LOCATOR_H_

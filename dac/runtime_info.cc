@@ -1,0 +1,198 @@
+#include "dac/runtime_info.h"
+
+#include <cstring>
+#include <optional>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "dac/internal/elf_file.h"
+
+namespace ddcrash::dac {
+namespace {
+
+constexpr char kSignature[] = "DotNetRuntimeInfo";  // 17 chars + NUL = 18 bytes
+constexpr std::string_view kRuntimeFileName = "libcoreclr.so";
+constexpr std::string_view kRuntimeInfoSymbol = "DotNetRuntimeInfo";
+
+std::string FileName(std::string_view path) {
+  size_t slash = path.find_last_of('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+std::string ModuleIndex(absl::Span<const uint8_t> field) {
+  // Length byte, then that many bytes (at most 23).
+  size_t n = field[0];
+  if (n > field.size() - 1) n = 0;
+  return std::string(reinterpret_cast<const char*>(field.data()) + 1, n);
+}
+
+struct Candidate {
+  const Module* module;
+  std::optional<uint64_t> runtime_info_value;  // st_value of DotNetRuntimeInfo
+  uint64_t min_load_vaddr = 0;
+};
+
+}  // namespace
+
+std::string RuntimeVersion::ToString() const { return absl::StrCat(major, ".", minor, ".", patch); }
+
+absl::StatusOr<DotNetRuntimeInfoData> ParseDotNetRuntimeInfo(absl::Span<const uint8_t> bytes) {
+  if (bytes.size() < kDotNetRuntimeInfoV1Size) {
+    return absl::InvalidArgumentError("DotNetRuntimeInfo: too short");
+  }
+  if (std::memcmp(bytes.data(), kSignature, sizeof(kSignature)) != 0) {
+    return absl::InvalidArgumentError("DotNetRuntimeInfo: bad signature");
+  }
+  DotNetRuntimeInfoData d;
+  std::memcpy(&d.version, bytes.data() + 20, 4);
+  if (d.version < 1 || d.version > 1000) {
+    return absl::InvalidArgumentError(absl::StrCat("DotNetRuntimeInfo: implausible version ",
+                                                   d.version));
+  }
+  d.runtime_build_id = ModuleIndex(bytes.subspan(24, 24));
+  d.dac_build_id = ModuleIndex(bytes.subspan(48, 24));
+  d.dbi_build_id = ModuleIndex(bytes.subspan(72, 24));
+  if (d.version >= 2 && bytes.size() >= kDotNetRuntimeInfoV2Size) {
+    int32_t v[4];
+    std::memcpy(v, bytes.data() + 96, sizeof(v));
+    d.has_runtime_version = true;
+    d.runtime_version = {v[0], v[1], v[2]};
+  }
+  return d;
+}
+
+absl::StatusOr<VersionStamp> ParseVersionStamp(std::string_view text) {
+  if (text.substr(0, kVersionStampPrefix.size()) != kVersionStampPrefix) {
+    return absl::InvalidArgumentError("version stamp does not start with '@(#)Version '");
+  }
+  VersionStamp s;
+  s.text = std::string(text);
+  absl::string_view rest(text.data() + kVersionStampPrefix.size(),
+                         text.size() - kVersionStampPrefix.size());
+  size_t space = rest.find(' ');
+  absl::string_view file_version = rest.substr(0, space);
+  s.file_version = std::string(file_version);
+  if (space != absl::string_view::npos) {
+    absl::string_view tail = rest.substr(space + 1);
+    constexpr absl::string_view kCommit = "@Commit: ";
+    if (absl::StartsWith(tail, kCommit)) s.commit = std::string(tail.substr(kCommit.size()));
+  }
+  std::vector<absl::string_view> parts = absl::StrSplit(file_version, '.');
+  int numbers[3] = {0, 0, 0};
+  if (parts.size() < 3) {
+    return absl::InvalidArgumentError(absl::StrCat("version stamp: bad file version '",
+                                                   std::string(file_version), "'"));
+  }
+  for (int i = 0; i < 3; ++i) {
+    if (!absl::SimpleAtoi(parts[i], &numbers[i]) || numbers[i] < 0) {
+      return absl::InvalidArgumentError(absl::StrCat("version stamp: bad file version '",
+                                                     std::string(file_version), "'"));
+    }
+  }
+  s.version = {numbers[0], numbers[1], numbers[2] / 100};
+  return s;
+}
+
+absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const Module> modules, ProcessMemory& memory) {
+  // 1. libcoreclr.so; 2. any other ELF module exporting DotNetRuntimeInfo (single-file).
+  std::optional<Candidate> found;
+  RuntimeInfo::Kind kind = RuntimeInfo::Kind::kSharedLibrary;
+  std::optional<ElfFile> file;
+  for (const Module& m : modules) {
+    if (m.kind != ModuleKind::kElf || FileName(m.path) != kRuntimeFileName) continue;
+    found = Candidate{&m, std::nullopt};
+    break;
+  }
+  if (!found) {
+    for (const Module& m : modules) {
+      if (m.kind != ModuleKind::kElf || m.path.empty() || m.path[0] != '/') continue;
+      absl::StatusOr<ElfFile> f = ElfFile::Open(m.path);
+      if (!f.ok()) continue;
+      absl::StatusOr<uint64_t> value = f->FindDynamicSymbol(kRuntimeInfoSymbol);
+      if (!value.ok()) continue;
+      found = Candidate{&m, *value};
+      kind = RuntimeInfo::Kind::kSingleFile;
+      file = std::move(*f);
+      break;
+    }
+  }
+  if (!found) {
+    return absl::NotFoundError(
+        "no .NET runtime in the process: no libcoreclr.so mapped and no module exports "
+        "DotNetRuntimeInfo");
+  }
+  const Module& module = *found->module;
+  RuntimeInfo info;
+  info.kind = kind;
+  info.module_path = module.path;
+  info.module_base = module.base;
+
+  // Identity from target memory; the module map may already know it.
+  absl::StatusOr<std::string> id = ReadBuildIdFromMemory(memory, module.base);
+  if (id.ok()) {
+    info.build_id = *id;
+  } else if (!module.build_id.empty()) {
+    info.build_id = module.build_id;
+  } else {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot read the build id of the runtime ", module.path, ": ", id.status().message()));
+  }
+
+  if (!file) {
+    absl::StatusOr<ElfFile> f = ElfFile::Open(module.path);
+    if (!f.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat("cannot open the runtime file: ",
+                                                        f.status().message()));
+    }
+    file = std::move(*f);
+    absl::StatusOr<uint64_t> value = file->FindDynamicSymbol(kRuntimeInfoSymbol);
+    if (value.ok()) found->runtime_info_value = *value;
+  }
+  absl::StatusOr<std::string> file_id = file->BuildId();
+  if (!file_id.ok() || *file_id != info.build_id) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the runtime file ", module.path, " on disk is not the image mapped in the process (",
+        "build id in memory ", HexString(info.build_id), ", on disk ",
+        file_id.ok() ? HexString(*file_id) : std::string(file_id.status().message()), ")"));
+  }
+
+  if (found->runtime_info_value) {
+    uint64_t bias = module.load_bias != 0 ? module.load_bias : module.base - file->min_load_vaddr();
+    info.runtime_info_address = bias + *found->runtime_info_value;
+    std::vector<uint8_t> bytes(kDotNetRuntimeInfoV2Size);
+    absl::StatusOr<size_t> n = memory.Read(info.runtime_info_address, absl::MakeSpan(bytes));
+    if (!n.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot read DotNetRuntimeInfo at 0x", absl::Hex(info.runtime_info_address), ": ",
+          n.status().message()));
+    }
+    bytes.resize(*n);
+    absl::StatusOr<DotNetRuntimeInfoData> data = ParseDotNetRuntimeInfo(bytes);
+    if (!data.ok()) return data.status();
+    info.has_runtime_info = true;
+    info.runtime_info = *data;
+  }
+
+  absl::StatusOr<std::string> stamp_text = file->FindString(kVersionStampPrefix, 512);
+  if (stamp_text.ok()) {
+    absl::StatusOr<VersionStamp> stamp = ParseVersionStamp(*stamp_text);
+    if (stamp.ok()) info.stamp = *stamp;
+  }
+  if (info.has_runtime_info && info.runtime_info.has_runtime_version) {
+    info.version = info.runtime_info.runtime_version;
+  } else if (!info.stamp.text.empty()) {
+    info.version = info.stamp.version;
+  } else {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot tell the version of the runtime ", module.path,
+        ": no DotNetRuntimeInfo version and no '@(#)Version' stamp"));
+  }
+  return info;
+}
+
+}  // namespace ddcrash::dac

@@ -1,0 +1,81 @@
+// Finding the .NET runtime in a captured process and what identifies it: the module holding it
+// (libcoreclr.so, or a single-file app's executable), its build id, the DotNetRuntimeInfo
+// export when there is one, and its version.
+//
+// Facts checked on the runtime packs 8.0.31, 9.0.20 and 10.0.12: libcoreclr.so does NOT export
+// DotNetRuntimeInfo; only single-file hosts (singlefilehost) do. Every runtime binary carries
+// the stamp "@(#)Version <file version> @Commit: <sha>", identical in libcoreclr.so and the
+// libmscordaccore.so built with it; the file version's third part is patch * 100 + n
+// (8.0.3126.42015 is 8.0.31).
+#ifndef DDCRASH_DAC_RUNTIME_INFO_H_
+#define DDCRASH_DAC_RUNTIME_INFO_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "ptrace/module_map.h"
+#include "ptrace/process_memory.h"
+
+namespace ddcrash::dac {
+
+struct RuntimeVersion {
+  int major = 0;
+  int minor = 0;
+  int patch = 0;
+  std::string ToString() const;  // "8.0.31"
+};
+
+// The exported `DotNetRuntimeInfo` struct, decoded. Layout: char Signature[18]
+// ("DotNetRuntimeInfo"), int Version @20, RuntimeModuleIndex[24] @24, DacModuleIndex[24] @48,
+// DbiModuleIndex[24] @72 (each: length byte + GNU build id), Version >= 2: int
+// RuntimeVersion[4] @96.
+struct DotNetRuntimeInfoData {
+  int32_t version = 0;
+  std::string runtime_build_id;  // raw bytes
+  std::string dac_build_id;
+  std::string dbi_build_id;
+  bool has_runtime_version = false;
+  RuntimeVersion runtime_version;
+};
+inline constexpr size_t kDotNetRuntimeInfoV1Size = 96;
+inline constexpr size_t kDotNetRuntimeInfoV2Size = 112;
+absl::StatusOr<DotNetRuntimeInfoData> ParseDotNetRuntimeInfo(absl::Span<const uint8_t> bytes);
+
+// "@(#)Version 8.0.3126.42015 @Commit: 1219a42…" decoded.
+struct VersionStamp {
+  std::string text;          // the whole string
+  std::string file_version;  // "8.0.3126.42015"
+  std::string commit;        // may be empty
+  RuntimeVersion version;    // 8.0.31
+};
+inline constexpr std::string_view kVersionStampPrefix = "@(#)Version ";
+absl::StatusOr<VersionStamp> ParseVersionStamp(std::string_view text);
+
+struct RuntimeInfo {
+  enum class Kind { kSharedLibrary, kSingleFile };
+  Kind kind = Kind::kSharedLibrary;
+  std::string module_path;  // the mapped file holding the runtime
+  uint64_t module_base = 0;
+  std::string build_id;  // raw GNU build id of that module, read from target memory
+  // From the DotNetRuntimeInfo export, when the module has one (single-file hosts).
+  bool has_runtime_info = false;
+  uint64_t runtime_info_address = 0;
+  DotNetRuntimeInfoData runtime_info;
+  // From the module's file (accepted only when its build id equals `build_id`).
+  VersionStamp stamp;
+  // DotNetRuntimeInfo's RuntimeVersion when present, else the stamp's.
+  RuntimeVersion version;
+};
+
+// Finds the runtime among `modules`: the ELF module named libcoreclr.so, else an ELF module
+// exporting DotNetRuntimeInfo (single-file). Reads its build id and the DotNetRuntimeInfo
+// struct from target memory and its version stamp from the file. NotFound when the process
+// has no .NET runtime; FailedPrecondition when the file on disk is not the mapped image.
+absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const Module> modules, ProcessMemory& memory);
+
+}  // namespace ddcrash::dac
+
+#endif  // DDCRASH_DAC_RUNTIME_INFO_H_
