@@ -1,0 +1,62 @@
+#include "unwind/module_file.h"
+
+#include <dirent.h>
+
+#include <cstdlib>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace ddcrash {
+
+std::vector<std::string> ModuleFileCandidates(const Module& module, std::optional<pid_t> pid) {
+  std::vector<std::string> out;
+  if (!module.deleted && !module.path.empty() && module.path[0] == '/') out.push_back(module.path);
+  if (pid.has_value()) {
+    std::string dir = absl::StrCat("/proc/", *pid, "/map_files");
+    std::string prefix = absl::StrCat(absl::Hex(module.base), "-");
+    if (DIR* d = ::opendir(dir.c_str())) {
+      while (struct dirent* entry = ::readdir(d)) {
+        std::string_view name(entry->d_name);
+        if (name.substr(0, prefix.size()) == prefix) {
+          out.push_back(absl::StrCat(dir, "/", std::string(name)));
+          break;
+        }
+      }
+      ::closedir(d);
+    }
+  }
+  if (module.deleted && !module.path.empty() && module.path[0] == '/') {
+    out.push_back(module.path);  // last resort: a file of that name may have been re-created
+  }
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<ElfFile>> OpenModuleElf(const Module& module,
+                                                       std::optional<pid_t> pid,
+                                                       std::string* opened_path) {
+  absl::Status last = absl::NotFoundError(absl::StrCat("no readable file for ", module.path));
+  for (const std::string& candidate : ModuleFileCandidates(module, pid)) {
+    absl::StatusOr<std::unique_ptr<ElfFile>> elf = ElfFile::Open(candidate);
+    if (!elf.ok()) {
+      last = elf.status();
+      continue;
+    }
+    if (!module.build_id.empty() && (*elf)->BuildId() != module.build_id) {
+      last = absl::FailedPreconditionError(
+          absl::StrCat(candidate, ": build id differs from the mapped module's"));
+      continue;
+    }
+    if (opened_path != nullptr) *opened_path = candidate;
+    return elf;
+  }
+  return last;
+}
+
+uint64_t ModuleLoadBias(const Module& module, const std::vector<ElfSegment>& segments) {
+  std::optional<uint64_t> vaddr = VaddrForFileOffset(segments, module.file_offset);
+  if (!vaddr.has_value()) return module.load_bias;
+  return module.base - *vaddr;
+}
+
+}  // namespace ddcrash

@@ -1,0 +1,59 @@
+// One native frame of an unwound thread, and how far to trust it.
+#ifndef DDCRASH_UNWIND_NATIVE_FRAME_H_
+#define DDCRASH_UNWIND_NATIVE_FRAME_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ddcrash {
+
+// How a frame's registers were recovered (the report layer maps this to its own enum).
+enum class FrameTrust {
+  kContext,       // frame 0: the thread's captured registers
+  kCfi,           // DWARF call-frame information (.eh_frame) of the callee
+  kFramePointer,  // the callee's rbp chain: [rbp] = caller's rbp, [rbp+8] = return address
+  kScan,          // stack scanning (reserved; not produced by this unwinder)
+};
+
+const char* FrameTrustName(FrameTrust trust);
+
+struct NativeFrame {
+  uint64_t ip = 0;  // for frames above 0, a return address (unless `ip_is_exact`)
+  uint64_t sp = 0;
+  std::optional<uint64_t> cfa;  // the frame's canonical frame address, when known
+  FrameTrust trust = FrameTrust::kContext;
+  // This frame is the kernel's signal return trampoline (__restore_rt): the frame above it is
+  // the interrupted context.
+  bool is_signal_frame = false;
+  // True for frame 0 and for frames interrupted by a signal: `ip` is the exact instruction,
+  // not a return address.
+  bool ip_is_exact = false;
+
+  // Filled by symbolization (UnwindThread with symbolize = true).
+  int module_index = -1;       // into ModuleMap::modules(), -1 when in no module
+  uint64_t module_offset = 0;  // ip - module base
+  std::string build_id;        // raw bytes, copied from the module
+  std::string function;        // demangled; empty when unknown
+  std::string mangled_name;
+  uint64_t function_offset = 0;  // ip - symbol start
+
+  // The address to look up for symbolization and unwind info: ip - 1 for return addresses,
+  // so a call that ends a function is attributed to that function and not the next.
+  uint64_t LookupAddress() const { return ip_is_exact || ip == 0 ? ip : ip - 1; }
+};
+
+struct UnwoundStack {
+  std::vector<NativeFrame> frames;
+  // The frame cap was reached; more frames may exist.
+  bool truncated = false;
+  // Why the walk ended: "end of stack" for a clean end; otherwise what stopped it (loop, bad
+  // stack pointer, no unwind information, unreadable memory, ...).
+  std::string end_reason;
+  bool reached_end() const { return end_reason == "end of stack"; }
+};
+
+}  // namespace ddcrash
+
+#endif  // DDCRASH_UNWIND_NATIVE_FRAME_H_

@@ -1,0 +1,103 @@
+#include "unwind/stack_walker.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "unwind/fixture_process.h"
+
+namespace ddcrash {
+namespace {
+
+using ::testing::ElementsAreArray;
+
+std::vector<std::string> ExpectedRecursion() {
+  std::vector<std::string> expected = {"fixture::Block()"};
+  for (int i = 0; i <= 400; ++i) expected.push_back("fixture::Recurse(int)");
+  expected.insert(expected.end(), {"fixture::LevelB()", "fixture::LevelA()", "main"});
+  return expected;
+}
+
+std::vector<std::string> FixtureFunctions(const UnwoundStack& stack) {
+  std::vector<std::string> out;
+  for (const NativeFrame& frame : stack.frames) {
+    if (absl::StartsWith(frame.function, "fixture::") || frame.function == "main") {
+      out.push_back(frame.function);
+    }
+  }
+  return out;
+}
+
+UnwoundStack Walk(FixtureProcess& process) {
+  UnwindOptions options;
+  options.pid = process.pid();
+  absl::StatusOr<UnwoundStack> stack =
+      UnwindThread(process.main_thread(), process.frozen().memory(), process.frozen().modules(),
+                   options);
+  EXPECT_TRUE(stack.ok()) << stack.status();
+  return stack.ok() ? *stack : UnwoundStack();
+}
+
+TEST(StackWalkerTest, SymbolizesEveryFrameWithModuleOffsetAndBuildId) {
+  absl::StatusOr<std::unique_ptr<FixtureProcess>> process =
+      FixtureProcess::Start({"unwind/testdata/fixture", "recursion"});
+  ASSERT_TRUE(process.ok()) << process.status();
+  UnwoundStack stack = Walk(**process);
+  EXPECT_THAT(FixtureFunctions(stack), ElementsAreArray(ExpectedRecursion()));
+  const ModuleMap& modules = (*process)->frozen().modules();
+  for (const NativeFrame& frame : stack.frames) {
+    ASSERT_GE(frame.module_index, 0) << std::hex << frame.ip;
+    const Module& module = modules.modules()[frame.module_index];
+    EXPECT_EQ(frame.module_offset, frame.ip - module.base);
+    EXPECT_EQ(frame.build_id, module.build_id);
+    EXPECT_FALSE(frame.function.empty()) << std::hex << frame.ip;
+  }
+  // Frame 1 is Block, its module the fixture, which has a build id; mangled names kept.
+  ASSERT_GT(stack.frames.size(), 2u);
+  EXPECT_EQ(stack.frames[1].mangled_name, "_ZN7fixture5BlockEv");
+  EXPECT_TRUE(absl::EndsWith(modules.modules()[stack.frames[1].module_index].path,
+                             "unwind/testdata/fixture"));
+  EXPECT_FALSE(stack.frames[1].build_id.empty());
+  // A return address is attributed through ip - 1: the offset is > 0 and within the function.
+  EXPECT_GT(stack.frames[2].function_offset, 0u);
+}
+
+TEST(StackWalkerTest, StrippedBinarySymbolizedFromSeparateDebugFile) {
+  absl::StatusOr<std::unique_ptr<FixtureProcess>> process =
+      FixtureProcess::Start({"unwind/testdata/fixture_stripped", "recursion"});
+  ASSERT_TRUE(process.ok()) << process.status();
+  UnwoundStack stack = Walk(**process);
+  EXPECT_THAT(FixtureFunctions(stack), ElementsAreArray(ExpectedRecursion()));
+  EXPECT_TRUE(stack.reached_end()) << stack.end_reason;
+}
+
+TEST(StackWalkerTest, DeletedExecutableReadThroughMapFiles) {
+  const char* tmp = getenv("TEST_TMPDIR");
+  std::string copy = std::string(tmp != nullptr ? tmp : "/tmp") + "/fixture_deleted";
+  {
+    std::ifstream in("unwind/testdata/fixture", std::ios::binary);
+    std::ofstream out(copy, std::ios::binary);
+    out << in.rdbuf();
+  }
+  ASSERT_EQ(chmod(copy.c_str(), 0755), 0);
+  absl::StatusOr<std::unique_ptr<FixtureProcess>> process =
+      FixtureProcess::Start({copy, "recursion"}, copy);
+  ASSERT_TRUE(process.ok()) << process.status();
+  UnwoundStack stack = Walk(**process);
+  ASSERT_GT(stack.frames.size(), 1u);
+  ASSERT_GE(stack.frames[1].module_index, 0);
+  const Module& module = (*process)->frozen().modules().modules()[stack.frames[1].module_index];
+  EXPECT_TRUE(module.deleted);
+  EXPECT_EQ(module.path, copy);
+  EXPECT_THAT(FixtureFunctions(stack), ElementsAreArray(ExpectedRecursion()));
+}
+
+}  // namespace
+}  // namespace ddcrash

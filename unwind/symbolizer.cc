@@ -1,0 +1,74 @@
+#include "unwind/symbolizer.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "unwind/demangle.h"
+#include "unwind/module_file.h"
+
+namespace ddcrash {
+
+Symbolizer::Symbolizer(SymbolizerOptions options) : options_(std::move(options)) {}
+Symbolizer::~Symbolizer() = default;
+
+Symbolizer::ModuleSymbols& Symbolizer::Load(const Module& module) {
+  std::string key = module.build_id.empty() ? absl::StrCat("path:", module.path)
+                                            : absl::StrCat("id:", HexString(module.build_id));
+  std::unique_ptr<ModuleSymbols>& slot = cache_[key];
+  if (slot != nullptr) return *slot;
+  slot = std::make_unique<ModuleSymbols>();
+  ModuleSymbols& symbols = *slot;
+
+  std::string opened_path;
+  absl::StatusOr<std::unique_ptr<ElfFile>> elf = OpenModuleElf(module, options_.pid, &opened_path);
+  if (!elf.ok()) {
+    symbols.status = elf.status();
+    return symbols;
+  }
+  symbols.segments = (*elf)->segments();
+  absl::StatusOr<std::vector<ElfSymbol>> symtab = (*elf)->ReadSymbols(SymbolTableKind::kSymtab);
+  if (symtab.ok() && !symtab->empty()) {
+    symbols.table.Add(std::move(*symtab));
+  } else {
+    // The debug file is looked for next to the path the module was mapped from (not the
+    // /proc map_files link, whose directory holds no debug files).
+    const std::string& link_base = module.path.empty() ? opened_path : module.path;
+    absl::StatusOr<std::unique_ptr<ElfFile>> debug =
+        OpenSeparateDebugFile(**elf, link_base, options_.debug_files);
+    if (debug.ok()) {
+      absl::StatusOr<std::vector<ElfSymbol>> debug_symtab =
+          (*debug)->ReadSymbols(SymbolTableKind::kSymtab);
+      if (debug_symtab.ok() && !debug_symtab->empty()) {
+        symbols.table.Add(std::move(*debug_symtab));
+        symbols.from_debug_file = true;
+      }
+    }
+  }
+  absl::StatusOr<std::vector<ElfSymbol>> dynsym = (*elf)->ReadSymbols(SymbolTableKind::kDynsym);
+  if (dynsym.ok()) symbols.table.Add(std::move(*dynsym));
+  symbols.table.Finish();
+  if (symbols.table.empty()) symbols.status = absl::NotFoundError("module has no symbols");
+  return symbols;
+}
+
+absl::StatusOr<SymbolInfo> Symbolizer::Symbolize(const Module& module, uint64_t address) {
+  if (module.kind != ModuleKind::kElf) {
+    return absl::FailedPreconditionError("not an ELF module");
+  }
+  if (!module.Contains(address)) return absl::InvalidArgumentError("address outside module");
+  ModuleSymbols& symbols = Load(module);
+  if (symbols.table.empty()) return symbols.status;
+  uint64_t bias = ModuleLoadBias(module, symbols.segments);
+  std::optional<SymbolHit> hit = symbols.table.Lookup(address - bias);
+  if (!hit.has_value()) {
+    return absl::NotFoundError(absl::StrCat("no symbol at 0x", absl::Hex(address)));
+  }
+  SymbolInfo info;
+  info.mangled_name = std::string(hit->name);
+  info.function = Demangle(hit->name);
+  info.symbol_address = hit->start + bias;
+  info.offset = address - info.symbol_address;
+  info.from_debug_file = symbols.from_debug_file;
+  return info;
+}
+
+}  // namespace ddcrash

@@ -1,0 +1,69 @@
+// Symbolization of run-time addresses in a captured process's modules: the ELF file's .symtab,
+// else the .symtab of its separate debug file (build id or .gnu_debuglink), plus .dynsym.
+// Symbol tables are loaded once per module (keyed by build id, or path when there is none) and
+// searched by binary search.
+#ifndef DDCRASH_UNWIND_SYMBOLIZER_H_
+#define DDCRASH_UNWIND_SYMBOLIZER_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "ptrace/module_map.h"
+#include "unwind/debug_file.h"
+#include "unwind/elf_file.h"
+#include "unwind/symbol_table.h"
+
+namespace ddcrash {
+
+struct SymbolInfo {
+  std::string function;      // demangled (equal to mangled_name for C symbols)
+  std::string mangled_name;  // as in the symbol table
+  uint64_t offset = 0;       // address - symbol start
+  uint64_t symbol_address = 0;  // run-time address of the symbol's start
+  bool from_debug_file = false;
+};
+
+struct SymbolizerOptions {
+  DebugFileOptions debug_files;
+  // The process the modules belong to; lets deleted files be read via /proc/PID/map_files.
+  std::optional<pid_t> pid;
+};
+
+class Symbolizer {
+ public:
+  explicit Symbolizer(SymbolizerOptions options = {});
+  ~Symbolizer();
+  Symbolizer(const Symbolizer&) = delete;
+  Symbolizer& operator=(const Symbolizer&) = delete;
+
+  // Symbolizes the run-time `address` inside `module` (an ELF module). For a return address,
+  // pass return address - 1 so the call instruction's function is found (a call at the very
+  // end of a function is followed by the next function). NotFound when no symbol covers it.
+  absl::StatusOr<SymbolInfo> Symbolize(const Module& module, uint64_t address);
+
+  // Number of distinct modules whose symbols were loaded (for tests of the cache).
+  size_t loaded_modules() const { return cache_.size(); }
+
+ private:
+  struct ModuleSymbols {
+    absl::Status status;  // why there are no symbols, when tables are empty
+    std::vector<ElfSegment> segments;
+    SymbolTable table;
+    bool from_debug_file = false;
+  };
+  ModuleSymbols& Load(const Module& module);
+
+  SymbolizerOptions options_;
+  absl::flat_hash_map<std::string, std::unique_ptr<ModuleSymbols>> cache_;
+};
+
+}  // namespace ddcrash
+
+#endif  // DDCRASH_UNWIND_SYMBOLIZER_H_

@@ -1,0 +1,244 @@
+#include "unwind/unwinder.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "ptrace/frozen_process.h"
+#include "unwind/fixture_process.h"
+#include "unwind/native_frame.h"
+#include "unwind/symbolizer.h"
+
+namespace ddcrash {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
+
+constexpr char kFixture[] = "unwind/testdata/fixture";
+
+struct Walk {
+  UnwoundStack stack;
+  std::vector<std::string> names;  // per frame; "" when unknown
+};
+
+Walk UnwindMain(FixtureProcess& process, const UnwindOptions& options = UnwindOptions()) {
+  FrozenProcess& frozen = process.frozen();
+  Symbolizer symbolizer;
+  RemoteUnwinder unwinder(frozen.memory(), frozen.modules(), process.pid(), &symbolizer);
+  absl::StatusOr<UnwoundStack> stack = unwinder.Unwind(process.main_thread(), options);
+  EXPECT_TRUE(stack.ok()) << stack.status();
+  Walk walk;
+  if (!stack.ok()) return walk;
+  walk.stack = *stack;
+  for (const NativeFrame& frame : walk.stack.frames) {
+    const Module* module = frozen.modules().FindModule(frame.LookupAddress());
+    std::string name;
+    if (module != nullptr) {
+      absl::StatusOr<SymbolInfo> info = symbolizer.Symbolize(*module, frame.LookupAddress());
+      if (info.ok()) name = info->function;
+    }
+    walk.names.push_back(name);
+  }
+  return walk;
+}
+
+// The frames that belong to the fixture program (its own functions and main), in order.
+std::vector<std::string> FixtureFrames(const Walk& walk) {
+  std::vector<std::string> out;
+  for (const std::string& name : walk.names) {
+    if (absl::StartsWith(name, "fixture::") || name == "main") out.push_back(name);
+  }
+  return out;
+}
+
+int IndexOf(const Walk& walk, const std::string& name) {
+  for (size_t i = 0; i < walk.names.size(); ++i) {
+    if (walk.names[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string Describe(const Walk& walk) {
+  std::string out = "end: " + walk.stack.end_reason + "\n";
+  for (size_t i = 0; i < walk.stack.frames.size() && i < 40; ++i) {
+    const NativeFrame& f = walk.stack.frames[i];
+    char line[128];
+    snprintf(line, sizeof(line), "#%zu ip=%#lx sp=%#lx %s%s ", i, (unsigned long)f.ip,
+             (unsigned long)f.sp, FrameTrustName(f.trust), f.is_signal_frame ? " [signal]" : "");
+    out += line + walk.names[i] + "\n";
+  }
+  return out;
+}
+
+TEST(RemoteUnwinderTest, DeepRecursionInOptimizedFramePointerLessCode) {
+  absl::StatusOr<std::unique_ptr<FixtureProcess>> process =
+      FixtureProcess::Start({kFixture, "recursion"});
+  ASSERT_TRUE(process.ok()) << process.status();
+  Walk walk = UnwindMain(**process);
+
+  std::vector<std::string> expected = {"fixture::Block()"};
+  for (int i = 0; i <= 400; ++i) expected.push_back("fixture::Recurse(int)");
+  expected.insert(expected.end(), {"fixture::LevelB()", "fixture::LevelA()", "main"});
+  EXPECT_THAT(FixtureFrames(walk), ElementsAreArray(expected)) << Describe(walk);
+
+  // Frame 0 is in libc (pause), frame 1 is Block: nothing skipped, nothing invented.
+  ASSERT_GE(walk.stack.frames.size(), 405u);
+  EXPECT_EQ(walk.names[1], "fixture::Block()") << Describe(walk);
+  EXPECT_EQ(walk.stack.frames[0].trust, FrameTrust::kContext);
+  EXPECT_TRUE(walk.stack.frames[0].ip_is_exact);
+  for (size_t i = 1; i < walk.stack.frames.size(); ++i) {
+    EXPECT_EQ(walk.stack.frames[i].trust, FrameTrust::kCfi) << i;
+    EXPECT_GT(walk.stack.frames[i].sp, walk.stack.frames[i - 1].sp) << i;
+    EXPECT_FALSE(walk.stack.frames[i].ip_is_exact);
+  }
+  EXPECT_TRUE(walk.stack.reached_end()) << Describe(walk);
+  EXPECT_FALSE(walk.stack.truncated);
+  // The CFA of each CFI-unwound frame is its caller's stack pointer.
+  EXPECT_EQ(walk.stack.frames[1].cfa, walk.stack.frames[2].sp);
+}
+
+TEST(RemoteUnwinderTest, FrameCapTruncatesExplicitly) {
+  absl::StatusOr<std::unique_ptr<FixtureProcess>> process =
+      FixtureProcess::Start({kFixture, "recursion"});
+  ASSERT_TRUE(process.ok()) << process.status();
+  UnwindOptions options;
+  options.max_frames = 50;
+  Walk walk = UnwindMain(**process, options);
+  EXPECT_EQ(walk.stack.frames.size(), 50u);
+  EXPECT_TRUE(walk.stack.truncated);
+  EXPECT_FALSE(walk.stack.reached_end());
+  EXPECT_EQ(walk.names[49], "fixture::Recurse(int)");
+}
+
+TEST(RemoteUnwinderTest, CrossesSignalFrameOnAlternateStack) {
+  absl::StatusOr<std::unique_ptr<FixtureProcess>> process =
+      FixtureProcess::Start({kFixture, "sigaltstack"});
+  ASSERT_TRUE(process.ok()) << process.status();
+  Walk walk = UnwindMain(**process);
+  EXPECT_THAT(FixtureFrames(walk), ElementsAre("fixture::Block()", "fixture::Handler(int)",
+                                               "fixture::SignalLevel()", "main"))
+      << Describe(walk);
+  EXPECT_TRUE(walk.stack.reached_end()) << Describe(walk);
+
+  int handler = IndexOf(walk, "fixture::Handler(int)");
+  int signal_level = IndexOf(walk, "fixture::SignalLevel()");
+  ASSERT_GE(handler, 0);
+  ASSERT_GT(signal_level, handler);
+  // Exactly one signal frame (__restore_rt), right above the handler; the frame above it is
+  // the interrupted instruction itself.
+  int signal_frames = 0;
+  for (size_t i = 0; i < walk.stack.frames.size(); ++i) {
+    if (walk.stack.frames[i].is_signal_frame) {
+      ++signal_frames;
+      EXPECT_EQ(static_cast<int>(i), handler + 1) << Describe(walk);
+      ASSERT_LT(i + 1, walk.stack.frames.size());
+      EXPECT_TRUE(walk.stack.frames[i + 1].ip_is_exact);
+    }
+  }
+  EXPECT_EQ(signal_frames, 1) << Describe(walk);
+  // The handler ran on the alternate stack (the fixture's .bss), main on the thread's stack.
+  const ModuleMap& modules = (*process)->frozen().modules();
+  const Mapping* handler_stack = modules.FindMapping(walk.stack.frames[handler].sp);
+  const Mapping* main_stack = modules.FindMapping(walk.stack.frames.back().sp);
+  ASSERT_NE(handler_stack, nullptr);
+  ASSERT_NE(main_stack, nullptr);
+  EXPECT_EQ(main_stack->path, "[stack]");
+  EXPECT_NE(handler_stack->path, "[stack]");
+}
+
+TEST(RemoteUnwinderTest, FramePointerFallbackThroughAnonymousCode) {
+  absl::StatusOr<std::unique_ptr<FixtureProcess>> process =
+      FixtureProcess::Start({kFixture, "jit"});
+  ASSERT_TRUE(process.ok()) << process.status();
+  Walk walk = UnwindMain(**process);
+  EXPECT_THAT(FixtureFrames(walk), ElementsAre("fixture::Block()", "fixture::JitCallee()",
+                                               "fixture::JitCaller()", "main"))
+      << Describe(walk);
+  EXPECT_TRUE(walk.stack.reached_end()) << Describe(walk);
+
+  int callee = IndexOf(walk, "fixture::JitCallee()");
+  ASSERT_GE(callee, 0);
+  ASSERT_LT(callee + 3, static_cast<int>(walk.stack.frames.size()));
+  const NativeFrame& trampoline = walk.stack.frames[callee + 1];
+  const Module* module = (*process)->frozen().modules().FindModule(trampoline.ip);
+  ASSERT_NE(module, nullptr);
+  EXPECT_EQ(module->kind, ModuleKind::kAnonymousExecutable);
+  EXPECT_EQ(trampoline.trust, FrameTrust::kCfi);  // found from JitCallee's CFI
+  EXPECT_EQ(walk.names[callee + 2], "fixture::JitCaller()");
+  EXPECT_EQ(walk.stack.frames[callee + 2].trust, FrameTrust::kFramePointer);
+  EXPECT_EQ(walk.stack.frames[callee + 3].trust, FrameTrust::kCfi);  // CFI resumed
+}
+
+TEST(RemoteUnwinderTest, WithoutFallbackStopsAtCodeWithoutUnwindInfo) {
+  absl::StatusOr<std::unique_ptr<FixtureProcess>> process =
+      FixtureProcess::Start({kFixture, "jit"});
+  ASSERT_TRUE(process.ok()) << process.status();
+  UnwindOptions options;
+  options.frame_pointer_fallback = false;
+  Walk walk = UnwindMain(**process, options);
+  EXPECT_THAT(FixtureFrames(walk), ElementsAre("fixture::Block()", "fixture::JitCallee()"))
+      << Describe(walk);
+  EXPECT_EQ(walk.stack.end_reason, "no unwind information");
+  EXPECT_FALSE(walk.stack.truncated);
+}
+
+TEST(RemoteUnwinderTest, CachesTablesPerModuleAcrossThreadsAndCalls) {
+  absl::StatusOr<std::unique_ptr<FixtureProcess>> process =
+      FixtureProcess::Start({kFixture, "recursion"});
+  ASSERT_TRUE(process.ok()) << process.status();
+  FrozenProcess& frozen = (*process)->frozen();
+  RemoteUnwinder unwinder(frozen.memory(), frozen.modules(), (*process)->pid());
+  absl::StatusOr<UnwoundStack> first = unwinder.Unwind((*process)->main_thread(), {});
+  ASSERT_TRUE(first.ok());
+  UnwinderStats after_first = unwinder.stats();
+  absl::StatusOr<UnwoundStack> second = unwinder.Unwind((*process)->main_thread(), {});
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(first->frames.size(), second->frames.size());
+  // The fixture and libc have tables; no module was loaded twice.
+  EXPECT_GE(after_first.modules_with_tables, 2);
+  EXPECT_EQ(unwinder.stats().modules_with_tables, after_first.modules_with_tables);
+  EXPECT_EQ(unwinder.stats().modules_without_tables, after_first.modules_without_tables);
+  EXPECT_GT(after_first.find_proc_info_hits, 0);
+}
+
+TEST(RemoteUnwinderTest, RejectsThreadThatWasNotStopped) {
+  ModuleMap modules;
+  ThreadState thread;
+  thread.stopped = false;
+  thread.error = "gone";
+  class NoMemory : public ProcessMemory {
+   public:
+    absl::StatusOr<size_t> Read(uint64_t, absl::Span<uint8_t>) override {
+      return absl::NotFoundError("none");
+    }
+  } memory;
+  RemoteUnwinder unwinder(memory, modules);
+  EXPECT_FALSE(unwinder.Unwind(thread, {}).ok());
+}
+
+TEST(RemoteUnwinderTest, UnreadableMemoryEndsWalkCleanly) {
+  class NoMemory : public ProcessMemory {
+   public:
+    absl::StatusOr<size_t> Read(uint64_t, absl::Span<uint8_t>) override {
+      return absl::NotFoundError("none");
+    }
+  } memory;
+  ModuleMap modules;
+  ThreadState thread;
+  thread.stopped = true;
+  thread.regs.rip = 0x401000;
+  thread.regs.rsp = 0x7ffc0000;
+  thread.regs.rbp = 0x7ffc0100;
+  RemoteUnwinder unwinder(memory, modules);
+  absl::StatusOr<UnwoundStack> stack = unwinder.Unwind(thread, {});
+  ASSERT_TRUE(stack.ok());
+  ASSERT_EQ(stack->frames.size(), 1u);
+  EXPECT_EQ(stack->frames[0].ip, 0x401000u);
+  EXPECT_FALSE(stack->end_reason.empty());
+}
+
+}  // namespace
+}  // namespace ddcrash
