@@ -53,6 +53,7 @@ struct ICorDebugDataTarget4 : IUnknown {
 // ---- Interfaces the DAC implements ----
 
 struct IXCLRDataTask;
+struct IXCLRDataValue;
 struct IXCLRDataStackWalk;
 struct IXCLRDataMethodInstance;
 
@@ -103,7 +104,7 @@ struct IXCLRDataTask : IUnknown {
   virtual HRESULT GetUniqueID(ULONG64* id) = 0;                                     // 5
   virtual HRESULT GetFlags(ULONG32* flags) = 0;                                     // 6
   virtual HRESULT Slot_IsSameObject() = 0;                                          // 7
-  virtual HRESULT Slot_GetManagedObject() = 0;                                      // 8
+  virtual HRESULT GetManagedObject(IXCLRDataValue** value) = 0;                     // 8
   virtual HRESULT Slot_GetDesiredExecutionState() = 0;                              // 9
   virtual HRESULT Slot_SetDesiredExecutionState() = 0;                              // 10
   virtual HRESULT CreateStackWalk(ULONG32 flags, IXCLRDataStackWalk** walk) = 0;    // 11
@@ -140,6 +141,39 @@ struct IXCLRDataStackWalk : IUnknown {
   virtual HRESULT Request(ULONG32 code, ULONG32 in_size, BYTE* in, ULONG32 out_size,
                           BYTE* out) = 0;                                           // 9
   virtual HRESULT Slot_SetContext2() = 0;                                           // 10
+};
+
+// CLRDataValueFlag / CLRDataFieldFlag bits.
+constexpr ULONG32 CLRDATA_VALUE_ALL_FIELDS = 0x00000EFF;
+constexpr ULONG32 CLRDATA_BYNAME_CASE_SENSITIVE = 0;
+
+// {96EC93C7-1000-4e93-8991-98D8766E6666}
+inline constexpr GUID IID_IXCLRDataValue = {0x96EC93C7, 0x1000, 0x4E93,
+                                            {0x89, 0x91, 0x98, 0xD8, 0x76, 0x6E, 0x66, 0x66}};
+struct IXCLRDataValue : IUnknown {
+  virtual HRESULT GetFlags(ULONG32* flags) = 0;                                     // 3
+  virtual HRESULT GetAddress(CLRDATA_ADDRESS* address) = 0;                         // 4
+  virtual HRESULT GetSize(ULONG64* size) = 0;                                       // 5
+  virtual HRESULT GetBytes(ULONG32 buf_len, ULONG32* data_size, BYTE* buffer) = 0;  // 6
+  virtual HRESULT Slot_SetBytes() = 0;                                              // 7
+  virtual HRESULT Slot_GetType() = 0;                                               // 8
+  virtual HRESULT Slot_GetNumFields() = 0;                                          // 9
+  virtual HRESULT Slot_GetFieldByIndex() = 0;                                       // 10
+  virtual HRESULT Slot_Request() = 0;                                               // 11
+  virtual HRESULT Slot_GetNumFields2() = 0;                                         // 12
+  virtual HRESULT Slot_StartEnumFields() = 0;                                       // 13
+  virtual HRESULT Slot_EnumField() = 0;                                             // 14
+  virtual HRESULT Slot_EndEnumFields() = 0;                                         // 15
+  virtual HRESULT StartEnumFieldsByName(const WCHAR* name, ULONG32 name_flags,
+                                        ULONG32 field_flags, void* from_type,
+                                        CLRDATA_ENUM* handle) = 0;                  // 16
+  virtual HRESULT EnumFieldByName(CLRDATA_ENUM* handle, IXCLRDataValue** field,
+                                  mdToken* token) = 0;                              // 17
+  virtual HRESULT EndEnumFieldsByName(CLRDATA_ENUM handle) = 0;                     // 18
+  virtual HRESULT Slot_GetFieldByToken() = 0;                                       // 19
+  virtual HRESULT GetAssociatedValue(IXCLRDataValue** value) = 0;                   // 20
+  virtual HRESULT Slot_GetAssociatedType() = 0;                                     // 21
+  virtual HRESULT GetString(ULONG32 buf_len, ULONG32* str_len, WCHAR* str) = 0;     // 22
 };
 
 // Special IL offsets (CLRDATA_IL_OFFSET_MARKER).

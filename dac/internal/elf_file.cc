@@ -176,25 +176,11 @@ absl::StatusOr<uint64_t> ElfFile::FindDynamicSymbol(std::string_view name) const
   return absl::NotFoundError(absl::StrCat(path_, ": no dynamic symbol ", std::string(name)));
 }
 
-absl::StatusOr<std::string> ElfFile::FindString(std::string_view prefix, size_t max_length) const {
-  uint64_t begin = 0;
-  uint64_t end = file_size_;
-  // Prefer .rodata when the section headers name it.
-  if (header_.e_shstrndx < shdrs_.size()) {
-    const Elf64_Shdr& names = shdrs_[header_.e_shstrndx];
-    absl::StatusOr<std::string> strs = ReadRange(names.sh_offset, names.sh_size, kMaxDynsymSize);
-    if (strs.ok()) {
-      for (const Elf64_Shdr& s : shdrs_) {
-        if (s.sh_type != SHT_PROGBITS || s.sh_name >= strs->size()) continue;
-        if (std::strncmp(strs->data() + s.sh_name, ".rodata", strs->size() - s.sh_name) == 0 &&
-            s.sh_offset <= file_size_ && s.sh_size <= file_size_ - s.sh_offset) {
-          begin = s.sh_offset;
-          end = s.sh_offset + s.sh_size;
-          break;
-        }
-      }
-    }
-  }
+absl::StatusOr<std::string> ElfFile::ScanRange(uint64_t begin, uint64_t end,
+                                               std::string_view prefix,
+                                               size_t max_length) const {
+  if (end > file_size_) end = file_size_;
+  if (begin >= end) return absl::NotFoundError("empty range");
   if (end - begin > kMaxScanSize) end = begin + kMaxScanSize;
   constexpr uint64_t kChunk = 1 << 20;
   const uint64_t overlap = prefix.size() + max_length;
@@ -208,13 +194,41 @@ absl::StatusOr<std::string> ElfFile::FindString(std::string_view prefix, size_t 
       size_t stop = std::min<size_t>(buffer.size(), hit + max_length);
       size_t nul = buffer.find('\0', hit);
       if (nul == std::string::npos || nul > stop) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(path_, ": string starting with '", std::string(prefix), "' is not terminated"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            path_, ": string starting with '", std::string(prefix), "' is not terminated"));
       }
       return buffer.substr(hit, nul - hit);
     }
   }
-  return absl::NotFoundError(absl::StrCat(path_, ": no string starting with '", std::string(prefix), "'"));
+  return absl::NotFoundError("not in range");
+}
+
+absl::StatusOr<std::string> ElfFile::FindString(std::string_view prefix, size_t max_length) const {
+  // Look in the data sections first (the runtime's version stamp is a writable char array in
+  // .data; string literals live in .rodata), then in the whole file.
+  if (header_.e_shstrndx < shdrs_.size()) {
+    const Elf64_Shdr& names = shdrs_[header_.e_shstrndx];
+    absl::StatusOr<std::string> strs = ReadRange(names.sh_offset, names.sh_size, kMaxDynsymSize);
+    if (strs.ok()) {
+      for (const char* wanted : {".data", ".rodata"}) {
+        for (const Elf64_Shdr& s : shdrs_) {
+          if (s.sh_type != SHT_PROGBITS || s.sh_name >= strs->size()) continue;
+          const char* name = strs->data() + s.sh_name;
+          if (strnlen(name, strs->size() - s.sh_name) == strs->size() - s.sh_name) continue;
+          if (std::strcmp(name, wanted) != 0) continue;
+          if (s.sh_offset > file_size_) continue;
+          absl::StatusOr<std::string> hit =
+              ScanRange(s.sh_offset, s.sh_offset + std::min(s.sh_size, file_size_ - s.sh_offset),
+                        prefix, max_length);
+          if (hit.ok() || !absl::IsNotFound(hit.status())) return hit;
+        }
+      }
+    }
+  }
+  absl::StatusOr<std::string> hit = ScanRange(0, file_size_, prefix, max_length);
+  if (hit.ok() || !absl::IsNotFound(hit.status())) return hit;
+  return absl::NotFoundError(
+      absl::StrCat(path_, ": no string starting with '", std::string(prefix), "'"));
 }
 
 absl::StatusOr<std::string> ReadBuildIdFromMemory(ProcessMemory& memory, uint64_t base) {

@@ -37,13 +37,15 @@ class ElfFile {
   absl::StatusOr<std::string> BuildId() const;
   // st_value of a defined symbol in .dynsym; NotFound when absent.
   absl::StatusOr<uint64_t> FindDynamicSymbol(std::string_view name) const;
-  // The first NUL-terminated string starting with `prefix` (looked for in .rodata, or in the
-  // whole file when there is no .rodata section), at most `max_length` bytes long.
+  // The first NUL-terminated string starting with `prefix`, at most `max_length` bytes long;
+  // looked for in .data, then .rodata, then the whole file (at most 512 MiB of it).
   absl::StatusOr<std::string> FindString(std::string_view prefix, size_t max_length) const;
 
  private:
   ElfFile() = default;
   absl::Status ReadAt(uint64_t offset, void* out, size_t size) const;
+  absl::StatusOr<std::string> ScanRange(uint64_t begin, uint64_t end, std::string_view prefix,
+                                        size_t max_length) const;
   absl::StatusOr<std::string> ReadRange(uint64_t offset, uint64_t size, uint64_t limit) const;
 
   std::string path_;

@@ -67,13 +67,27 @@ namespace Ddcrash.TestApp
                 IsBackground = true,
             };
             thrower.Start();
-            ready.Wait();
-            // Each parked thread signalled while holding its gate and releases it only inside
-            // Monitor.Wait: taking every gate once proves every thread is parked.
-            foreach (var g in gates) { lock (g) { } }
-            Console.Out.WriteLine("READY " + Environment.ProcessId);
-            Console.Out.Flush();
-            Parker.ParkMain();
+            // The main thread parks too; a reporter thread says READY once every thread,
+            // main included, is parked. Each parked thread signals while holding its gate and
+            // releases it only inside Monitor.Wait, so taking every gate once proves it.
+            var mainGate = new object();
+            var mainReady = new CountdownEvent(1);
+            var reporter = new Thread(() =>
+            {
+                ready.Wait();
+                mainReady.Wait();
+                foreach (var g in gates) { lock (g) { } }
+                lock (mainGate) { }
+                Console.Out.WriteLine("READY " + Environment.ProcessId);
+                Console.Out.Flush();
+                Thread.Sleep(Timeout.Infinite);
+            })
+            {
+                Name = "ddcrash-reporter",
+                IsBackground = true,
+            };
+            reporter.Start();
+            Parker.ParkMain(mainGate, mainReady);
         }
     }
 
@@ -99,9 +113,9 @@ namespace Ddcrash.TestApp
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        public static void ParkMain()
+        public static void ParkMain(object gate, CountdownEvent ready)
         {
-            while (true) Thread.Sleep(Timeout.Infinite);
+            ParkHere(gate, ready);
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]

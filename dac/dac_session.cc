@@ -1,0 +1,396 @@
+#include "dac/dac_session.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "dac/amd64_context.h"
+#include "dac/dac_library.h"
+#include "dac/internal/utf16.h"
+
+namespace ddcrash::dac {
+namespace {
+
+// The DAC fills structs of its own build's size; leave slack so that a newer, larger struct
+// can never write past our buffer.
+template <typename T>
+struct Padded {
+  T value{};
+  uint8_t slack[512] = {};
+};
+
+constexpr size_t kStackWalkContextSize = 4096;  // > the PAL CONTEXT (~0xC20) of any version
+constexpr ULONG kMaxNameLength = 1 << 16;
+
+// Calls a DAC "(count, WCHAR* buffer, ULONG* needed)" function, growing the buffer once.
+template <typename F>
+std::string WideString(F&& call) {
+  std::u16string buf(512, u'\0');
+  ULONG needed = 0;
+  HRESULT hr = call(static_cast<ULONG>(buf.size()), buf.data(), &needed);
+  if (Failed(hr) && needed <= buf.size()) return std::string();
+  if (needed > buf.size()) {
+    if (needed > kMaxNameLength) return std::string();
+    buf.assign(needed, u'\0');
+    needed = 0;
+    hr = call(static_cast<ULONG>(buf.size()), buf.data(), &needed);
+    if (Failed(hr)) return std::string();
+  }
+  return Utf16ToUtf8(std::u16string_view(buf.data(), Utf16Length(buf.data(), buf.size())));
+}
+
+}  // namespace
+
+std::string HResultToString(HRESULT hr) {
+  const char* name = nullptr;
+  switch (hr) {
+    case S_OK: name = "S_OK"; break;
+    case S_FALSE: name = "S_FALSE"; break;
+    case E_NOTIMPL: name = "E_NOTIMPL"; break;
+    case E_NOINTERFACE: name = "E_NOINTERFACE"; break;
+    case E_POINTER: name = "E_POINTER"; break;
+    case E_FAIL: name = "E_FAIL"; break;
+    case E_UNEXPECTED: name = "E_UNEXPECTED"; break;
+    case E_INVALIDARG: name = "E_INVALIDARG"; break;
+    case E_OUTOFMEMORY: name = "E_OUTOFMEMORY"; break;
+    case HRESULT_PARTIAL_COPY: name = "ERROR_PARTIAL_COPY: target memory not readable"; break;
+    case CORDBG_E_MISSING_DEBUGGER_EXPORTS:
+      name = "CORDBG_E_MISSING_DEBUGGER_EXPORTS: the runtime's g_dacTable is missing or unreadable";
+      break;
+    case static_cast<HRESULT>(0x80131C3B): name = "CORDBG_E_UNSUPPORTED"; break;
+    case static_cast<HRESULT>(0x80131C30): name = "CORDBG_E_INCOMPATIBLE_PLATFORMS"; break;
+    case static_cast<HRESULT>(0x80131C64): name = "CORDBG_E_NO_IMAGE_AVAILABLE"; break;
+    default: break;
+  }
+  std::string hex = absl::StrCat("0x", absl::Hex(static_cast<uint32_t>(hr), absl::kZeroPad8));
+  return name != nullptr ? absl::StrCat(hex, " (", name, ")") : hex;
+}
+
+void SplitMethodName(const std::string& signature, std::string* method, std::string* type) {
+  std::string name = signature;
+  size_t paren = name.find('(');
+  if (paren != std::string::npos) name.resize(paren);
+  size_t bang = name.find('!');
+  if (bang != std::string::npos) name = name.substr(bang + 1);
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  *method = name;
+  // The method name is after the last '.', except for ".ctor"/".cctor" ("Type..ctor").
+  size_t dot = name.rfind('.');
+  if (dot != std::string::npos && dot > 0 && name[dot - 1] == '.') --dot;
+  *type = dot == std::string::npos ? std::string() : name.substr(0, dot);
+}
+
+DacSession::~DacSession() {
+  // Release the DAC's objects before the data target they reference.
+  sos2_.Reset();
+  sos_.Reset();
+  process_.Reset();
+  target_.Reset();
+}
+
+absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessSnapshot& snapshot,
+                                                             const DacSessionOptions& options) {
+  return Open(snapshot.memory(), snapshot.threads(), snapshot.modules().modules(), options);
+}
+
+absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memory,
+                                                             absl::Span<const ThreadState> threads,
+                                                             absl::Span<const Module> modules,
+                                                             const DacSessionOptions& options) {
+  absl::Time start = absl::Now();
+  std::unique_ptr<DacSession> s(new DacSession());
+  s->memory_ = &memory;
+  s->threads_.assign(threads.begin(), threads.end());
+  s->options_ = options;
+
+  absl::StatusOr<RuntimeInfo> runtime = FindRuntime(modules, memory);
+  if (!runtime.ok()) return runtime.status();
+  s->runtime_ = *std::move(runtime);
+
+  absl::StatusOr<DacLocation> dac = options.dac_path.empty()
+                                        ? LocateDac(s->runtime_)
+                                        : CheckDac(s->runtime_, options.dac_path);
+  if (!dac.ok()) return dac.status();
+  s->dac_ = *std::move(dac);
+
+  absl::StatusOr<const DacLibrary*> lib = LoadDacLibrary(s->dac_.path);
+  if (!lib.ok()) return lib.status();
+  s->dac_load_time_ = (*lib)->load_time;
+
+  s->target_ = DataTarget::Create(memory, threads, modules, s->runtime_.module_base);
+  void* raw = nullptr;
+  HRESULT hr = (*lib)->create_instance(IID_IXCLRDataProcess,
+                                       static_cast<ICLRDataTarget*>(s->target_.get()), &raw);
+  if (Failed(hr) || raw == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the DAC ", s->dac_.path, " refused the process: CLRDataCreateInstance returned ",
+        HResultToString(hr)));
+  }
+  s->process_ = ComPtr<IXCLRDataProcess>::Adopt(static_cast<IXCLRDataProcess*>(raw));
+  s->sos_ = s->process_.As<ISOSDacInterface>(IID_ISOSDacInterface);
+  if (!s->sos_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the DAC ", s->dac_.path, " does not implement ISOSDacInterface"));
+  }
+  s->sos2_ = s->process_.As<ISOSDacInterface2>(IID_ISOSDacInterface2);
+  s->open_time_ = absl::Now() - start;
+  return s;
+}
+
+std::string DacSession::MethodDescName(CLRDATA_ADDRESS md) {
+  return WideString([&](ULONG n, WCHAR* buf, ULONG* needed) {
+    return sos_->GetMethodDescName(md, n, buf, needed);
+  });
+}
+
+std::string DacSession::ModulePath(CLRDATA_ADDRESS module) {
+  auto it = module_paths_.find(module);
+  if (it != module_paths_.end()) return it->second;
+  std::string path;
+  Padded<DacpModuleData> data;
+  if (Succeeded(sos_->GetModuleData(module, &data.value))) {
+    path = WideString([&](ULONG n, WCHAR* buf, ULONG* needed) {
+      return sos_->GetPEFileName(data.value.PEAssembly, n, buf, needed);
+    });
+  }
+  module_paths_[module] = path;
+  return path;
+}
+
+std::string DacSession::ObjectString(CLRDATA_ADDRESS string_object) {
+  if (string_object == 0) return std::string();
+  return WideString([&](ULONG n, WCHAR* buf, ULONG* needed) {
+    return sos_->GetObjectStringData(string_object, n, buf, needed);
+  });
+}
+
+std::string DacSession::ObjectClassName(CLRDATA_ADDRESS object) {
+  return WideString([&](ULONG n, WCHAR* buf, ULONG* needed) {
+    return sos_->GetObjectClassName(object, n, buf, needed);
+  });
+}
+
+uint32_t DacSession::IlOffset(uint64_t ip) {
+  CLRDATA_ENUM handle = 0;
+  if (process_->StartEnumMethodInstancesByAddress(ip, nullptr, &handle) != S_OK) {
+    return kNoIlOffset;
+  }
+  uint32_t result = kNoIlOffset;
+  ComPtr<IXCLRDataMethodInstance> method;
+  if (process_->EnumMethodInstanceByAddress(&handle, method.Out()) == S_OK && method) {
+    ULONG32 il = 0;
+    ULONG32 needed = 0;
+    if (Succeeded(method->GetILOffsetsByAddress(ip, 1, &needed, &il)) && needed >= 1) result = il;
+  }
+  process_->EndEnumMethodInstancesByAddress(handle);
+  return result;
+}
+
+std::string DacSession::FrameName(uint64_t frame_address) {
+  absl::StatusOr<uint64_t> vtable = memory_->ReadValue<uint64_t>(frame_address);
+  if (!vtable.ok() || *vtable == 0) return std::string();
+  return WideString([&](ULONG n, WCHAR* buf, ULONG* needed) {
+    return sos_->GetFrameName(*vtable, n, buf, needed);
+  });
+}
+
+ManagedFrame DacSession::DescribeIp(uint64_t ip) {
+  ManagedFrame f;
+  f.ip = ip;
+  CLRDATA_ADDRESS md = 0;
+  if (Failed(sos_->GetMethodDescPtrFromIP(ip, &md)) || md == 0) {
+    // Not managed code: a stub or helper the runtime may still name.
+    std::u16string buf(512, u'\0');
+    ULONG32 len = 0;
+    CLRDATA_ADDRESS displacement = 0;
+    if (Succeeded(process_->GetRuntimeNameByAddress(ip, 0, static_cast<ULONG32>(buf.size()), &len,
+                                                    buf.data(), &displacement))) {
+      f.method_signature =
+          Utf16ToUtf8(std::u16string_view(buf.data(), Utf16Length(buf.data(), buf.size())));
+      f.method = f.method_signature;
+      f.native_offset = displacement;
+    }
+    f.kind = ManagedFrameKind::kUnknown;
+    return f;
+  }
+  f.kind = ManagedFrameKind::kManagedMethod;
+  f.method_desc = md;
+  f.method_signature = MethodDescName(md);
+  SplitMethodName(f.method_signature, &f.method, &f.type);
+  Padded<DacpCodeHeaderData> code;
+  if (Succeeded(sos_->GetCodeHeaderData(ip, &code.value))) {
+    f.method_start = code.value.MethodStart;
+    if (ip >= code.value.MethodStart) f.native_offset = ip - code.value.MethodStart;
+    f.code_kind = code.value.JITType == TYPE_JIT    ? CodeKind::kJit
+                  : code.value.JITType == TYPE_PJIT ? CodeKind::kReadyToRun
+                                                    : CodeKind::kUnknown;
+  }
+  Padded<DacpMethodDescData> mdd;
+  if (Succeeded(sos_->GetMethodDescData(md, 0, &mdd.value, 0, nullptr, nullptr))) {
+    f.token = mdd.value.MDToken;
+    if (mdd.value.ModulePtr != 0) f.module_path = ModulePath(mdd.value.ModulePtr);
+  }
+  f.il_offset = IlOffset(ip);
+  return f;
+}
+
+absl::StatusOr<std::vector<ManagedFrame>> DacSession::WalkStack(pid_t tid, std::string* error) {
+  ComPtr<IXCLRDataTask> task;
+  HRESULT hr = process_->GetTaskByOSThreadID(static_cast<ULONG32>(tid), task.Out());
+  if (Failed(hr) || !task) {
+    return absl::NotFoundError(absl::StrCat("thread ", tid, " is not known to the runtime (",
+                                            HResultToString(hr), ")"));
+  }
+  ComPtr<IXCLRDataStackWalk> walk;
+  hr = task->CreateStackWalk(CLRDATA_SIMPFRAME_ALL, walk.Out());
+  if (Failed(hr) || !walk) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("CreateStackWalk failed for thread ", tid, ": ", HResultToString(hr)));
+  }
+  std::vector<ManagedFrame> frames;
+  alignas(16) static uint8_t context[kStackWalkContextSize];
+  for (int i = 0; i < options_.max_frames; ++i) {
+    std::memset(context, 0, sizeof(context));
+    ULONG32 size = 0;
+    hr = walk->GetContext(kContextAll, sizeof(context), &size, context);
+    if (Failed(hr)) {
+      if (error) *error = absl::StrCat("GetContext failed: ", HResultToString(hr));
+      break;
+    }
+    uint64_t ip = ReadContextRegister(context, Amd64ContextOffsets::kRip);
+    uint64_t sp = ReadContextRegister(context, Amd64ContextOffsets::kRsp);
+    uint64_t frame_address = 0;
+    if (walk->Request(DACSTACKPRIV_REQUEST_FRAME_DATA, 0, nullptr, sizeof(frame_address),
+                      reinterpret_cast<BYTE*>(&frame_address)) != S_OK) {
+      frame_address = 0;
+    }
+    ManagedFrame f;
+    if (frame_address != 0) {
+      f.kind = ManagedFrameKind::kRuntimeTransition;
+      f.ip = ip;
+      f.frame_address = frame_address;
+      f.transition_frame = FrameName(frame_address);
+      CLRDATA_ADDRESS md = 0;
+      if (Succeeded(sos_->GetMethodDescPtrFromFrame(frame_address, &md)) && md != 0) {
+        f.method_desc = md;
+        f.method_signature = MethodDescName(md);
+        SplitMethodName(f.method_signature, &f.method, &f.type);
+      }
+    } else {
+      f = DescribeIp(ip);
+    }
+    f.sp = sp;
+    frames.push_back(std::move(f));
+    hr = walk->Next();
+    if (hr != S_OK) {
+      if (Failed(hr) && error) *error = absl::StrCat("Next failed: ", HResultToString(hr));
+      break;
+    }
+    if (i + 1 == options_.max_frames && error) {
+      *error = absl::StrCat("stopped after ", options_.max_frames, " frames");
+    }
+  }
+  return frames;
+}
+
+absl::StatusOr<ManagedException> DacSession::DescribeException(uint64_t object, int depth) {
+  ManagedException e;
+  e.object = object;
+  e.type = ObjectClassName(object);
+  if (e.type.empty()) {
+    return absl::DataLossError(absl::StrCat("0x", absl::Hex(object), " is not a readable object"));
+  }
+  if (sos2_) {
+    Padded<DacpExceptionObjectData> data;
+    if (Succeeded(sos2_->GetObjectExceptionData(object, &data.value))) {
+      e.hresult = data.value.HResult;
+      e.message = ObjectString(data.value.Message);
+      e.stack_trace = ObjectString(data.value.StackTraceString);
+      if (data.value.InnerException != 0 && depth < 16) {
+        absl::StatusOr<ManagedException> inner =
+            DescribeException(data.value.InnerException, depth + 1);
+        if (inner.ok()) e.inner.push_back(*std::move(inner));
+      }
+    }
+  }
+  return e;
+}
+
+absl::StatusOr<std::vector<ManagedThread>> DacSession::ListThreads() {
+  Padded<DacpThreadStoreData> store;
+  HRESULT hr = sos_->GetThreadStoreData(&store.value);
+  if (Failed(hr)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("GetThreadStoreData failed: ", HResultToString(hr)));
+  }
+  std::vector<ManagedThread> out;
+  CLRDATA_ADDRESS thread = store.value.firstThread;
+  for (int i = 0; thread != 0 && i < options_.max_threads; ++i) {
+    Padded<DacpThreadData> td;
+    hr = sos_->GetThreadData(thread, &td.value);
+    if (Failed(hr)) {
+      return absl::DataLossError(absl::StrCat("GetThreadData(0x", absl::Hex(thread),
+                                              ") failed: ", HResultToString(hr)));
+    }
+    ManagedThread t;
+    t.thread_address = thread;
+    t.os_thread_id = td.value.osThreadId;
+    t.managed_id = td.value.corThreadId;
+    t.state = td.value.state;
+    t.is_finalizer = thread == store.value.finalizerThread;
+    t.is_gc = thread == store.value.gcThread;
+    t.is_background = (t.state & kThreadStateBackground) != 0;
+    t.is_threadpool = (t.state & kThreadStateThreadPoolWorker) != 0;
+    t.is_dead = (t.state & kThreadStateDead) != 0;
+    t.is_unstarted = (t.state & kThreadStateUnstarted) != 0;
+    for (const ThreadState& os : threads_) {
+      if (static_cast<uint32_t>(os.tid) == t.os_thread_id) t.os_name = os.name;
+    }
+    if (td.value.lastThrownObjectHandle != 0) {
+      absl::StatusOr<uint64_t> object = memory_->ReadValue<uint64_t>(td.value.lastThrownObjectHandle);
+      if (object.ok() && *object != 0) {
+        absl::StatusOr<ManagedException> e = DescribeException(*object);
+        if (e.ok()) {
+          t.has_exception = true;
+          t.exception = *std::move(e);
+        }
+      }
+    }
+    out.push_back(std::move(t));
+    thread = td.value.nextThread;
+  }
+  return out;
+}
+
+ManagedState DacSession::Collect() {
+  absl::Time start = absl::Now();
+  ManagedState st;
+  st.runtime_version = runtime_.version.ToString();
+  st.runtime_path = runtime_.module_path;
+  st.dac_path = dac_.path;
+  st.dac_match = dac_.match;
+  st.dac_load_us = static_cast<uint64_t>(absl::ToInt64Microseconds(dac_load_time_));
+  absl::StatusOr<std::vector<ManagedThread>> threads = ListThreads();
+  if (!threads.ok()) {
+    st.errors.push_back(std::string(threads.status().message()));
+  } else {
+    st.threads = *std::move(threads);
+  }
+  for (ManagedThread& t : st.threads) {
+    if (t.os_thread_id == 0 || t.is_dead) continue;
+    std::string error;
+    absl::StatusOr<std::vector<ManagedFrame>> frames =
+        WalkStack(static_cast<pid_t>(t.os_thread_id), &error);
+    if (frames.ok()) {
+      t.frames = *std::move(frames);
+      t.frames_error = error;
+    } else {
+      t.frames_error = std::string(frames.status().message());
+    }
+  }
+  st.total_us = static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start + open_time_));
+  return st;
+}
+
+}  // namespace ddcrash::dac

@@ -1,0 +1,108 @@
+// A loaded DAC attached to one captured process: names managed frames, lists managed threads
+// and reads exceptions. Not thread-safe (neither is the DAC): use one session from one thread.
+//
+// The DAC interprets raw target memory and can crash or hang on a corrupt process; production
+// callers run it in a child process (see isolated_dac.h). The session itself never writes to
+// the target.
+#ifndef DDCRASH_DAC_DAC_SESSION_H_
+#define DDCRASH_DAC_DAC_SESSION_H_
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "dac/dac_locator.h"
+#include "dac/data_target.h"
+#include "dac/internal/clrdata.h"
+#include "dac/internal/com_ptr.h"
+#include "dac/internal/sospriv.h"
+#include "dac/managed_state.h"
+#include "dac/runtime_info.h"
+#include "ptrace/module_map.h"
+#include "ptrace/process_memory.h"
+#include "ptrace/process_snapshot.h"
+#include "ptrace/thread_state.h"
+
+namespace ddcrash::dac {
+
+struct DacSessionOptions {
+  // Use this DAC instead of DDCRASH_DAC_PATH / the one beside the runtime (still checked).
+  std::string dac_path;
+  // Most frames walked per thread.
+  int max_frames = 1024;
+  // Most threads followed in the runtime's thread list.
+  int max_threads = 16384;
+};
+
+class DacSession {
+ public:
+  // Finds the runtime, checks and loads its DAC, creates the DAC's process object. `memory`
+  // must outlive the session; threads and modules are copied.
+  static absl::StatusOr<std::unique_ptr<DacSession>> Open(ProcessMemory& memory,
+                                                          absl::Span<const ThreadState> threads,
+                                                          absl::Span<const Module> modules,
+                                                          const DacSessionOptions& options = {});
+  static absl::StatusOr<std::unique_ptr<DacSession>> Open(ProcessSnapshot& snapshot,
+                                                          const DacSessionOptions& options = {});
+  ~DacSession();
+
+  const RuntimeInfo& runtime() const { return runtime_; }
+  const DacLocation& dac() const { return dac_; }
+  absl::Duration dac_load_time() const { return dac_load_time_; }
+  absl::Duration open_time() const { return open_time_; }
+  const DataTarget& data_target() const { return *target_.get(); }
+
+  // The managed frames of OS thread `tid`, innermost first. NotFound when the runtime does not
+  // know the thread; an error (with the frames so far dropped) when the walk cannot start.
+  absl::StatusOr<std::vector<ManagedFrame>> WalkStack(pid_t tid, std::string* error = nullptr);
+
+  // Every thread in the runtime's thread store (without frames).
+  absl::StatusOr<std::vector<ManagedThread>> ListThreads();
+
+  // The exception object at `object` (type, message, HResult, stack trace, inner chain).
+  absl::StatusOr<ManagedException> DescribeException(uint64_t object, int depth = 0);
+
+  // Names one instruction address: method, module, token, IL offset, code kind.
+  ManagedFrame DescribeIp(uint64_t ip);
+
+  // ListThreads + WalkStack for each started thread + exceptions: the whole DAC stage.
+  ManagedState Collect();
+
+ private:
+  DacSession() = default;
+  std::string MethodDescName(CLRDATA_ADDRESS md);
+  std::string ModulePath(CLRDATA_ADDRESS module);
+  std::string ObjectString(CLRDATA_ADDRESS string_object);
+  std::string ObjectClassName(CLRDATA_ADDRESS object);
+  uint32_t IlOffset(uint64_t ip);
+  std::string FrameName(uint64_t frame_address);
+
+  ProcessMemory* memory_ = nullptr;
+  std::vector<ThreadState> threads_;
+  DacSessionOptions options_;
+  RuntimeInfo runtime_;
+  DacLocation dac_;
+  ComPtr<DataTarget> target_;
+  ComPtr<IXCLRDataProcess> process_;
+  ComPtr<ISOSDacInterface> sos_;
+  ComPtr<ISOSDacInterface2> sos2_;  // may be null
+  absl::Duration dac_load_time_;
+  absl::Duration open_time_;
+  std::map<CLRDATA_ADDRESS, std::string> module_paths_;
+};
+
+// "0x80131c4f (CORDBG_E_MISSING_DEBUGGER_EXPORTS)" and friends.
+std::string HResultToString(HRESULT hr);
+
+// Splits a DAC method name into (method without parameters and module prefix, type).
+void SplitMethodName(const std::string& signature, std::string* method, std::string* type);
+
+}  // namespace ddcrash::dac
+
+#endif  // DDCRASH_DAC_DAC_SESSION_H_

@@ -1,0 +1,89 @@
+// Plain results of asking the DAC about a process: managed frames, managed threads, exceptions.
+// No DAC types leak out of here; report/ maps these into the report schema.
+#ifndef DDCRASH_DAC_MANAGED_STATE_H_
+#define DDCRASH_DAC_MANAGED_STATE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ddcrash::dac {
+
+enum class ManagedFrameKind : uint8_t {
+  kManagedMethod = 0,      // a frame of managed code (JIT or ReadyToRun)
+  kRuntimeTransition = 1,  // an explicit runtime Frame (InlinedCallFrame, HelperMethodFrame...)
+  kUnknown = 2,            // the DAC walked it but could not name it
+};
+
+enum class CodeKind : uint8_t { kUnknown = 0, kJit = 1, kReadyToRun = 2 };
+
+inline constexpr uint32_t kNoIlOffset = 0xFFFFFFFF;
+
+struct ManagedFrame {
+  uint64_t ip = 0;
+  uint64_t sp = 0;
+  ManagedFrameKind kind = ManagedFrameKind::kUnknown;
+  // As the DAC prints it, with the parameter list:
+  //   "Ddcrash.TestApp.Parker.ParkHere(System.Object, System.Threading.CountdownEvent)".
+  std::string method_signature;
+  // Without parameters or "Module!" prefix: "Ddcrash.TestApp.Parker.ParkHere".
+  std::string method;
+  std::string type;  // "Ddcrash.TestApp.Parker"
+  std::string module_path;
+  uint32_t token = 0;  // MethodDef token
+  uint32_t il_offset = kNoIlOffset;
+  uint64_t native_offset = 0;  // ip - start of the method's code
+  uint64_t method_start = 0;
+  uint64_t method_desc = 0;
+  CodeKind code_kind = CodeKind::kUnknown;
+  // For kRuntimeTransition: the Frame's class name ("InlinedCallFrame") and address.
+  std::string transition_frame;
+  uint64_t frame_address = 0;
+};
+
+struct ManagedException {
+  uint64_t object = 0;
+  std::string type;  // "System.InvalidOperationException"
+  std::string message;
+  int32_t hresult = 0;
+  std::string stack_trace;  // the exception's _stackTraceString when set
+  std::vector<ManagedException> inner;  // at most one element; chains nest
+};
+
+struct ManagedThread {
+  uint32_t os_thread_id = 0;  // Linux TID; 0 when the thread has not started or has died
+  uint32_t managed_id = 0;    // Thread.ManagedThreadId
+  uint64_t thread_address = 0;  // the runtime's Thread object
+  int32_t state = 0;            // Thread::ThreadState bits
+  bool is_finalizer = false;
+  bool is_gc = false;
+  bool is_background = false;
+  bool is_threadpool = false;
+  bool is_dead = false;
+  bool is_unstarted = false;
+  // The OS thread name (/proc/PID/task/TID/comm): .NET copies Thread.Name there, cut to 15
+  // bytes ("ddcrash-worker-1" shows as "ddcrash-worker-"). The full managed Thread.Name is not
+  // available: the DAC answers E_NOTIMPL to IXCLRDataTask::GetManagedObject and gives no name
+  // through IXCLRDataTask::GetName on .NET 8, 9 and 10 (checked).
+  std::string os_name;
+  bool has_exception = false;
+  ManagedException exception;  // the last thrown object, when has_exception
+  std::vector<ManagedFrame> frames;
+  std::string frames_error;  // why `frames` is empty or cut short
+};
+
+// Everything the DAC stage produces for one process.
+struct ManagedState {
+  std::string runtime_version;  // "8.0.31"
+  std::string runtime_path;
+  std::string dac_path;
+  std::string dac_match;  // how the DAC was accepted
+  std::vector<ManagedThread> threads;
+  std::vector<std::string> errors;  // non-fatal problems, one line each
+  uint64_t dac_load_us = 0;
+  uint64_t total_us = 0;
+};
+
+}  // namespace ddcrash::dac
+
+#endif  // DDCRASH_DAC_MANAGED_STATE_H_
