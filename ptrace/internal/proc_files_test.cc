@@ -1,0 +1,50 @@
+#include "ptrace/internal/proc_files.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "absl/status/status.h"
+#include "gtest/gtest.h"
+
+namespace ddcrash::ptrace_internal {
+namespace {
+
+TEST(ProcFilesTest, ReadsProcFilesToTheEnd) {
+  absl::StatusOr<std::string> maps = ReadProcFile("/proc/self/maps");
+  ASSERT_TRUE(maps.ok()) << maps.status();
+  EXPECT_NE(maps->find("[stack]"), std::string::npos);
+  EXPECT_TRUE(absl::IsNotFound(ReadProcFile("/proc/self/no-such-file").status()));
+  EXPECT_TRUE(absl::IsResourceExhausted(ReadProcFile("/proc/self/maps", 10).status()));
+}
+
+TEST(ProcFilesTest, ReadsTaskIds) {
+  absl::StatusOr<std::vector<pid_t>> tids = ReadTaskIds(getpid());
+  ASSERT_TRUE(tids.ok());
+  EXPECT_NE(std::find(tids->begin(), tids->end(), getpid()), tids->end());
+  EXPECT_TRUE(absl::IsNotFound(ReadTaskIds(0x7fffffff).status()));
+}
+
+TEST(ProcFilesTest, ParsesStatState) {
+  EXPECT_EQ(ParseStatState("123 (cat) R 1 2 3"), 'R');
+  EXPECT_EQ(ParseStatState("123 (a) b) S 1 2 3"), 'S');  // ")" in the command
+  EXPECT_EQ(ParseStatState("123 (x)"), '?');
+  EXPECT_EQ(ParseStatState("123 (x) 7"), '?');
+  EXPECT_EQ(ParseStatState(""), '?');
+  absl::StatusOr<std::string> stat = ReadProcFile("/proc/self/stat");
+  ASSERT_TRUE(stat.ok());
+  EXPECT_EQ(ParseStatState(*stat), 'R');
+}
+
+TEST(ProcFilesTest, ErrnoStatusMapsCodes) {
+  EXPECT_TRUE(absl::IsNotFound(ErrnoStatus(ENOENT, "x")));
+  EXPECT_TRUE(absl::IsNotFound(ErrnoStatus(ESRCH, "x")));
+  absl::Status denied = ErrnoStatus(EPERM, "ptrace");
+  EXPECT_TRUE(absl::IsPermissionDenied(denied));
+  EXPECT_EQ(denied.message(), "ptrace: Operation not permitted");
+  EXPECT_TRUE(absl::IsInternal(ErrnoStatus(EIO, "x")));
+}
+
+}  // namespace
+}  // namespace ddcrash::ptrace_internal

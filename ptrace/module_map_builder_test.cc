@@ -1,0 +1,202 @@
+#include "ptrace/module_map_builder.h"
+
+#include <stdlib.h>
+#include <elf.h>
+#include <sys/stat.h>
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "ptrace/fake_process_memory.h"
+#include "ptrace/internal/elf_builder.h"
+
+namespace ddcrash {
+namespace {
+
+using ptrace_internal::BuildTestElf;
+
+Mapping FileMapping(uint64_t start, uint64_t end, uint64_t offset, const std::string& path,
+                    uint64_t inode, bool exec = false) {
+  Mapping m;
+  m.start = start;
+  m.end = end;
+  m.file_offset = offset;
+  m.readable = true;
+  m.executable = exec;
+  m.dev_major = 8;
+  m.dev_minor = 1;
+  m.inode = inode;
+  m.path = path;
+  return m;
+}
+
+Mapping AnonMapping(uint64_t start, uint64_t end, bool exec, const std::string& path = "") {
+  Mapping m;
+  m.start = start;
+  m.end = end;
+  m.readable = true;
+  m.writable = !exec;
+  m.executable = exec;
+  m.path = path;
+  return m;
+}
+
+std::string WriteTempFile(const std::string& name, const std::vector<uint8_t>& bytes) {
+  const char* dir = getenv("TEST_TMPDIR");
+  std::string path = std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  return path;
+}
+
+uint64_t InodeOf(const std::string& path) {
+  struct stat st {};
+  stat(path.c_str(), &st);
+  return st.st_ino;
+}
+
+TEST(BuildModuleMapTest, GroupsAnElfFileAndReadsItsIdentityFromMemory) {
+  const uint64_t base = 0x7f0000000000;
+  FakeProcessMemory memory;
+  memory.AddRegion(base, BuildTestElf(0, "\xde\xad\xbe\xef"));
+  std::vector<Mapping> mappings = {
+      FileMapping(base + 0x1000, base + 0x3000, 0x1000, "/lib/libx.so", 7, true),
+      FileMapping(base, base + 0x1000, 0, "/lib/libx.so", 7),  // out of order on purpose
+      AnonMapping(base + 0x3000, base + 0x4000, false),        // .bss
+      FileMapping(base + 0x4000, base + 0x5000, 0x3000, "/lib/libx.so", 7),
+      AnonMapping(base + 0x10000, base + 0x20000, false, "[heap]"),
+  };
+  ModuleMap map = BuildModuleMap(mappings, memory);
+  ASSERT_EQ(map.mappings().size(), 5u);
+  ASSERT_EQ(map.modules().size(), 1u);
+  const Module& m = map.modules()[0];
+  EXPECT_EQ(m.path, "/lib/libx.so");
+  EXPECT_EQ(m.kind, ModuleKind::kElf);
+  EXPECT_EQ(m.base, base);
+  EXPECT_EQ(m.end, base + 0x5000);
+  EXPECT_EQ(m.file_offset, 0u);
+  EXPECT_EQ(m.load_bias, base);
+  EXPECT_EQ(m.build_id, "\xde\xad\xbe\xef");
+  EXPECT_TRUE(m.executable);
+  EXPECT_EQ(map.FindModule(base + 0x1234), &map.modules()[0]);
+}
+
+TEST(BuildModuleMapTest, NonPieLoadBiasIsZero) {
+  const uint64_t base = 0x400000;
+  FakeProcessMemory memory;
+  memory.AddRegion(base, BuildTestElf(0x400000, "\x01\x02"));
+  ModuleMap map = BuildModuleMap({FileMapping(base, base + 0x1000, 0, "/bin/app", 3, true)}, memory);
+  ASSERT_EQ(map.modules().size(), 1u);
+  EXPECT_EQ(map.modules()[0].load_bias, 0u);
+  EXPECT_EQ(map.modules()[0].build_id, "\x01\x02");
+}
+
+TEST(BuildModuleMapTest, FallsBackToTheFileWhenMemoryIsUnreadable) {
+  std::string path = WriteTempFile("lib_on_disk.so", BuildTestElf(0, "\x0a\x0b\x0c", 8192));
+  const uint64_t base = 0x7f1000000000;
+  FakeProcessMemory memory;  // nothing readable
+  Mapping header = FileMapping(base, base + 0x1000, 0, path, InodeOf(path));
+  header.readable = false;
+  ModuleMap map = BuildModuleMap(
+      {header, FileMapping(base + 0x1000, base + 0x2000, 0x1000, path, InodeOf(path), true)},
+      memory);
+  ASSERT_EQ(map.modules().size(), 1u);
+  EXPECT_EQ(map.modules()[0].kind, ModuleKind::kElf);
+  EXPECT_EQ(map.modules()[0].load_bias, base);
+  EXPECT_EQ(map.modules()[0].build_id, "\x0a\x0b\x0c");
+}
+
+TEST(BuildModuleMapTest, PeImagesFromMemoryOrFromTheFile) {
+  FakeProcessMemory memory;
+  memory.AddRegion(0x10000, std::string("MZ\x90\x00", 4));
+  std::vector<uint8_t> pe = {'M', 'Z', 0x90, 0};
+  pe.resize(0x3000);
+  std::string path = WriteTempFile("Assembly.dll", pe);
+  ModuleMap map = BuildModuleMap(
+      {
+          FileMapping(0x10000, 0x11000, 0, "/app/Mapped.dll", 11),
+          // Mapped from offset 0x1000 only: the kind comes from the file on disk.
+          FileMapping(0x20000, 0x22000, 0x1000, path, InodeOf(path), true),
+      },
+      memory);
+  ASSERT_EQ(map.modules().size(), 2u);
+  EXPECT_EQ(map.modules()[0].kind, ModuleKind::kPe);
+  EXPECT_EQ(map.modules()[1].kind, ModuleKind::kPe);
+  EXPECT_EQ(map.modules()[1].file_offset, 0x1000u);
+  EXPECT_EQ(map.modules()[1].load_bias, 0u);
+}
+
+TEST(BuildModuleMapTest, AnonymousExecutableVdsoAndOtherFiles) {
+  const uint64_t vdso = 0x7fff00000000;
+  FakeProcessMemory memory;
+  memory.AddRegion(vdso, BuildTestElf(0, "\x77\x88"));
+  memory.AddRegion(0x50000, "just text");
+  ModuleMap map = BuildModuleMap(
+      {
+          FileMapping(0x50000, 0x51000, 0, "/etc/locale", 12),
+          AnonMapping(0x60000, 0x61000, true),
+          AnonMapping(0x61000, 0x62000, true),
+          AnonMapping(0x62000, 0x63000, false),
+          FileMapping(0x70000, 0x71000, 0, "/memfd:doublemapper", 99, true),
+          FileMapping(0x71000, 0x72000, 0, "/memfd:doublemapper", 99, false),
+          AnonMapping(vdso, vdso + 0x2000, true, "[vdso]"),
+          AnonMapping(vdso + 0x2000, vdso + 0x3000, false, "[vvar]"),
+          AnonMapping(vdso + 0x10000, vdso + 0x11000, false, "[stack]"),
+      },
+      memory);
+  ASSERT_EQ(map.modules().size(), 5u);
+  EXPECT_EQ(map.modules()[0].kind, ModuleKind::kOtherFile);
+  EXPECT_EQ(map.modules()[1].kind, ModuleKind::kAnonymousExecutable);
+  EXPECT_EQ(map.modules()[1].end, 0x61000u);
+  EXPECT_EQ(map.modules()[2].kind, ModuleKind::kAnonymousExecutable);
+  EXPECT_EQ(map.modules()[3].kind, ModuleKind::kAnonymousExecutable);
+  EXPECT_EQ(map.modules()[3].path, "/memfd:doublemapper");
+  const Module& v = map.modules()[4];
+  EXPECT_EQ(v.path, "[vdso]");
+  EXPECT_EQ(v.kind, ModuleKind::kElf);
+  EXPECT_EQ(v.load_bias, vdso);
+  EXPECT_EQ(v.build_id, "\x77\x88");
+}
+
+TEST(BuildModuleMapTest, AFileMappedTwiceGivesTwoModules) {
+  FakeProcessMemory memory;
+  memory.AddRegion(0x10000, std::string("MZ\0\0", 4));
+  memory.AddRegion(0x20000, std::string("MZ\0\0", 4));
+  ModuleMap map = BuildModuleMap(
+      {
+          FileMapping(0x10000, 0x11000, 0, "/app/A.dll", 5),
+          FileMapping(0x11000, 0x12000, 0x1000, "/app/A.dll", 5),
+          FileMapping(0x20000, 0x23000, 0, "/app/A.dll", 5),
+      },
+      memory);
+  ASSERT_EQ(map.modules().size(), 2u);
+  EXPECT_EQ(map.modules()[0].kind, ModuleKind::kPe);
+  EXPECT_EQ(map.modules()[0].end, 0x12000u);
+  EXPECT_EQ(map.modules()[1].base, 0x20000u);
+}
+
+TEST(BuildModuleMapTest, CorruptImagesGiveModulesWithoutIdentity) {
+  FakeProcessMemory memory;
+  std::vector<uint8_t> elf = BuildTestElf(0, "\x01");
+  elf[offsetof(Elf64_Ehdr, e_phnum)] = 0xff;  // too many headers
+  memory.AddRegion(0x10000, elf);
+  memory.AddRegion(0x20000, "\x7f" "ELF");   // magic only
+  ModuleMap map = BuildModuleMap(
+      {
+          FileMapping(0x10000, 0x11000, 0, "/nonexistent/a.so", 5),
+          FileMapping(0x20000, 0x21000, 0, "/nonexistent/b.so", 6),
+          FileMapping(0x30000, 0x31000, 0, "/nonexistent/c.so", 7),  // unreadable everywhere
+      },
+      memory);
+  ASSERT_EQ(map.modules().size(), 3u);
+  EXPECT_EQ(map.modules()[0].kind, ModuleKind::kElf);
+  EXPECT_EQ(map.modules()[0].build_id, "");
+  EXPECT_EQ(map.modules()[1].kind, ModuleKind::kElf);
+  EXPECT_EQ(map.modules()[2].kind, ModuleKind::kOtherFile);
+}
+
+}  // namespace
+}  // namespace ddcrash
