@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "dac/dac_locator.h"
 #include "dac/dac_session.h"
+#include "dac/isolated_dac.h"
 #include "dac/runtime_info.h"
 #include "dac/testing/dotnet_app.h"
 #include "gtest/gtest.h"
@@ -146,6 +147,36 @@ INSTANTIATE_TEST_SUITE_P(Runtimes, DacOnRealRuntime, ::testing::ValuesIn(kTfms),
                          [](const ::testing::TestParamInfo<Tfm>& info) {
                            return absl::StrCat("dotnet", info.param.major);
                          });
+
+// The production path: the DAC in a forked child, the result carried back over a pipe.
+TEST_P(DacOnRealRuntime, IsolatedChildGivesTheSameAnswer) {
+  const Tfm tfm = GetParam();
+  absl::StatusOr<std::string> dir = DotnetAppDir(tfm.name);
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  absl::StatusOr<DotnetApp> app = DotnetApp::StartAndWaitReady(*dir, {"live"});
+  ASSERT_TRUE(app.ok()) << app.status();
+  absl::StatusOr<std::unique_ptr<FrozenProcess>> frozen = FrozenProcess::Freeze(app->pid());
+  ASSERT_TRUE(frozen.ok()) << frozen.status();
+  absl::Time start = absl::Now();
+  absl::StatusOr<ManagedState> state = CollectManagedStateIsolated(**frozen);
+  ASSERT_TRUE(state.ok()) << state.status();
+  std::printf("%s: isolated DAC stage %s (DAC load %llu us in the child)\n", tfm.name,
+              absl::FormatDuration(absl::Now() - start).c_str(),
+              static_cast<unsigned long long>(state->dac_load_us));
+  EXPECT_EQ(state->runtime_version.substr(0, state->runtime_version.find('.')),
+            std::to_string(tfm.major));
+  EXPECT_TRUE(state->errors.empty());
+  int workers = 0;
+  bool exception = false;
+  for (const ManagedThread& t : state->threads) {
+    int park = FindFrame(t.frames, "Ddcrash.TestApp.Parker.ParkHere");
+    int run = FindFrame(t.frames, "Ddcrash.TestApp.Worker.Run");
+    if (park >= 0 && run > park) ++workers;
+    if (t.has_exception && t.exception.message == "ddcrash test: in flight") exception = true;
+  }
+  EXPECT_EQ(workers, 3);
+  EXPECT_TRUE(exception);
+}
 
 // Another runtime's DAC is refused, with both identities in the message, before any loading.
 TEST(DacOnRealRuntime, RefusesTheDacOfAnotherRuntime) {

@@ -1,0 +1,52 @@
+// The DAC stage in a child process. The DAC interprets raw memory of a process that may be
+// corrupt; a crash or hang in it must cost only this stage. The parent (ddreport) keeps every
+// target thread frozen; the forked child inherits the captured snapshot (registers, module
+// map, memory reader: process_vm_readv / /proc/PID/mem need no ptrace stop of their own, only
+// permission, which a child of the tracer has), loads the DAC, runs DacSession::Collect and
+// writes the result (managed_state_codec.h) to a pipe. The parent waits at most the timeout
+// (DDCRASH_DAC_TIMEOUT_MS, default 10 s), then SIGKILLs the child. Every failure comes back as
+// a status saying what happened: the child's own error, "killed by signal N", or "timed out".
+//
+// fork() of a multithreaded parent: the child runs the DAC (malloc, dlopen) after fork, so the
+// parent should fork it while no other thread of its own holds allocator or loader locks (ddreport
+// is single-threaded while capturing); the timeout bounds the damage if one does.
+#ifndef DDCRASH_DAC_ISOLATED_DAC_H_
+#define DDCRASH_DAC_ISOLATED_DAC_H_
+
+#include <functional>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "dac/dac_session.h"
+#include "dac/managed_state.h"
+#include "ptrace/module_map.h"
+#include "ptrace/process_memory.h"
+#include "ptrace/process_snapshot.h"
+#include "ptrace/thread_state.h"
+
+namespace ddcrash::dac {
+
+inline constexpr char kDacTimeoutEnv[] = "DDCRASH_DAC_TIMEOUT_MS";
+inline constexpr absl::Duration kDefaultDacTimeout = absl::Seconds(10);
+
+// DDCRASH_DAC_TIMEOUT_MS when set to a positive integer, else `fallback`.
+absl::Duration DacTimeoutFromEnvironment(absl::Duration fallback = kDefaultDacTimeout);
+
+struct IsolatedDacOptions {
+  DacSessionOptions session;
+  absl::Duration timeout = DacTimeoutFromEnvironment();
+  // Tests only: runs in the child before the DAC is touched (to make it crash or hang).
+  std::function<void()> child_hook_for_testing;
+};
+
+absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessMemory& memory,
+                                                         absl::Span<const ThreadState> threads,
+                                                         absl::Span<const Module> modules,
+                                                         const IsolatedDacOptions& options = {});
+absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessSnapshot& snapshot,
+                                                         const IsolatedDacOptions& options = {});
+
+}  // namespace ddcrash::dac
+
+#endif  // DDCRASH_DAC_ISOLATED_DAC_H_

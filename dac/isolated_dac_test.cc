@@ -1,0 +1,55 @@
+#include "dac/isolated_dac.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "gtest/gtest.h"
+#include "ptrace/fake_process_memory.h"
+
+namespace ddcrash::dac {
+namespace {
+
+TEST(IsolatedDac, ChildErrorsComeBackAsTheirStatus) {
+  FakeProcessMemory memory;  // no runtime in it
+  absl::StatusOr<ManagedState> s = CollectManagedStateIsolated(memory, {}, {});
+  EXPECT_TRUE(absl::IsNotFound(s.status())) << s.status();
+  EXPECT_NE(s.status().message().find("no .NET runtime"), std::string::npos);
+}
+
+TEST(IsolatedDac, ACrashCostsOnlyTheStage) {
+  FakeProcessMemory memory;
+  IsolatedDacOptions options;
+  options.child_hook_for_testing = [] { raise(SIGSEGV); };
+  absl::StatusOr<ManagedState> s = CollectManagedStateIsolated(memory, {}, {}, options);
+  ASSERT_TRUE(absl::IsInternal(s.status())) << s.status();
+  EXPECT_NE(s.status().message().find("SIGSEGV"), std::string::npos) << s.status();
+}
+
+TEST(IsolatedDac, AHangIsKilledAtTheTimeout) {
+  FakeProcessMemory memory;
+  IsolatedDacOptions options;
+  options.timeout = absl::Milliseconds(200);
+  options.child_hook_for_testing = [] {
+    while (true) pause();
+  };
+  absl::Time start = absl::Now();
+  absl::StatusOr<ManagedState> s = CollectManagedStateIsolated(memory, {}, {}, options);
+  EXPECT_TRUE(absl::IsDeadlineExceeded(s.status())) << s.status();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+}
+
+TEST(IsolatedDac, TimeoutFromEnvironment) {
+  unsetenv(kDacTimeoutEnv);
+  EXPECT_EQ(DacTimeoutFromEnvironment(absl::Seconds(3)), absl::Seconds(3));
+  setenv(kDacTimeoutEnv, "250", 1);
+  EXPECT_EQ(DacTimeoutFromEnvironment(), absl::Milliseconds(250));
+  setenv(kDacTimeoutEnv, "junk", 1);
+  EXPECT_EQ(DacTimeoutFromEnvironment(absl::Seconds(3)), absl::Seconds(3));
+  setenv(kDacTimeoutEnv, "-5", 1);
+  EXPECT_EQ(DacTimeoutFromEnvironment(absl::Seconds(3)), absl::Seconds(3));
+  unsetenv(kDacTimeoutEnv);
+}
+
+}  // namespace
+}  // namespace ddcrash::dac
