@@ -55,6 +55,14 @@ pid_t ParseStatParent(absl::string_view stat) {
   return ppid;
 }
 
+// Whether thread `tid` of `pid` exists and is not dead or a zombie.
+bool ThreadAlive(pid_t pid, pid_t tid) {
+  absl::StatusOr<std::string> stat = ReadProcFile(absl::StrFormat("/proc/%d/task/%d/stat", pid, tid));
+  if (!stat.ok()) return false;
+  char state = ParseStatState(*stat);
+  return state != 'Z' && state != 'X' && state != 'x';
+}
+
 // Collects the exit of a killed tracee, waiting until `give_up` for it to finish dying.
 void Reap(pid_t tid, absl::Time give_up) {
   absl::Duration poll = kFirstPoll;
@@ -146,6 +154,9 @@ void FrozenProcess::StopThreads(absl::Span<const pid_t> tids) {
     tracee.thread_index = threads_.size();
     if (Ptrace(PTRACE_SEIZE, tid, 0, 0) != 0) {
       int error = errno;
+      // The kernel refuses to seize an exiting thread with EPERM, not ESRCH: only a thread
+      // that is still alive afterwards was refused for lack of permission.
+      if (error == EPERM && !ThreadAlive(pid_, tid)) error = ESRCH;
       absl::Status status = ErrnoStatus(error, absl::StrFormat("ptrace(PTRACE_SEIZE, %d)", tid));
       if (first_seize_error_.ok()) first_seize_error_ = status;
       state.error = error == ESRCH ? "thread exited before it could be stopped"
