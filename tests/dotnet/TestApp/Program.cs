@@ -7,7 +7,6 @@
 //   crash-inner      unhandled exception with an inner exception chain
 //   crash-nullref    NullReferenceException from managed code
 //   crash-sigsegv    native SIGSEGV inside libc (memset on a wild pointer), reached by P/Invoke
-//   crash-raise      raise(SIGSEGV) through P/Invoke
 //   crash-abort      libc abort() through P/Invoke
 //   crash-failfast   Environment.FailFast
 //   crash-stackoverflow  unbounded managed recursion
@@ -35,7 +34,6 @@ namespace Ddcrash.TestApp
                 case "crash-inner": Crasher.ThrowWithInner(); return 1;
                 case "crash-nullref": Crasher.NullReference(null); return 1;
                 case "crash-sigsegv": Native.SegfaultInLibc(); return 1;
-                case "crash-raise": Native.RaiseSigsegv(); return 1;
                 case "crash-abort": Native.Abort(); return 1;
                 case "crash-failfast": Crasher.FailFast(); return 1;
                 case "crash-stackoverflow": Crasher.Recurse(0); return 1;
@@ -202,17 +200,11 @@ namespace Ddcrash.TestApp
         [DllImport("libc", EntryPoint = "memset")]
         private static extern IntPtr memset(IntPtr dest, int c, UIntPtr n);
 
-        [DllImport("libc", EntryPoint = "raise")]
-        private static extern int raise(int sig);
-
         [DllImport("libc", EntryPoint = "abort")]
         private static extern void abort();
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static void SegfaultInLibc() => memset((IntPtr)16, 0, (UIntPtr)64);
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        public static void RaiseSigsegv() => raise(11);
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static void Abort() => abort();
