@@ -96,7 +96,7 @@ absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessSnapshot& sn
 
 absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memory,
                                                              absl::Span<const ThreadState> threads,
-                                                             absl::Span<const Module> modules,
+                                                             absl::Span<const LoadedModule> modules,
                                                              const DacSessionOptions& options) {
   absl::Time start = absl::Now();
   std::unique_ptr<DacSession> s(new DacSession());

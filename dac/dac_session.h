@@ -46,7 +46,7 @@ class DacSession {
   // must outlive the session; threads and modules are copied.
   static absl::StatusOr<std::unique_ptr<DacSession>> Open(ProcessMemory& memory,
                                                           absl::Span<const ThreadState> threads,
-                                                          absl::Span<const Module> modules,
+                                                          absl::Span<const LoadedModule> modules,
                                                           const DacSessionOptions& options = {});
   static absl::StatusOr<std::unique_ptr<DacSession>> Open(ProcessSnapshot& snapshot,
                                                           const DacSessionOptions& options = {});

@@ -25,15 +25,15 @@ constexpr ULONG32 kMaxContextSize = 64 * 1024;
 
 ComPtr<DataTarget> DataTarget::Create(ProcessMemory& memory,
                                       absl::Span<const ThreadState> threads,
-                                      absl::Span<const Module> modules, uint64_t runtime_base) {
+                                      absl::Span<const LoadedModule> modules, uint64_t runtime_base) {
   return ComPtr<DataTarget>::Adopt(new DataTarget(memory, threads, modules, runtime_base));
 }
 
 DataTarget::DataTarget(ProcessMemory& memory, absl::Span<const ThreadState> threads,
-                       absl::Span<const Module> modules, uint64_t runtime_base)
+                       absl::Span<const LoadedModule> modules, uint64_t runtime_base)
     : memory_(memory), threads_(threads.begin(), threads.end()), runtime_base_(runtime_base) {
   modules_.reserve(modules.size());
-  for (const Module& m : modules) {
+  for (const LoadedModule& m : modules) {
     if (m.path.empty()) continue;
     modules_.push_back({LowerFileName(m.path), m.base, m.kind == ModuleKind::kElf});
   }

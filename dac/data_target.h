@@ -38,7 +38,7 @@ class DataTarget final : public ICLRDataTarget,
   // runtime (libcoreclr.so, or the single-file executable); 0 hides ICLRRuntimeLocator, so the
   // DAC falls back to GetImageBase("libcoreclr.so").
   static ComPtr<DataTarget> Create(ProcessMemory& memory, absl::Span<const ThreadState> threads,
-                                   absl::Span<const Module> modules, uint64_t runtime_base);
+                                   absl::Span<const LoadedModule> modules, uint64_t runtime_base);
 
   // IUnknown (one implementation for all three interfaces).
   HRESULT QueryInterface(REFIID iid, void** object) override;
@@ -78,7 +78,7 @@ class DataTarget final : public ICLRDataTarget,
     bool elf;
   };
   DataTarget(ProcessMemory& memory, absl::Span<const ThreadState> threads,
-             absl::Span<const Module> modules, uint64_t runtime_base);
+             absl::Span<const LoadedModule> modules, uint64_t runtime_base);
   ~DataTarget() = default;
 
   std::atomic<ULONG> refs_{1};

@@ -11,13 +11,13 @@
 namespace ddcrash::dac {
 namespace {
 
-std::vector<Module> Modules() {
-  Module coreclr;
+std::vector<LoadedModule> Modules() {
+  LoadedModule coreclr;
   coreclr.path = "/opt/app/LibCoreClr.so";
   coreclr.kind = ModuleKind::kElf;
   coreclr.base = 0x7f0000000000;
   coreclr.end = 0x7f0000100000;
-  Module dll;
+  LoadedModule dll;
   dll.path = "/opt/app/System.Private.CoreLib.dll";
   dll.kind = ModuleKind::kPe;
   dll.base = 0x7e0000000000;

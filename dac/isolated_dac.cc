@@ -37,7 +37,7 @@ bool WriteAll(int fd, const std::string& data) {
 }
 
 [[noreturn]] void RunChild(int fd, ProcessMemory& memory, absl::Span<const ThreadState> threads,
-                           absl::Span<const Module> modules, const IsolatedDacOptions& options) {
+                           absl::Span<const LoadedModule> modules, const IsolatedDacOptions& options) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (options.child_hook_for_testing) options.child_hook_for_testing();
   std::string message;
@@ -79,7 +79,7 @@ absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessSnapshot& snapsh
 
 absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessMemory& memory,
                                                          absl::Span<const ThreadState> threads,
-                                                         absl::Span<const Module> modules,
+                                                         absl::Span<const LoadedModule> modules,
                                                          const IsolatedDacOptions& options) {
   const absl::Time deadline = absl::Now() + options.timeout;
   int fds[2];

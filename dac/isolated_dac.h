@@ -42,7 +42,7 @@ struct IsolatedDacOptions {
 
 absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessMemory& memory,
                                                          absl::Span<const ThreadState> threads,
-                                                         absl::Span<const Module> modules,
+                                                         absl::Span<const LoadedModule> modules,
                                                          const IsolatedDacOptions& options = {});
 absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessSnapshot& snapshot,
                                                          const IsolatedDacOptions& options = {});

@@ -32,7 +32,7 @@ std::string ModuleIndex(absl::Span<const uint8_t> field) {
 }
 
 struct Candidate {
-  const Module* module;
+  const LoadedModule* module;
   std::optional<uint64_t> runtime_info_value;  // st_value of DotNetRuntimeInfo
   uint64_t min_load_vaddr = 0;
 };
@@ -98,18 +98,18 @@ absl::StatusOr<VersionStamp> ParseVersionStamp(std::string_view text) {
   return s;
 }
 
-absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const Module> modules, ProcessMemory& memory) {
+absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, ProcessMemory& memory) {
   // 1. libcoreclr.so; 2. any other ELF module exporting DotNetRuntimeInfo (single-file).
   std::optional<Candidate> found;
   RuntimeInfo::Kind kind = RuntimeInfo::Kind::kSharedLibrary;
   std::optional<ElfFile> file;
-  for (const Module& m : modules) {
+  for (const LoadedModule& m : modules) {
     if (m.kind != ModuleKind::kElf || FileName(m.path) != kRuntimeFileName) continue;
     found = Candidate{&m, std::nullopt};
     break;
   }
   if (!found) {
-    for (const Module& m : modules) {
+    for (const LoadedModule& m : modules) {
       if (m.kind != ModuleKind::kElf || m.path.empty() || m.path[0] != '/') continue;
       absl::StatusOr<ElfFile> f = ElfFile::Open(m.path);
       if (!f.ok()) continue;
@@ -126,7 +126,7 @@ absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const Module> modules, Proces
         "no .NET runtime in the process: no libcoreclr.so mapped and no module exports "
         "DotNetRuntimeInfo");
   }
-  const Module& module = *found->module;
+  const LoadedModule& module = *found->module;
   RuntimeInfo info;
   info.kind = kind;
   info.module_path = module.path;

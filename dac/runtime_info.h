@@ -74,7 +74,7 @@ struct RuntimeInfo {
 // exporting DotNetRuntimeInfo (single-file). Reads its build id and the DotNetRuntimeInfo
 // struct from target memory and its version stamp from the file. NotFound when the process
 // has no .NET runtime; FailedPrecondition when the file on disk is not the mapped image.
-absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const Module> modules, ProcessMemory& memory);
+absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, ProcessMemory& memory);
 
 }  // namespace ddcrash::dac
 

@@ -84,25 +84,25 @@ TEST(ParseVersionStamp, RejectsGarbage) {
 
 TEST(FindRuntime, NoRuntimeIsNotFound) {
   FakeProcessMemory memory;
-  Module libc;
+  LoadedModule libc;
   libc.path = "/lib/x86_64-linux-gnu/libc.so.6";
   libc.kind = ModuleKind::kElf;
   libc.base = 0x1000;
-  Module pe;
+  LoadedModule pe;
   pe.path = "/app/libcoreclr.so";  // right name, but not an ELF module
   pe.kind = ModuleKind::kOtherFile;
-  std::vector<Module> modules = {libc, pe};
+  std::vector<LoadedModule> modules = {libc, pe};
   absl::StatusOr<RuntimeInfo> info = FindRuntime(modules, memory);
   EXPECT_TRUE(absl::IsNotFound(info.status())) << info.status();
 }
 
 TEST(FindRuntime, UnreadableRuntimeImageIsAClearError) {
   FakeProcessMemory memory;  // nothing readable
-  Module coreclr;
+  LoadedModule coreclr;
   coreclr.path = "/nonexistent/libcoreclr.so";
   coreclr.kind = ModuleKind::kElf;
   coreclr.base = 0x7f0000000000;
-  std::vector<Module> modules = {coreclr};
+  std::vector<LoadedModule> modules = {coreclr};
   absl::StatusOr<RuntimeInfo> info = FindRuntime(modules, memory);
   EXPECT_TRUE(absl::IsFailedPrecondition(info.status())) << info.status();
 }

@@ -16,7 +16,7 @@ TEST(FakeProcessSnapshotTest, ServesWhatTheTestGave) {
   thread.stopped = true;
   thread.regs.rip = 0x1234;
   snapshot.AddThread(thread);
-  Module module;
+  LoadedModule module;
   module.path = "/lib/x.so";
   module.base = 0x1000;
   module.end = 0x2000;

@@ -264,9 +264,9 @@ TEST(FrozenProcessTest, FreezesEveryThreadAndLetsTheTargetRunOn) {
   // Modules: the executable and libc with the build ids readelf sees, the PE file, the JIT page.
   char exe_path[4096] = {};
   ASSERT_GT(readlink(absl::StrFormat("/proc/%d/exe", pid).c_str(), exe_path, sizeof(exe_path) - 1), 0);
-  const Module* exe_module = nullptr;
-  const Module* libc = nullptr;
-  for (const Module& module : process.modules().modules()) {
+  const LoadedModule* exe_module = nullptr;
+  const LoadedModule* libc = nullptr;
+  for (const LoadedModule& module : process.modules().modules()) {
     if (module.path == exe_path) exe_module = &module;
     if (module.path.find("/libc.so.6") != std::string::npos) libc = &module;
   }
@@ -281,14 +281,14 @@ TEST(FrozenProcessTest, FreezesEveryThreadAndLetsTheTargetRunOn) {
   // libc is a shared object: its first PT_LOAD is at 0, so the bias is its base.
   EXPECT_EQ(libc->load_bias, libc->base);
 
-  const Module* pe = process.modules().FindModule(target.pe);
+  const LoadedModule* pe = process.modules().FindModule(target.pe);
   ASSERT_NE(pe, nullptr);
   EXPECT_EQ(pe->kind, ModuleKind::kPe);
-  const Module* jit = process.modules().FindModule(target.jit);
+  const LoadedModule* jit = process.modules().FindModule(target.jit);
   ASSERT_NE(jit, nullptr);
   EXPECT_EQ(jit->kind, ModuleKind::kAnonymousExecutable);
   bool vdso = false;
-  for (const Module& module : process.modules().modules()) {
+  for (const LoadedModule& module : process.modules().modules()) {
     if (module.path == "[vdso]") {
       vdso = true;
       EXPECT_EQ(module.kind, ModuleKind::kElf);

@@ -19,26 +19,26 @@ const T* FindSorted(const std::vector<T>& items, uint64_t address, Begin begin) 
 
 }  // namespace
 
-ModuleMap::ModuleMap(std::vector<Mapping> mappings, std::vector<Module> modules)
+ModuleMap::ModuleMap(std::vector<Mapping> mappings, std::vector<LoadedModule> modules)
     : mappings_(std::move(mappings)), modules_(std::move(modules)) {
   // Callers may pass any order; lookups rely on sorting. Overlapping input (only possible
   // from corrupt data) makes lookups return one of the candidates, never fail.
   std::stable_sort(mappings_.begin(), mappings_.end(),
                    [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
   std::stable_sort(modules_.begin(), modules_.end(),
-                   [](const Module& a, const Module& b) { return a.base < b.base; });
+                   [](const LoadedModule& a, const LoadedModule& b) { return a.base < b.base; });
 }
 
 const Mapping* ModuleMap::FindMapping(uint64_t address) const {
   return FindSorted(mappings_, address, [](const Mapping& m) { return m.start; });
 }
 
-const Module* ModuleMap::FindModule(uint64_t address) const {
-  return FindSorted(modules_, address, [](const Module& m) { return m.base; });
+const LoadedModule* ModuleMap::FindModule(uint64_t address) const {
+  return FindSorted(modules_, address, [](const LoadedModule& m) { return m.base; });
 }
 
 int ModuleMap::FindModuleIndex(uint64_t address) const {
-  const Module* module = FindModule(address);
+  const LoadedModule* module = FindModule(address);
   return module == nullptr ? -1 : static_cast<int>(module - modules_.data());
 }
 

@@ -40,7 +40,7 @@ enum class ModuleKind {
 };
 
 // A module: the mappings that belong to one loaded file (or one anonymous executable region).
-struct Module {
+struct LoadedModule {
   std::string path;
   ModuleKind kind = ModuleKind::kOtherFile;
   // Lowest and one-past-highest address of its mappings.
@@ -61,20 +61,20 @@ struct Module {
 class ModuleMap {
  public:
   ModuleMap() = default;
-  ModuleMap(std::vector<Mapping> mappings, std::vector<Module> modules);
+  ModuleMap(std::vector<Mapping> mappings, std::vector<LoadedModule> modules);
 
   absl::Span<const Mapping> mappings() const { return mappings_; }
-  absl::Span<const Module> modules() const { return modules_; }
+  absl::Span<const LoadedModule> modules() const { return modules_; }
 
   // The mapping or module containing `address`, or nullptr.
   const Mapping* FindMapping(uint64_t address) const;
-  const Module* FindModule(uint64_t address) const;
+  const LoadedModule* FindModule(uint64_t address) const;
   // Index of the module containing `address` in modules(), or -1.
   int FindModuleIndex(uint64_t address) const;
 
  private:
   std::vector<Mapping> mappings_;  // sorted by start
-  std::vector<Module> modules_;    // sorted by base, non-overlapping
+  std::vector<LoadedModule> modules_;    // sorted by base, non-overlapping
 };
 
 }  // namespace ddcrash

@@ -77,7 +77,7 @@ bool SameFile(const Mapping& a, const Mapping& b) {
 }
 
 // Fills in kind, load bias and build id of a file module from its first bytes.
-void IdentifyFile(const Group& group, ProcessMemory& memory, pid_t pid, Module& module) {
+void IdentifyFile(const Group& group, ProcessMemory& memory, pid_t pid, LoadedModule& module) {
   const Mapping* header_mapping = nullptr;  // a readable mapping of file offset 0
   for (const Mapping* m : group.mappings) {
     if (m->file_offset == 0 && m->readable) {
@@ -126,7 +126,7 @@ void IdentifyFile(const Group& group, ProcessMemory& memory, pid_t pid, Module& 
 }
 
 // The vdso is an ELF image in memory only.
-void IdentifyVdso(const Mapping& mapping, ProcessMemory& memory, Module& module) {
+void IdentifyVdso(const Mapping& mapping, ProcessMemory& memory, LoadedModule& module) {
   module.kind = ModuleKind::kElf;
   auto read_memory = [&](uint64_t address, size_t size) {
     return ReadMemory(memory, address, size);
@@ -142,8 +142,8 @@ void IdentifyVdso(const Mapping& mapping, ProcessMemory& memory, Module& module)
   if (build_id.ok()) module.build_id = *std::move(build_id);
 }
 
-Module ModuleFromGroup(const Group& group) {
-  Module module;
+LoadedModule ModuleFromGroup(const Group& group) {
+  LoadedModule module;
   const Mapping& first = *group.mappings.front();
   module.path = first.path;
   module.base = first.start;
@@ -160,11 +160,11 @@ ModuleMap BuildModuleMap(std::vector<Mapping> mappings, ProcessMemory& memory, p
   std::sort(mappings.begin(), mappings.end(),
             [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
 
-  std::vector<Module> modules;
+  std::vector<LoadedModule> modules;
   Group open;  // the file module being collected
   auto close_open = [&] {
     if (open.mappings.empty()) return;
-    Module module = ModuleFromGroup(open);
+    LoadedModule module = ModuleFromGroup(open);
     IdentifyFile(open, memory, pid, module);
     modules.push_back(std::move(module));
     open.mappings.clear();
@@ -183,7 +183,7 @@ ModuleMap BuildModuleMap(std::vector<Mapping> mappings, ProcessMemory& memory, p
     close_open();
     Group single;
     single.mappings.push_back(&m);
-    Module module = ModuleFromGroup(single);
+    LoadedModule module = ModuleFromGroup(single);
     if (m.path == "[vdso]") {
       IdentifyVdso(m, memory, module);
     } else {

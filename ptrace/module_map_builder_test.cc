@@ -72,7 +72,7 @@ TEST(BuildModuleMapTest, GroupsAnElfFileAndReadsItsIdentityFromMemory) {
   ModuleMap map = BuildModuleMap(mappings, memory);
   ASSERT_EQ(map.mappings().size(), 5u);
   ASSERT_EQ(map.modules().size(), 1u);
-  const Module& m = map.modules()[0];
+  const LoadedModule& m = map.modules()[0];
   EXPECT_EQ(m.path, "/lib/libx.so");
   EXPECT_EQ(m.kind, ModuleKind::kElf);
   EXPECT_EQ(m.base, base);
@@ -154,7 +154,7 @@ TEST(BuildModuleMapTest, AnonymousExecutableVdsoAndOtherFiles) {
   EXPECT_EQ(map.modules()[2].kind, ModuleKind::kAnonymousExecutable);
   EXPECT_EQ(map.modules()[3].kind, ModuleKind::kAnonymousExecutable);
   EXPECT_EQ(map.modules()[3].path, "/memfd:doublemapper");
-  const Module& v = map.modules()[4];
+  const LoadedModule& v = map.modules()[4];
   EXPECT_EQ(v.path, "[vdso]");
   EXPECT_EQ(v.kind, ModuleKind::kElf);
   EXPECT_EQ(v.load_bias, vdso);

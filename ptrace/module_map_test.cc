@@ -14,8 +14,8 @@ Mapping MakeMapping(uint64_t start, uint64_t end) {
   return m;
 }
 
-Module MakeModule(const char* path, uint64_t base, uint64_t end) {
-  Module m;
+LoadedModule MakeModule(const char* path, uint64_t base, uint64_t end) {
+  LoadedModule m;
   m.path = path;
   m.base = base;
   m.end = end;
