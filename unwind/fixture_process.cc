@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -50,6 +51,15 @@ absl::StatusOr<std::unique_ptr<FixtureProcess>> FixtureProcess::Start(
   }
   close(fds[0]);
   if (got != "ready\n") return absl::InternalError(absl::StrCat("fixture said: ", got));
+  // "ready" is written just before the fixture enters pause(); wait until it is blocked in
+  // that syscall (34 on x86-64), so frame 0 is always in pause and never still in write.
+  for (int i = 0; i < 5000; ++i) {
+    std::ifstream syscall_file(absl::StrCat("/proc/", pid, "/syscall"));
+    std::string number;
+    syscall_file >> number;
+    if (number == "34") break;
+    usleep(1000);
+  }
   if (!delete_before_freeze.empty() && unlink(delete_before_freeze.c_str()) != 0) {
     return absl::InternalError("unlink");
   }

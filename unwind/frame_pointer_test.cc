@@ -3,6 +3,7 @@
 #include "gtest/gtest.h"
 #include "ptrace/fake_process_memory.h"
 #include "ptrace/module_map.h"
+#include "unwind/module_map_entry.h"
 
 namespace ddcrash {
 namespace {
@@ -22,7 +23,7 @@ ModuleMap Map() {
   code.readable = code.executable = true;
   code.path = "/bin/app";
   code.inode = 1;
-  Module module;
+  ModuleMapEntry module;
   module.path = "/bin/app";
   module.base = kCode;
   module.end = kCode + 0x1000;

@@ -114,7 +114,7 @@ struct RemoteUnwinderCallbacks {
                          unw_word_t* offp, void* arg) {
     RemoteUnwinder& self = Self(arg);
     if (self.symbolizer_ == nullptr || len == 0) return -UNW_ENOINFO;
-    const Module* module = self.modules_.FindModule(ip);
+    const ModuleMapEntry* module = self.modules_.FindModule(ip);
     if (module == nullptr) return -UNW_ENOINFO;
     absl::StatusOr<SymbolInfo> info = self.symbolizer_->Symbolize(*module, ip);
     if (!info.ok()) return -UNW_ENOINFO;
@@ -130,7 +130,7 @@ int RemoteUnwinderCallbacks::FindProcInfo(unw_addr_space_t as, unw_word_t ip, un
                             int need_unwind_info, void* arg) {
   RemoteUnwinder& self = Self(arg);
   self.stats_.find_proc_info_calls++;
-  const Module* module = self.modules_.FindModule(ip);
+  const ModuleMapEntry* module = self.modules_.FindModule(ip);
   // Non-ELF modules (PE images, anonymous JIT code, other files) have no DWARF tables: say so
   // without opening, let alone mapping, anything.
   if (module == nullptr || module->kind != ModuleKind::kElf) return -UNW_ENOINFO;
@@ -181,7 +181,7 @@ RemoteUnwinder::~RemoteUnwinder() {
   }
 }
 
-const RemoteUnwinder::ModuleTable& RemoteUnwinder::TableFor(const Module& module) {
+const RemoteUnwinder::ModuleTable& RemoteUnwinder::TableFor(const ModuleMapEntry& module) {
   auto it = tables_.find(module.base);
   if (it != tables_.end()) return it->second;
   ModuleTable table = LoadTable(module);
@@ -195,7 +195,7 @@ const RemoteUnwinder::ModuleTable& RemoteUnwinder::TableFor(const Module& module
 
 namespace {
 
-absl::Status FillTable(absl::Span<const uint8_t> bytes, uint64_t hdr_address, const Module& module,
+absl::Status FillTable(absl::Span<const uint8_t> bytes, uint64_t hdr_address, const ModuleMapEntry& module,
                        RemoteUnwinder::ModuleTable& table) {
   absl::StatusOr<EhFrameHdr> hdr = ParseEhFrameHdr(bytes, hdr_address);
   if (!hdr.ok()) return hdr.status();
@@ -213,7 +213,7 @@ absl::Status FillTable(absl::Span<const uint8_t> bytes, uint64_t hdr_address, co
 
 }  // namespace
 
-RemoteUnwinder::ModuleTable RemoteUnwinder::LoadTable(const Module& module) {
+RemoteUnwinder::ModuleTable RemoteUnwinder::LoadTable(const ModuleMapEntry& module) {
   ModuleTable table;
   // From the file on disk (pread; nothing is mapped).
   absl::StatusOr<std::unique_ptr<ElfFile>> elf = OpenModuleElf(module, pid_, nullptr);
