@@ -40,6 +40,7 @@ Config LoadConfig(const std::function<std::optional<std::string>(const char*)>& 
   ReadNumber(getenv_fn, "DDCRASH_THREAD_STOP_TIMEOUT_MS", 1, 60000, &stop_ms, &config.warnings);
   config.thread_stop_timeout = absl::Milliseconds(stop_ms);
   ReadNumber(getenv_fn, "DDCRASH_MAX_FRAMES", 1, 100000, &config.max_frames, &config.warnings);
+  ReadNumber(getenv_fn, "DDCRASH_MAX_REPORTS", 0, 1000000, &config.max_reports, &config.warnings);
   if (std::optional<std::string> dir = getenv_fn("DDCRASH_REPORT_DIR"); dir && !dir->empty()) {
     config.report_dir = *dir;
   }

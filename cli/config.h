@@ -23,6 +23,8 @@ struct Config {
   int max_frames = 1024;
   // DDCRASH_REPORT_DIR: where reports go when no -o is given.
   std::string report_dir = "/tmp/ddcrash";
+  // DDCRASH_MAX_REPORTS: reports kept in report_dir; the oldest go first. 0 keeps all.
+  int max_reports = 50;
   // DDCRASH_SCRUB: an RE2 that extends the default secret-name pattern.
   std::string scrub_pattern;
   // Problems found while reading the environment (bad numbers, ...).

@@ -22,6 +22,7 @@ TEST(ConfigTest, Defaults) {
   EXPECT_EQ(config.thread_stop_timeout, absl::Milliseconds(200));
   EXPECT_EQ(config.max_frames, 1024);
   EXPECT_EQ(config.report_dir, "/tmp/ddcrash");
+  EXPECT_EQ(config.max_reports, 50);
   EXPECT_TRUE(config.warnings.empty());
 }
 
@@ -30,7 +31,9 @@ TEST(ConfigTest, ReadsEveryVariable) {
                             {"DDCRASH_THREAD_STOP_TIMEOUT_MS", "50"},
                             {"DDCRASH_MAX_FRAMES", "64"},
                             {"DDCRASH_REPORT_DIR", "/var/crash"},
+                            {"DDCRASH_MAX_REPORTS", "3"},
                             {"DDCRASH_SCRUB", "^ACME_"}});
+  EXPECT_EQ(config.max_reports, 3);
   EXPECT_EQ(config.timeout, absl::Milliseconds(1500));
   EXPECT_EQ(config.thread_stop_timeout, absl::Milliseconds(50));
   EXPECT_EQ(config.max_frames, 64);

@@ -1,14 +1,25 @@
 #include "cli/ddreport.h"
 
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "cli/capture.h"
 #include "cli/config.h"
+#include "cli/createdump_args.h"
 #include "cli/ddreport_options.h"
 #include "cli/exit_codes.h"
 #include "cli/report_path.h"
+#include "cli/report_retention.h"
+#include "report/text_renderer.h"
 #include "cli/version.h"
 #include "report/report_writer.h"
 
@@ -32,6 +43,23 @@ std::string SummaryLine(const Report& report, const std::string& path) {
                          report.diagnostics().total_duration_nanos() / 1000000, path);
 }
 
+// Writes to `output_path`, or to a new name in the report directory (pruned to
+// DDCRASH_MAX_REPORTS). Returns the path written.
+absl::StatusOr<std::string> WriteReport(const Report& report, const std::string& output_path,
+                                        const Config& config, pid_t pid, absl::Time start) {
+  std::string path = output_path;
+  if (path.empty()) {
+    absl::Status directory = EnsureDirectory(config.report_dir);
+    if (!directory.ok()) return directory;
+    // Make room first so that the new report is never the one pruned.
+    (void)PruneReports(config.report_dir, config.max_reports > 0 ? config.max_reports - 1 : 0);
+    path = ReportPathFor(config.report_dir, report.process().exe(), pid, start);
+  }
+  absl::Status written = WriteReportAtomically(report, path);
+  if (!written.ok()) return written;
+  return path;
+}
+
 int RunSnapshot(const DdreportOptions& options, std::ostream& err) {
   const absl::Time start = absl::Now();
   const Config config = LoadConfig();
@@ -48,22 +76,135 @@ int RunSnapshot(const DdreportOptions& options, std::ostream& err) {
     return ExitCodeFor(report.status());
   }
 
-  std::string path = options.output_path;
-  if (path.empty()) {
-    absl::Status directory = EnsureDirectory(config.report_dir);
-    if (!directory.ok()) {
-      err << "ddreport: " << directory.message() << "\n";
-      return kDdreportWriteFailed;
-    }
-    path = ReportPathFor(config.report_dir, report->process().exe(), options.pid, start);
-  }
-  absl::Status written = WriteReportAtomically(*report, path);
-  if (!written.ok()) {
-    err << "ddreport: " << written.message() << "\n";
+  absl::StatusOr<std::string> path =
+      WriteReport(*report, options.output_path, config, options.pid, start);
+  if (!path.ok()) {
+    err << "ddreport: " << path.status().message() << "\n";
     return kDdreportWriteFailed;
   }
-  err << SummaryLine(*report, path);
+  err << SummaryLine(*report, *path);
   return report->diagnostics().incomplete() ? kDdreportPartial : kDdreportComplete;
+}
+
+// The one line a crashing app prints on its stderr (where container logs look).
+std::string CrashLine(const Report& report, const std::string& path) {
+  std::string cause = report.exception().type().empty()
+                          ? report.signal().name()
+                          : absl::StrCat(report.exception().type(), ": ", report.exception().message());
+  if (cause.empty()) cause = "crash";
+  std::string where;
+  for (const Thread& thread : report.threads()) {
+    if (!thread.crashed()) continue;
+    where = absl::StrCat(" in thread ", thread.tid(), " \"", thread.name(), "\"");
+    for (const Frame& frame : thread.frames()) {
+      if (frame.kind() == FRAME_KIND_SIGNAL_TRAMPOLINE || frame.function().empty()) continue;
+      absl::StrAppend(&where, " at ", FrameLabel(frame));
+      break;
+    }
+  }
+  return absl::StrCat("ddcrash: ", report.process().exe(), " (pid ", report.process().pid(),
+                      ") crashed: ", cause, where, "; report: ", path,
+                      report.diagnostics().incomplete() ? " (incomplete)" : "", "\n");
+}
+
+// Ends this process when the budget is spent, however stuck it is: SIGALRM's default action
+// terminates, and the kernel then detaches every thread we seized, so the app resumes.
+void ArmWatchdog(absl::Duration budget) {
+  struct itimerval timer = {};
+  const int64_t micros = absl::ToInt64Microseconds(budget);
+  timer.it_value.tv_sec = micros / 1000000;
+  timer.it_value.tv_usec = micros % 1000000;
+  signal(SIGALRM, SIG_DFL);
+  setitimer(ITIMER_REAL, &timer, nullptr);
+}
+
+// The user asked for dumps (DbgEnableMiniDump=1 before the hook changed it): run the runtime's
+// createdump with the original arguments and the user's own dump name, within the budget.
+void RunRealCreatedump(const std::vector<std::string>& original_args, absl::Time deadline,
+                       std::ostream& err) {
+  const char* user_name = getenv("DDCRASH_USER_DUMP_NAME");
+  std::vector<std::string> args;
+  for (size_t i = 0; i < original_args.size(); ++i) {
+    if ((original_args[i] == "--name" || original_args[i] == "-f") && i + 1 < original_args.size()) {
+      if (user_name != nullptr && user_name[0] != '\0') {
+        args.push_back(original_args[i]);
+        args.push_back(user_name);
+      }
+      ++i;
+      continue;
+    }
+    args.push_back(original_args[i]);
+  }
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  const pid_t child = fork();
+  if (child < 0) {
+    err << "ddreport: cannot run createdump: fork failed\n";
+    return;
+  }
+  if (child == 0) {
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(child, &status, WNOHANG) == 0) {
+    if (absl::Now() >= deadline) {
+      kill(child, SIGKILL);
+      waitpid(child, &status, 0);
+      err << "ddreport: createdump did not finish within DDCRASH_TIMEOUT_MS; stopped it\n";
+      return;
+    }
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+}
+
+int RunCreatedump(const DdreportOptions& options, std::ostream& err) {
+  const absl::Time start = absl::Now();
+  const Config config = LoadConfig();
+  ArmWatchdog(config.timeout + absl::Milliseconds(500));
+  for (const std::string& warning : config.warnings) err << "ddcrash: warning: " << warning << "\n";
+
+  absl::StatusOr<CreatedumpArgs> args = ParseCreatedumpArgs(options.createdump_args);
+  if (!args.ok()) {
+    err << "ddcrash: " << args.status().message() << "\n";
+    return kDdreportUsage;
+  }
+  CaptureRequest request;
+  request.pid = args->pid;
+  request.trigger = TRIGGER_CRASH;
+  request.start = start;
+  CrashContext crash;
+  crash.signal = args->signal.value_or(0);
+  crash.code = args->code.value_or(0);
+  crash.error_number = args->error_number.value_or(0);
+  crash.fault_address = args->address.value_or(0);
+  crash.crashing_tid = args->crash_thread.value_or(0);
+  request.crash = crash;
+  Config capture_config = config;
+  for (const std::string& warning : args->warnings) capture_config.warnings.push_back(warning);
+
+  int exit_code = kDdreportComplete;
+  absl::StatusOr<Report> report = CaptureProcess(request, capture_config);
+  if (!report.ok()) {
+    err << "ddcrash: cannot capture crashing process " << args->pid << ": "
+        << report.status().message() << "\n";
+    exit_code = ExitCodeFor(report.status());
+  } else {
+    absl::StatusOr<std::string> path = WriteReport(*report, "", config, args->pid, start);
+    if (!path.ok()) {
+      err << "ddcrash: " << path.status().message() << "\n";
+      exit_code = kDdreportWriteFailed;
+    } else {
+      err << CrashLine(*report, *path);
+      exit_code = report->diagnostics().incomplete() ? kDdreportPartial : kDdreportComplete;
+    }
+  }
+  const char* user_dump = getenv("DDCRASH_USER_DUMP");
+  if (user_dump != nullptr && std::string(user_dump) == "1") {
+    RunRealCreatedump(options.createdump_args, start + config.timeout, err);
+  }
+  return exit_code;
 }
 
 }  // namespace
@@ -84,8 +225,7 @@ int RunDdreport(const std::vector<std::string>& args, std::ostream& out, std::os
     case DdreportOptions::Mode::kSnapshot:
       return RunSnapshot(*options, err);
     case DdreportOptions::Mode::kCreatedump:
-      err << "ddreport: the createdump entry is not built yet\n";
-      return kDdreportUsage;
+      return RunCreatedump(*options, err);
   }
   return kDdreportUsage;
 }

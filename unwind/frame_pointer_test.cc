@@ -3,7 +3,6 @@
 #include "gtest/gtest.h"
 #include "ptrace/fake_process_memory.h"
 #include "ptrace/module_map.h"
-#include "unwind/module_map_entry.h"
 
 namespace ddcrash {
 namespace {
@@ -23,7 +22,7 @@ ModuleMap Map() {
   code.readable = code.executable = true;
   code.path = "/bin/app";
   code.inode = 1;
-  ModuleMapEntry module;
+  LoadedModule module;
   module.path = "/bin/app";
   module.base = kCode;
   module.end = kCode + 0x1000;

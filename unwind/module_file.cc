@@ -9,7 +9,7 @@
 
 namespace ddcrash {
 
-std::vector<std::string> ModuleFileCandidates(const ModuleMapEntry& module, std::optional<pid_t> pid) {
+std::vector<std::string> ModuleFileCandidates(const LoadedModule& module, std::optional<pid_t> pid) {
   std::vector<std::string> out;
   if (!module.deleted && !module.path.empty() && module.path[0] == '/') out.push_back(module.path);
   if (pid.has_value()) {
@@ -32,7 +32,7 @@ std::vector<std::string> ModuleFileCandidates(const ModuleMapEntry& module, std:
   return out;
 }
 
-absl::StatusOr<std::unique_ptr<ElfFile>> OpenModuleElf(const ModuleMapEntry& module,
+absl::StatusOr<std::unique_ptr<ElfFile>> OpenModuleElf(const LoadedModule& module,
                                                        std::optional<pid_t> pid,
                                                        std::string* opened_path) {
   absl::Status last = absl::NotFoundError(absl::StrCat("no readable file for ", module.path));
@@ -53,7 +53,7 @@ absl::StatusOr<std::unique_ptr<ElfFile>> OpenModuleElf(const ModuleMapEntry& mod
   return last;
 }
 
-uint64_t ModuleLoadBias(const ModuleMapEntry& module, const std::vector<ElfSegment>& segments) {
+uint64_t ModuleLoadBias(const LoadedModule& module, const std::vector<ElfSegment>& segments) {
   std::optional<uint64_t> vaddr = VaddrForFileOffset(segments, module.file_offset);
   if (!vaddr.has_value()) return module.load_bias;
   return module.base - *vaddr;

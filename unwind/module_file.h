@@ -12,24 +12,23 @@
 
 #include "absl/status/statusor.h"
 #include "ptrace/module_map.h"
-#include "unwind/module_map_entry.h"
 #include "unwind/elf_file.h"
 
 namespace ddcrash {
 
 // Paths to try for `module`, best first: the path itself (unless deleted), then the
 // map_files entry of the mapping that starts at module.base when `pid` is known.
-std::vector<std::string> ModuleFileCandidates(const ModuleMapEntry& module, std::optional<pid_t> pid);
+std::vector<std::string> ModuleFileCandidates(const LoadedModule& module, std::optional<pid_t> pid);
 
 // Opens the module's ELF file from the first candidate that parses and, when the module has a
 // build id, carries the same one. Returns the ElfFile and sets *opened_path.
-absl::StatusOr<std::unique_ptr<ElfFile>> OpenModuleElf(const ModuleMapEntry& module,
+absl::StatusOr<std::unique_ptr<ElfFile>> OpenModuleElf(const LoadedModule& module,
                                                        std::optional<pid_t> pid,
                                                        std::string* opened_path);
 
 // Run-time minus ELF virtual addresses for `module`, computed from the file's PT_LOAD segments
 // (falls back to module.load_bias when they do not cover module.file_offset).
-uint64_t ModuleLoadBias(const ModuleMapEntry& module, const std::vector<ElfSegment>& segments);
+uint64_t ModuleLoadBias(const LoadedModule& module, const std::vector<ElfSegment>& segments);
 
 }  // namespace ddcrash
 

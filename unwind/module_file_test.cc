@@ -9,7 +9,7 @@ namespace ddcrash {
 namespace {
 
 TEST(ModuleFileTest, CandidatesPreferPathThenMapFiles) {
-  ModuleMapEntry module;
+  LoadedModule module;
   module.path = "/usr/lib/libx.so";
   module.base = 0x7f0000000000;
   EXPECT_EQ(ModuleFileCandidates(module, std::nullopt),
@@ -24,7 +24,7 @@ TEST(ModuleFileTest, MapFilesEntryOfOwnProcess) {
   // Our own executable's first mapping, found through /proc/self/map_files.
   absl::StatusOr<std::unique_ptr<ElfFile>> self = ElfFile::Open("/proc/self/exe");
   ASSERT_TRUE(self.ok());
-  ModuleMapEntry module;
+  LoadedModule module;
   module.kind = ModuleKind::kElf;
   module.path = "/gone/exe";
   module.deleted = true;
@@ -53,7 +53,7 @@ TEST(ModuleFileTest, MapFilesEntryOfOwnProcess) {
 }
 
 TEST(ModuleFileTest, BuildIdMismatchIsRefused) {
-  ModuleMapEntry module;
+  LoadedModule module;
   module.kind = ModuleKind::kElf;
   module.path = "/proc/self/exe";
   module.build_id = "not the right id";
@@ -64,7 +64,7 @@ TEST(ModuleFileTest, BuildIdMismatchIsRefused) {
 TEST(ModuleFileTest, LoadBiasFromSegments) {
   std::vector<ElfSegment> segments = {{PT_LOAD, PF_R, 0, 0x400000, 0x1000, 0x1000, 0x1000},
                                       {PT_LOAD, PF_R | PF_X, 0x1000, 0x401000, 0x500, 0x500, 0x1000}};
-  ModuleMapEntry module;
+  LoadedModule module;
   module.base = 0x555555554000;
   module.file_offset = 0;
   EXPECT_EQ(ModuleLoadBias(module, segments), 0x555555554000u - 0x400000u);

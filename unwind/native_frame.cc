@@ -2,15 +2,15 @@
 
 namespace ddcrash {
 
-const char* FrameTrustName(FrameTrust trust) {
+const char* FrameTrustName(NativeFrameTrust trust) {
   switch (trust) {
-    case FrameTrust::kContext:
+    case NativeFrameTrust::kContext:
       return "context";
-    case FrameTrust::kCfi:
+    case NativeFrameTrust::kCfi:
       return "cfi";
-    case FrameTrust::kFramePointer:
+    case NativeFrameTrust::kFramePointer:
       return "frame_pointer";
-    case FrameTrust::kScan:
+    case NativeFrameTrust::kScan:
       return "scan";
   }
   return "unknown";

@@ -10,20 +10,20 @@
 namespace ddcrash {
 
 // How a frame's registers were recovered (the report layer maps this to its own enum).
-enum class FrameTrust {
+enum class NativeFrameTrust {
   kContext,       // frame 0: the thread's captured registers
   kCfi,           // DWARF call-frame information (.eh_frame) of the callee
   kFramePointer,  // the callee's rbp chain: [rbp] = caller's rbp, [rbp+8] = return address
   kScan,          // stack scanning (reserved; not produced by this unwinder)
 };
 
-const char* FrameTrustName(FrameTrust trust);
+const char* FrameTrustName(NativeFrameTrust trust);
 
 struct NativeFrame {
   uint64_t ip = 0;  // for frames above 0, a return address (unless `ip_is_exact`)
   uint64_t sp = 0;
   std::optional<uint64_t> cfa;  // the frame's canonical frame address, when known
-  FrameTrust trust = FrameTrust::kContext;
+  NativeFrameTrust trust = NativeFrameTrust::kContext;
   // This frame is the kernel's signal return trampoline (__restore_rt): the frame above it is
   // the interrupted context.
   bool is_signal_frame = false;

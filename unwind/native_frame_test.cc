@@ -19,10 +19,10 @@ TEST(NativeFrameTest, LookupAddressAdjustsReturnAddressesOnly) {
 }
 
 TEST(NativeFrameTest, TrustNames) {
-  EXPECT_EQ(std::string(FrameTrustName(FrameTrust::kContext)), "context");
-  EXPECT_EQ(std::string(FrameTrustName(FrameTrust::kCfi)), "cfi");
-  EXPECT_EQ(std::string(FrameTrustName(FrameTrust::kFramePointer)), "frame_pointer");
-  EXPECT_EQ(std::string(FrameTrustName(FrameTrust::kScan)), "scan");
+  EXPECT_EQ(std::string(FrameTrustName(NativeFrameTrust::kContext)), "context");
+  EXPECT_EQ(std::string(FrameTrustName(NativeFrameTrust::kCfi)), "cfi");
+  EXPECT_EQ(std::string(FrameTrustName(NativeFrameTrust::kFramePointer)), "frame_pointer");
+  EXPECT_EQ(std::string(FrameTrustName(NativeFrameTrust::kScan)), "scan");
 }
 
 }  // namespace

@@ -9,7 +9,7 @@ void SymbolizeFrames(const ModuleMap& modules, Symbolizer& symbolizer, UnwoundSt
     const uint64_t lookup = frame.LookupAddress();
     int index = modules.FindModuleIndex(lookup);
     if (index < 0) continue;
-    const ModuleMapEntry& module = modules.modules()[index];
+    const LoadedModule& module = modules.modules()[index];
     frame.module_index = index;
     frame.module_offset = frame.ip - module.base;
     frame.build_id = module.build_id;

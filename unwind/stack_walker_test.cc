@@ -54,7 +54,7 @@ TEST(StackWalkerTest, SymbolizesEveryFrameWithModuleOffsetAndBuildId) {
   const ModuleMap& modules = (*process)->frozen().modules();
   for (const NativeFrame& frame : stack.frames) {
     ASSERT_GE(frame.module_index, 0) << std::hex << frame.ip;
-    const ModuleMapEntry& module = modules.modules()[frame.module_index];
+    const LoadedModule& module = modules.modules()[frame.module_index];
     EXPECT_EQ(frame.module_offset, frame.ip - module.base);
     EXPECT_EQ(frame.build_id, module.build_id);
     EXPECT_FALSE(frame.function.empty()) << std::hex << frame.ip;
@@ -97,7 +97,7 @@ TEST(StackWalkerTest, DeletedExecutableReadThroughMapFiles) {
   UnwoundStack stack = Walk(**process);
   ASSERT_GT(stack.frames.size(), 1u);
   ASSERT_GE(stack.frames[1].module_index, 0);
-  const ModuleMapEntry& module = (*process)->frozen().modules().modules()[stack.frames[1].module_index];
+  const LoadedModule& module = (*process)->frozen().modules().modules()[stack.frames[1].module_index];
   EXPECT_TRUE(module.deleted);
   EXPECT_EQ(module.path, copy);
   EXPECT_THAT(FixtureFunctions(stack), ElementsAreArray(ExpectedRecursion()));

@@ -10,7 +10,7 @@ namespace ddcrash {
 Symbolizer::Symbolizer(SymbolizerOptions options) : options_(std::move(options)) {}
 Symbolizer::~Symbolizer() = default;
 
-Symbolizer::ModuleSymbols& Symbolizer::Load(const ModuleMapEntry& module) {
+Symbolizer::ModuleSymbols& Symbolizer::Load(const LoadedModule& module) {
   std::string key = module.build_id.empty() ? absl::StrCat("path:", module.path)
                                             : absl::StrCat("id:", HexString(module.build_id));
   std::unique_ptr<ModuleSymbols>& slot = cache_[key];
@@ -50,7 +50,7 @@ Symbolizer::ModuleSymbols& Symbolizer::Load(const ModuleMapEntry& module) {
   return symbols;
 }
 
-absl::StatusOr<SymbolInfo> Symbolizer::Symbolize(const ModuleMapEntry& module, uint64_t address) {
+absl::StatusOr<SymbolInfo> Symbolizer::Symbolize(const LoadedModule& module, uint64_t address) {
   if (module.kind != ModuleKind::kElf) {
     return absl::FailedPreconditionError("not an ELF module");
   }

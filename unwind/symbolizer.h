@@ -16,7 +16,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "ptrace/module_map.h"
-#include "unwind/module_map_entry.h"
 #include "unwind/debug_file.h"
 #include "unwind/elf_file.h"
 #include "unwind/symbol_table.h"
@@ -47,7 +46,7 @@ class Symbolizer {
   // Symbolizes the run-time `address` inside `module` (an ELF module). For a return address,
   // pass return address - 1 so the call instruction's function is found (a call at the very
   // end of a function is followed by the next function). NotFound when no symbol covers it.
-  absl::StatusOr<SymbolInfo> Symbolize(const ModuleMapEntry& module, uint64_t address);
+  absl::StatusOr<SymbolInfo> Symbolize(const LoadedModule& module, uint64_t address);
 
   // Number of distinct modules whose symbols were loaded (for tests of the cache).
   size_t loaded_modules() const { return cache_.size(); }
@@ -59,7 +58,7 @@ class Symbolizer {
     SymbolTable table;
     bool from_debug_file = false;
   };
-  ModuleSymbols& Load(const ModuleMapEntry& module);
+  ModuleSymbols& Load(const LoadedModule& module);
 
   SymbolizerOptions options_;
   absl::flat_hash_map<std::string, std::unique_ptr<ModuleSymbols>> cache_;

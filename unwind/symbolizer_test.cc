@@ -13,12 +13,12 @@ namespace {
 
 // A module as if `path` were mapped at `base` from file offset 0.
 // Module paths are absolute, as in /proc/PID/maps.
-ModuleMapEntry ModuleFor(const std::string& relative, uint64_t base) {
+LoadedModule ModuleFor(const std::string& relative, uint64_t base) {
   char resolved[PATH_MAX];
   std::string path = realpath(relative.c_str(), resolved) ? resolved : relative;
   absl::StatusOr<std::unique_ptr<ElfFile>> elf = ElfFile::Open(path);
   EXPECT_TRUE(elf.ok());
-  ModuleMapEntry module;
+  LoadedModule module;
   module.path = path;
   module.kind = ModuleKind::kElf;
   module.base = base;
@@ -38,7 +38,7 @@ uint64_t SymbolValue(const std::string& path, const std::string& name) {
 
 TEST(SymbolizerTest, FixtureFunctionsDemangled) {
   const uint64_t base = 0x555500000000;
-  ModuleMapEntry module = ModuleFor("unwind/testdata/fixture", base);
+  LoadedModule module = ModuleFor("unwind/testdata/fixture", base);
   uint64_t recurse = SymbolValue("unwind/testdata/fixture", "_ZN7fixture7RecurseEi");
   ASSERT_NE(recurse, 0u);
   Symbolizer symbolizer;
@@ -58,7 +58,7 @@ TEST(SymbolizerTest, FixtureFunctionsDemangled) {
 
 TEST(SymbolizerTest, StrippedFixtureUsesDebugLink) {
   const uint64_t base = 0x555500000000;
-  ModuleMapEntry module = ModuleFor("unwind/testdata/fixture_stripped", base);
+  LoadedModule module = ModuleFor("unwind/testdata/fixture_stripped", base);
   uint64_t block = SymbolValue("unwind/testdata/fixture", "_ZN7fixture5BlockEv");
   Symbolizer symbolizer;
   absl::StatusOr<SymbolInfo> info = symbolizer.Symbolize(module, base + block);
@@ -69,8 +69,8 @@ TEST(SymbolizerTest, StrippedFixtureUsesDebugLink) {
 
 TEST(SymbolizerTest, CacheIsKeyedByBuildId) {
   Symbolizer symbolizer;
-  ModuleMapEntry a = ModuleFor("unwind/testdata/fixture", 0x10000000);
-  ModuleMapEntry b = ModuleFor("unwind/testdata/fixture", 0x20000000);  // same file, other base
+  LoadedModule a = ModuleFor("unwind/testdata/fixture", 0x10000000);
+  LoadedModule b = ModuleFor("unwind/testdata/fixture", 0x20000000);  // same file, other base
   uint64_t block = SymbolValue("unwind/testdata/fixture", "_ZN7fixture5BlockEv");
   EXPECT_EQ(symbolizer.Symbolize(a, 0x10000000 + block)->function, "fixture::Block()");
   EXPECT_EQ(symbolizer.Symbolize(b, 0x20000000 + block)->function, "fixture::Block()");
@@ -78,7 +78,7 @@ TEST(SymbolizerTest, CacheIsKeyedByBuildId) {
 }
 
 TEST(SymbolizerTest, LibcLocalSymbolFromDebugFile) {
-  ModuleMapEntry module = ModuleFor("/lib/x86_64-linux-gnu/libc.so.6", 0x7f0000000000);
+  LoadedModule module = ModuleFor("/lib/x86_64-linux-gnu/libc.so.6", 0x7f0000000000);
   Symbolizer symbolizer;
   // A dynamic symbol resolves even without the debug file.
   absl::StatusOr<std::unique_ptr<ElfFile>> elf = ElfFile::Open(module.path);
@@ -95,12 +95,12 @@ TEST(SymbolizerTest, LibcLocalSymbolFromDebugFile) {
 
 TEST(SymbolizerTest, Failures) {
   Symbolizer symbolizer;
-  ModuleMapEntry pe;
+  LoadedModule pe;
   pe.kind = ModuleKind::kPe;
   pe.base = 0x1000;
   pe.end = 0x2000;
   EXPECT_FALSE(symbolizer.Symbolize(pe, 0x1800).ok());
-  ModuleMapEntry missing;
+  LoadedModule missing;
   missing.kind = ModuleKind::kElf;
   missing.path = "/nonexistent/lib.so";
   missing.base = 0x1000;

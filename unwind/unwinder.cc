@@ -114,7 +114,7 @@ struct RemoteUnwinderCallbacks {
                          unw_word_t* offp, void* arg) {
     RemoteUnwinder& self = Self(arg);
     if (self.symbolizer_ == nullptr || len == 0) return -UNW_ENOINFO;
-    const ModuleMapEntry* module = self.modules_.FindModule(ip);
+    const LoadedModule* module = self.modules_.FindModule(ip);
     if (module == nullptr) return -UNW_ENOINFO;
     absl::StatusOr<SymbolInfo> info = self.symbolizer_->Symbolize(*module, ip);
     if (!info.ok()) return -UNW_ENOINFO;
@@ -130,7 +130,7 @@ int RemoteUnwinderCallbacks::FindProcInfo(unw_addr_space_t as, unw_word_t ip, un
                             int need_unwind_info, void* arg) {
   RemoteUnwinder& self = Self(arg);
   self.stats_.find_proc_info_calls++;
-  const ModuleMapEntry* module = self.modules_.FindModule(ip);
+  const LoadedModule* module = self.modules_.FindModule(ip);
   // Non-ELF modules (PE images, anonymous JIT code, other files) have no DWARF tables: say so
   // without opening, let alone mapping, anything.
   if (module == nullptr || module->kind != ModuleKind::kElf) return -UNW_ENOINFO;
@@ -181,7 +181,7 @@ RemoteUnwinder::~RemoteUnwinder() {
   }
 }
 
-const RemoteUnwinder::ModuleTable& RemoteUnwinder::TableFor(const ModuleMapEntry& module) {
+const RemoteUnwinder::ModuleTable& RemoteUnwinder::TableFor(const LoadedModule& module) {
   auto it = tables_.find(module.base);
   if (it != tables_.end()) return it->second;
   ModuleTable table = LoadTable(module);
@@ -195,7 +195,7 @@ const RemoteUnwinder::ModuleTable& RemoteUnwinder::TableFor(const ModuleMapEntry
 
 namespace {
 
-absl::Status FillTable(absl::Span<const uint8_t> bytes, uint64_t hdr_address, const ModuleMapEntry& module,
+absl::Status FillTable(absl::Span<const uint8_t> bytes, uint64_t hdr_address, const LoadedModule& module,
                        RemoteUnwinder::ModuleTable& table) {
   absl::StatusOr<EhFrameHdr> hdr = ParseEhFrameHdr(bytes, hdr_address);
   if (!hdr.ok()) return hdr.status();
@@ -213,7 +213,7 @@ absl::Status FillTable(absl::Span<const uint8_t> bytes, uint64_t hdr_address, co
 
 }  // namespace
 
-RemoteUnwinder::ModuleTable RemoteUnwinder::LoadTable(const ModuleMapEntry& module) {
+RemoteUnwinder::ModuleTable RemoteUnwinder::LoadTable(const LoadedModule& module) {
   ModuleTable table;
   // From the file on disk (pread; nothing is mapped).
   absl::StatusOr<std::unique_ptr<ElfFile>> elf = OpenModuleElf(module, pid_, nullptr);
@@ -311,7 +311,7 @@ absl::StatusOr<UnwoundStack> RemoteUnwinder::Unwind(const ThreadState& thread,
   NativeFrame first;
   first.ip = thread.regs.rip;
   first.sp = thread.regs.rsp;
-  first.trust = FrameTrust::kContext;
+  first.trust = NativeFrameTrust::kContext;
   first.ip_is_exact = true;
   out.frames.push_back(first);
   absl::flat_hash_set<std::pair<uint64_t, uint64_t>> seen;
@@ -335,7 +335,7 @@ absl::StatusOr<UnwoundStack> RemoteUnwinder::Unwind(const ThreadState& thread,
     if (signal_frame) out.frames[index].ip_is_exact = true;
 
     uint64_t new_ip = 0, new_sp = 0;
-    FrameTrust trust = FrameTrust::kCfi;
+    NativeFrameTrust trust = NativeFrameTrust::kCfi;
     std::string cfi_error;
     bool stepped = false;
     const Mapping* code = modules_.FindMapping(cur_ip);
@@ -369,7 +369,7 @@ absl::StatusOr<UnwoundStack> RemoteUnwinder::Unwind(const ThreadState& thread,
       }
       new_ip = *ret;
       new_sp = cur_sp + 8;
-      trust = FrameTrust::kScan;
+      trust = NativeFrameTrust::kScan;
       stepped = true;
       uint64_t regs[kNumRegs];
       std::memcpy(regs, context_->regs, sizeof(regs));
@@ -416,7 +416,7 @@ absl::StatusOr<UnwoundStack> RemoteUnwinder::Unwind(const ThreadState& thread,
       }
       new_ip = step->ip;
       new_sp = step->sp;
-      trust = FrameTrust::kFramePointer;
+      trust = NativeFrameTrust::kFramePointer;
       out.frames[index].cfa = new_sp;
     }
 

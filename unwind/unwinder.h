@@ -26,7 +26,6 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "ptrace/module_map.h"
-#include "unwind/module_map_entry.h"
 #include "ptrace/process_memory.h"
 #include "ptrace/thread_state.h"
 #include "unwind/native_frame.h"
@@ -88,8 +87,8 @@ class RemoteUnwinder {
 
  private:
   friend struct RemoteUnwinderCallbacks;
-  const ModuleTable& TableFor(const ModuleMapEntry& module);
-  ModuleTable LoadTable(const ModuleMapEntry& module);
+  const ModuleTable& TableFor(const LoadedModule& module);
+  ModuleTable LoadTable(const LoadedModule& module);
 
   ProcessMemory& memory_;
   const ModuleMap& modules_;

@@ -116,10 +116,10 @@ TEST(UnwinderNonElfTest, UnwindsThroughMappedPeImageWithoutMappingAnything) {
   const NativeFrame& frame = stack->frames[pe_frame];
   EXPECT_EQ(frozen.modules().modules()[frame.module_index].kind, ModuleKind::kPe);
   EXPECT_EQ(frame.module_offset, 0x1006u);  // the return address after `call *%rdi`
-  EXPECT_EQ(frame.trust, FrameTrust::kCfi);
+  EXPECT_EQ(frame.trust, NativeFrameTrust::kCfi);
   ASSERT_LT(pe_frame + 1, static_cast<int>(stack->frames.size()));
   EXPECT_EQ(stack->frames[pe_frame + 1].function, "fixture::PeCaller(char const*)");
-  EXPECT_EQ(stack->frames[pe_frame + 1].trust, FrameTrust::kFramePointer);
+  EXPECT_EQ(stack->frames[pe_frame + 1].trust, NativeFrameTrust::kFramePointer);
   EXPECT_TRUE(stack->reached_end()) << stack->end_reason;
 }
 

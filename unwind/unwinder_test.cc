@@ -35,7 +35,7 @@ Walk UnwindMain(FixtureProcess& process, const UnwindOptions& options = UnwindOp
   if (!stack.ok()) return walk;
   walk.stack = *stack;
   for (const NativeFrame& frame : walk.stack.frames) {
-    const ModuleMapEntry* module = frozen.modules().FindModule(frame.LookupAddress());
+    const LoadedModule* module = frozen.modules().FindModule(frame.LookupAddress());
     std::string name;
     if (module != nullptr) {
       absl::StatusOr<SymbolInfo> info = symbolizer.Symbolize(*module, frame.LookupAddress());
@@ -90,10 +90,10 @@ TEST(RemoteUnwinderTest, DeepRecursionInOptimizedFramePointerLessCode) {
   int block = IndexOf(walk, "fixture::Block()");
   EXPECT_GE(block, 1) << Describe(walk);
   EXPECT_LE(block, 2) << Describe(walk);
-  EXPECT_EQ(walk.stack.frames[0].trust, FrameTrust::kContext);
+  EXPECT_EQ(walk.stack.frames[0].trust, NativeFrameTrust::kContext);
   EXPECT_TRUE(walk.stack.frames[0].ip_is_exact);
   for (size_t i = 1; i < walk.stack.frames.size(); ++i) {
-    EXPECT_EQ(walk.stack.frames[i].trust, FrameTrust::kCfi) << i;
+    EXPECT_EQ(walk.stack.frames[i].trust, NativeFrameTrust::kCfi) << i;
     EXPECT_GT(walk.stack.frames[i].sp, walk.stack.frames[i - 1].sp) << i;
     EXPECT_FALSE(walk.stack.frames[i].ip_is_exact);
   }
@@ -166,13 +166,13 @@ TEST(RemoteUnwinderTest, FramePointerFallbackThroughAnonymousCode) {
   ASSERT_GE(callee, 0);
   ASSERT_LT(callee + 3, static_cast<int>(walk.stack.frames.size()));
   const NativeFrame& trampoline = walk.stack.frames[callee + 1];
-  const ModuleMapEntry* module = (*process)->frozen().modules().FindModule(trampoline.ip);
+  const LoadedModule* module = (*process)->frozen().modules().FindModule(trampoline.ip);
   ASSERT_NE(module, nullptr);
   EXPECT_EQ(module->kind, ModuleKind::kAnonymousExecutable);
-  EXPECT_EQ(trampoline.trust, FrameTrust::kCfi);  // found from JitCallee's CFI
+  EXPECT_EQ(trampoline.trust, NativeFrameTrust::kCfi);  // found from JitCallee's CFI
   EXPECT_EQ(walk.names[callee + 2], "fixture::JitCaller()");
-  EXPECT_EQ(walk.stack.frames[callee + 2].trust, FrameTrust::kFramePointer);
-  EXPECT_EQ(walk.stack.frames[callee + 3].trust, FrameTrust::kCfi);  // CFI resumed
+  EXPECT_EQ(walk.stack.frames[callee + 2].trust, NativeFrameTrust::kFramePointer);
+  EXPECT_EQ(walk.stack.frames[callee + 3].trust, NativeFrameTrust::kCfi);  // CFI resumed
 }
 
 TEST(RemoteUnwinderTest, WithoutFallbackStopsAtCodeWithoutUnwindInfo) {
@@ -252,7 +252,7 @@ TEST(RemoteUnwinderTest, CallThroughNullPointerRecoversCallerFromStackTop) {
   memory.AddValue<uint64_t>(kStack + 0x100, kCode + 0x20);  // return address at rsp
   Mapping stack_mapping{kStack, kStack + 0x1000, 0, true, true, false, false, 0, 0, 0, "[stack]"};
   Mapping code{kCode, kCode + 0x1000, 0, true, false, true, false, 0, 0, 0, ""};
-  ModuleMapEntry jit;
+  LoadedModule jit;
   jit.kind = ModuleKind::kAnonymousExecutable;
   jit.base = kCode;
   jit.end = kCode + 0x1000;
@@ -268,7 +268,7 @@ TEST(RemoteUnwinderTest, CallThroughNullPointerRecoversCallerFromStackTop) {
   ASSERT_EQ(stack->frames.size(), 2u) << stack->end_reason;
   EXPECT_EQ(stack->frames[1].ip, kCode + 0x20);
   EXPECT_EQ(stack->frames[1].sp, kStack + 0x108);
-  EXPECT_EQ(stack->frames[1].trust, FrameTrust::kScan);
+  EXPECT_EQ(stack->frames[1].trust, NativeFrameTrust::kScan);
   EXPECT_NE(stack->end_reason.find("frame pointer"), std::string::npos) << stack->end_reason;
 }
 

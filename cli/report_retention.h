@@ -1,0 +1,17 @@
+// Keeps a report directory bounded: a crash loop must not fill the disk.
+#ifndef DDCRASH_CLI_REPORT_RETENTION_H_
+#define DDCRASH_CLI_REPORT_RETENTION_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace ddcrash {
+
+// Deletes the oldest reports ("ddcrash.*.pb", by modification time) in `directory` until at
+// most `keep` remain. Other files are never touched. `keep` 0 means keep everything.
+absl::Status PruneReports(const std::string& directory, int keep);
+
+}  // namespace ddcrash
+
+#endif  // DDCRASH_CLI_REPORT_RETENTION_H_
