@@ -1,11 +1,15 @@
 #include "cli/capture.h"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "cli/managed_merge.h"
 #include "cli/report_conversion.h"
 #include "cli/version.h"
+#include "dac/isolated_dac.h"
+#include "dac/runtime_info.h"
 #include "ptrace/frozen_process.h"
 #include "ptrace/process_info.h"
 #include "report/report_builder.h"
@@ -28,12 +32,75 @@ void AddModules(const ModuleMap& modules, ReportBuilder& builder) {
   for (const LoadedModule& module : modules.modules()) builder.AddModule(ModuleToProto(module));
 }
 
-void AddThreadFrames(const UnwoundStack& stack, const ModuleMap& modules, Thread* thread,
-                     ReportBuilder& builder) {
-  for (const NativeFrame& frame : stack.frames) {
-    builder.AddFrame(thread, NativeFrameToProto(frame, modules));
+void AddThreadRoles(const dac::ManagedThread& managed, Thread* thread) {
+  if (managed.is_finalizer) thread->add_roles(THREAD_ROLE_FINALIZER);
+  if (managed.is_gc) thread->add_roles(THREAD_ROLE_GC);
+  if (managed.is_threadpool) thread->add_roles(THREAD_ROLE_THREADPOOL_WORKER);
+  if (managed.is_background) thread->add_roles(THREAD_ROLE_BACKGROUND);
+}
+
+// The DAC stage: runtime identity, managed frames merged into `stacks`, managed thread
+// identities and exceptions. Runs in its own process, bounded by DDCRASH_DAC_TIMEOUT_MS and
+// the whole-run budget; any failure costs only this stage and is recorded as incomplete.
+void AddManagedState(FrozenProcess& process, const Config& config, absl::Time deadline,
+                     const std::vector<Thread*>& report_threads,
+                     std::vector<std::vector<Frame>>& stacks, ReportBuilder& builder) {
+  StageTimer timer(&builder, "dac");
+  Runtime* runtime = builder.mutable_runtime();
+  absl::StatusOr<dac::RuntimeInfo> found =
+      dac::FindRuntime(process.modules().modules(), process.memory());
+  if (absl::IsNotFound(found.status())) {
+    runtime->set_flavor(RUNTIME_FLAVOR_NONE);
+    return;
   }
-  thread->set_truncated(stack.truncated);
+  if (!found.ok()) {
+    builder.MarkIncomplete("dac", absl::StrCat("runtime: ", found.status().message()));
+    return;
+  }
+  runtime->set_flavor(found->kind == dac::RuntimeInfo::Kind::kSingleFile
+                          ? RUNTIME_FLAVOR_CORECLR_SINGLE_FILE
+                          : RUNTIME_FLAVOR_CORECLR);
+  runtime->set_path(found->module_path);
+  runtime->set_version(found->version.ToString());
+
+  // Leave room to detach and write when the DAC uses its whole allowance.
+  const absl::Duration remaining = deadline - absl::Now() - absl::Milliseconds(200);
+  if (remaining <= absl::ZeroDuration()) {
+    builder.MarkIncomplete("dac", "no time left in DDCRASH_TIMEOUT_MS for the DAC");
+    return;
+  }
+  dac::IsolatedDacOptions options;
+  options.timeout = std::min(config.dac_timeout, remaining);
+  options.session.dac_path = config.dac_path;
+  options.session.max_frames = config.max_frames;
+  absl::StatusOr<dac::ManagedState> state = dac::CollectManagedStateIsolated(process, options);
+  if (!state.ok()) {
+    builder.MarkIncomplete("dac", state.status().message());
+    return;
+  }
+  runtime->set_dac_path(state->dac_path);
+  for (const std::string& error : state->errors) builder.AddError(absl::StrCat("dac: ", error));
+  const uint32_t crashing_tid = builder.report().crashing_tid();
+  for (const dac::ManagedThread& managed : state->threads) {
+    for (size_t t = 0; t < report_threads.size(); ++t) {
+      Thread* thread = report_threads[t];
+      if (managed.os_thread_id == 0 || thread->tid() != managed.os_thread_id) continue;
+      thread->set_managed_id(managed.managed_id);
+      AddThreadRoles(managed, thread);
+      MergeManagedFrames(managed.frames, &stacks[t]);
+      if (!managed.frames_error.empty()) {
+        builder.AddError(absl::StrCat("dac: thread ", thread->tid(), ": ", managed.frames_error));
+      }
+      if (managed.has_exception) {
+        *thread->mutable_exception() = ExceptionToProto(managed.exception, thread->tid());
+        // The crash's exception: the crashing thread's, else (a snapshot) the first in flight.
+        if (thread->tid() == crashing_tid ||
+            (crashing_tid == 0 && !builder.report().has_exception())) {
+          *builder.mutable_exception() = thread->exception();
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -77,6 +144,9 @@ absl::StatusOr<Report> CaptureProcess(const CaptureRequest& request, const Confi
   }
   AddModules(modules, builder);
 
+  // Native stacks of every thread, kept as report frames until the DAC's are merged in.
+  std::vector<std::vector<Frame>> stacks(process->threads().size());
+  std::vector<Thread*> report_threads;
   {
     StageTimer timer(&builder, "unwind");
     Symbolizer symbolizer(SymbolizerOptions{.pid = request.pid});
@@ -86,8 +156,10 @@ absl::StatusOr<Report> CaptureProcess(const CaptureRequest& request, const Confi
     options.pid = request.pid;
     int unwound = 0;
     bool out_of_time = false;
-    for (const ThreadState& state : process->threads()) {
+    for (size_t t = 0; t < process->threads().size(); ++t) {
+      const ThreadState& state = process->threads()[t];
       Thread* thread = builder.AddThread(static_cast<uint32_t>(state.tid), state.name);
+      report_threads.push_back(thread);
       thread->set_state(std::string(1, state.sched_state));
       if (state.tid == request.pid) thread->add_roles(THREAD_ROLE_MAIN);
       if (!state.stopped) {
@@ -122,8 +194,17 @@ absl::StatusOr<Report> CaptureProcess(const CaptureRequest& request, const Confi
         ++unwound;
       }
       SymbolizeFrames(modules, symbolizer, stack);
-      AddThreadFrames(stack, modules, thread, builder);
+      thread->set_truncated(stack.truncated);
+      for (const NativeFrame& frame : stack.frames) {
+        stacks[t].push_back(NativeFrameToProto(frame, modules));
+      }
     }
+  }
+
+  AddManagedState(*process, config, deadline, report_threads, stacks, builder);
+
+  for (size_t t = 0; t < report_threads.size(); ++t) {
+    for (Frame& frame : stacks[t]) builder.AddFrame(report_threads[t], std::move(frame));
   }
 
   {

@@ -39,6 +39,12 @@ Config LoadConfig(const std::function<std::optional<std::string>(const char*)>& 
   int64_t stop_ms = absl::ToInt64Milliseconds(config.thread_stop_timeout);
   ReadNumber(getenv_fn, "DDCRASH_THREAD_STOP_TIMEOUT_MS", 1, 60000, &stop_ms, &config.warnings);
   config.thread_stop_timeout = absl::Milliseconds(stop_ms);
+  int64_t dac_ms = absl::ToInt64Milliseconds(config.dac_timeout);
+  ReadNumber(getenv_fn, "DDCRASH_DAC_TIMEOUT_MS", 1, 600000, &dac_ms, &config.warnings);
+  config.dac_timeout = absl::Milliseconds(dac_ms);
+  if (std::optional<std::string> dac = getenv_fn("DDCRASH_DAC_PATH"); dac && !dac->empty()) {
+    config.dac_path = *dac;
+  }
   ReadNumber(getenv_fn, "DDCRASH_MAX_FRAMES", 1, 100000, &config.max_frames, &config.warnings);
   ReadNumber(getenv_fn, "DDCRASH_MAX_REPORTS", 0, 1000000, &config.max_reports, &config.warnings);
   if (std::optional<std::string> dir = getenv_fn("DDCRASH_REPORT_DIR"); dir && !dir->empty()) {

@@ -19,6 +19,10 @@ struct Config {
   absl::Duration timeout = absl::Milliseconds(5000);
   // DDCRASH_THREAD_STOP_TIMEOUT_MS: how long one thread may take to stop.
   absl::Duration thread_stop_timeout = absl::Milliseconds(200);
+  // DDCRASH_DAC_TIMEOUT_MS: the DAC stage (its own process); never beyond the whole budget.
+  absl::Duration dac_timeout = absl::Milliseconds(3000);
+  // DDCRASH_DAC_PATH: use this libmscordaccore.so (still checked against the runtime).
+  std::string dac_path;
   // DDCRASH_MAX_FRAMES: frames per thread before the stack is marked truncated.
   int max_frames = 1024;
   // DDCRASH_REPORT_DIR: where reports go when no -o is given.

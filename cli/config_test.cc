@@ -23,6 +23,8 @@ TEST(ConfigTest, Defaults) {
   EXPECT_EQ(config.max_frames, 1024);
   EXPECT_EQ(config.report_dir, "/tmp/ddcrash");
   EXPECT_EQ(config.max_reports, 50);
+  EXPECT_EQ(config.dac_timeout, absl::Milliseconds(3000));
+  EXPECT_EQ(config.dac_path, "");
   EXPECT_TRUE(config.warnings.empty());
 }
 
@@ -32,8 +34,12 @@ TEST(ConfigTest, ReadsEveryVariable) {
                             {"DDCRASH_MAX_FRAMES", "64"},
                             {"DDCRASH_REPORT_DIR", "/var/crash"},
                             {"DDCRASH_MAX_REPORTS", "3"},
+                            {"DDCRASH_DAC_TIMEOUT_MS", "750"},
+                            {"DDCRASH_DAC_PATH", "/opt/dac/libmscordaccore.so"},
                             {"DDCRASH_SCRUB", "^ACME_"}});
   EXPECT_EQ(config.max_reports, 3);
+  EXPECT_EQ(config.dac_timeout, absl::Milliseconds(750));
+  EXPECT_EQ(config.dac_path, "/opt/dac/libmscordaccore.so");
   EXPECT_EQ(config.timeout, absl::Milliseconds(1500));
   EXPECT_EQ(config.thread_stop_timeout, absl::Milliseconds(50));
   EXPECT_EQ(config.max_frames, 64);

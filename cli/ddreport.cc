@@ -86,6 +86,19 @@ int RunSnapshot(const DdreportOptions& options, std::ostream& err) {
   return report->diagnostics().incomplete() ? kDdreportPartial : kDdreportComplete;
 }
 
+// Where the crash happened, for the one-line summary: the frame interrupted by the signal
+// (above the signal trampoline), else the first managed frame (an unhandled exception is
+// raised from the runtime's abort path), else the top frame.
+const Frame* CrashSite(const Thread& thread) {
+  for (int i = 0; i + 1 < thread.frames_size(); ++i) {
+    if (thread.frames(i).kind() == FRAME_KIND_SIGNAL_TRAMPOLINE) return &thread.frames(i + 1);
+  }
+  for (const Frame& frame : thread.frames()) {
+    if (frame.kind() == FRAME_KIND_MANAGED) return &frame;
+  }
+  return thread.frames_size() > 0 ? &thread.frames(0) : nullptr;
+}
+
 // The one line a crashing app prints on its stderr (where container logs look).
 std::string CrashLine(const Report& report, const std::string& path) {
   std::string cause = report.exception().type().empty()
@@ -96,10 +109,8 @@ std::string CrashLine(const Report& report, const std::string& path) {
   for (const Thread& thread : report.threads()) {
     if (!thread.crashed()) continue;
     where = absl::StrCat(" in thread ", thread.tid(), " \"", thread.name(), "\"");
-    for (const Frame& frame : thread.frames()) {
-      if (frame.kind() == FRAME_KIND_SIGNAL_TRAMPOLINE || frame.function().empty()) continue;
-      absl::StrAppend(&where, " at ", FrameLabel(frame));
-      break;
+    if (const Frame* site = CrashSite(thread); site != nullptr) {
+      absl::StrAppend(&where, " at ", FrameLabel(*site));
     }
   }
   return absl::StrCat("ddcrash: ", report.process().exe(), " (pid ", report.process().pid(),

@@ -64,13 +64,6 @@ std::string SignalName(int sig) {
 
 }  // namespace
 
-absl::Duration DacTimeoutFromEnvironment(absl::Duration fallback) {
-  const char* env = getenv(kDacTimeoutEnv);
-  int64_t ms = 0;
-  if (env != nullptr && absl::SimpleAtoi(env, &ms) && ms > 0) return absl::Milliseconds(ms);
-  return fallback;
-}
-
 absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessSnapshot& snapshot,
                                                          const IsolatedDacOptions& options) {
   return CollectManagedStateIsolated(snapshot.memory(), snapshot.threads(),

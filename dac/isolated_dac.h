@@ -4,7 +4,7 @@
 // map, memory reader: process_vm_readv / /proc/PID/mem need no ptrace stop of their own, only
 // permission, which a child of the tracer has), loads the DAC, runs DacSession::Collect and
 // writes the result (managed_state_codec.h) to a pipe. The parent waits at most the timeout
-// (DDCRASH_DAC_TIMEOUT_MS, default 10 s), then SIGKILLs the child. Every failure comes back as
+// (DDCRASH_DAC_TIMEOUT_MS), then SIGKILLs the child. Every failure comes back as
 // a status saying what happened: the child's own error, "killed by signal N", or "timed out".
 //
 // fork() of a multithreaded parent: the child runs the DAC (malloc, dlopen) after fork, so the
@@ -27,15 +27,12 @@
 
 namespace ddcrash::dac {
 
+// The name of the setting that bounds this stage (cli/config.h reads it), for messages.
 inline constexpr char kDacTimeoutEnv[] = "DDCRASH_DAC_TIMEOUT_MS";
-inline constexpr absl::Duration kDefaultDacTimeout = absl::Seconds(10);
-
-// DDCRASH_DAC_TIMEOUT_MS when set to a positive integer, else `fallback`.
-absl::Duration DacTimeoutFromEnvironment(absl::Duration fallback = kDefaultDacTimeout);
 
 struct IsolatedDacOptions {
   DacSessionOptions session;
-  absl::Duration timeout = DacTimeoutFromEnvironment();
+  absl::Duration timeout = absl::Seconds(3);
   // Tests only: runs in the child before the DAC is touched (to make it crash or hang).
   std::function<void()> child_hook_for_testing;
 };

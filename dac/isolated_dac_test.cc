@@ -39,17 +39,5 @@ TEST(IsolatedDac, AHangIsKilledAtTheTimeout) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
 }
 
-TEST(IsolatedDac, TimeoutFromEnvironment) {
-  unsetenv(kDacTimeoutEnv);
-  EXPECT_EQ(DacTimeoutFromEnvironment(absl::Seconds(3)), absl::Seconds(3));
-  setenv(kDacTimeoutEnv, "250", 1);
-  EXPECT_EQ(DacTimeoutFromEnvironment(), absl::Milliseconds(250));
-  setenv(kDacTimeoutEnv, "junk", 1);
-  EXPECT_EQ(DacTimeoutFromEnvironment(absl::Seconds(3)), absl::Seconds(3));
-  setenv(kDacTimeoutEnv, "-5", 1);
-  EXPECT_EQ(DacTimeoutFromEnvironment(absl::Seconds(3)), absl::Seconds(3));
-  unsetenv(kDacTimeoutEnv);
-}
-
 }  // namespace
 }  // namespace ddcrash::dac

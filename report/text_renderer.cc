@@ -79,6 +79,11 @@ const Thread* CrashingOrFirstThread(const Report& report) {
 }  // namespace
 
 std::string FrameLabel(const Frame& frame) {
+  // A runtime transition frame is named by its kind alone ("[InlinedCallFrame]"); its ip is
+  // the runtime's, not a place in the code it stands for.
+  if (frame.kind() == FRAME_KIND_RUNTIME_STUB && !frame.function().empty()) {
+    return frame.function();
+  }
   std::string label;
   if (!frame.module().empty() && frame.kind() != FRAME_KIND_MANAGED) {
     absl::StrAppend(&label, Basename(frame.module()), "!");
@@ -93,9 +98,6 @@ std::string FrameLabel(const Frame& frame) {
   }
   if (frame.has_managed()) {
     const ManagedFrame& managed = frame.managed();
-    if (!managed.transition_frame().empty()) {
-      label = absl::StrCat("[", managed.transition_frame(), "] ", label);
-    }
     std::string where(Basename(managed.module_path()));
     if (managed.il_offset() >= 0 && frame.kind() == FRAME_KIND_MANAGED) {
       absl::StrAppendFormat(&where, "%sIL_%04x", where.empty() ? "" : " ", managed.il_offset());

@@ -1,0 +1,122 @@
+#include "cli/managed_merge.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace ddcrash {
+namespace {
+
+CodeKind CodeKindToProto(dac::CodeKind kind) {
+  switch (kind) {
+    case dac::CodeKind::kJit: return CODE_KIND_JIT;
+    case dac::CodeKind::kReadyToRun: return CODE_KIND_READY_TO_RUN;
+    case dac::CodeKind::kUnknown: break;
+  }
+  return CODE_KIND_UNSPECIFIED;
+}
+
+// Where a frame sorts on the stack: transition frames are objects on the stack, so their
+// address places them; everything else by its stack pointer.
+uint64_t StackPosition(const dac::ManagedFrame& frame) {
+  if (frame.kind == dac::ManagedFrameKind::kRuntimeTransition && frame.frame_address != 0) {
+    return frame.frame_address;
+  }
+  return frame.sp;
+}
+
+void CopyManagedDetails(const Frame& from, Frame* to) {
+  to->set_kind(from.kind());
+  to->set_function(from.function());
+  to->clear_function_offset();
+  to->clear_mangled_function();
+  *to->mutable_managed() = from.managed();
+}
+
+// Inner exceptions nest; a corrupt chain must not recurse without bound.
+constexpr int kMaxInnerExceptions = 32;
+
+Exception ExceptionToProtoAtDepth(const dac::ManagedException& exception, uint32_t tid,
+                                  int depth) {
+  Exception proto;
+  proto.set_type(exception.type);
+  proto.set_message(exception.message);
+  proto.set_hresult(exception.hresult);
+  proto.set_object_address(exception.object);
+  proto.set_stack_trace(exception.stack_trace);
+  proto.set_tid(tid);
+  if (!exception.inner.empty() && depth < kMaxInnerExceptions) {
+    *proto.mutable_inner() = ExceptionToProtoAtDepth(exception.inner[0], tid, depth + 1);
+  }
+  return proto;
+}
+
+}  // namespace
+
+Frame ManagedFrameToProto(const dac::ManagedFrame& frame) {
+  Frame proto;
+  proto.set_ip(frame.ip);
+  proto.set_sp(StackPosition(frame));
+  proto.set_trust(FRAME_TRUST_DAC);
+  ManagedFrame* managed = proto.mutable_managed();
+  if (frame.kind == dac::ManagedFrameKind::kRuntimeTransition) {
+    proto.set_kind(FRAME_KIND_RUNTIME_STUB);
+    proto.set_function(absl::StrCat("[", frame.transition_frame, "]"));
+    managed->set_transition_frame(frame.transition_frame);
+    if (!frame.method.empty()) managed->set_method(frame.method);
+    return proto;
+  }
+  proto.set_kind(frame.kind == dac::ManagedFrameKind::kManagedMethod ? FRAME_KIND_MANAGED
+                                                                    : FRAME_KIND_UNKNOWN);
+  proto.set_function(!frame.method_signature.empty() ? frame.method_signature : frame.method);
+  managed->set_method(frame.method);
+  managed->set_type(frame.type);
+  managed->set_module_path(frame.module_path);
+  managed->set_metadata_token(frame.token);
+  managed->set_il_offset(frame.il_offset == dac::kNoIlOffset ? -1
+                                                             : static_cast<int32_t>(frame.il_offset));
+  managed->set_native_offset(frame.native_offset);
+  managed->set_code_kind(CodeKindToProto(frame.code_kind));
+  return proto;
+}
+
+void MergeManagedFrames(const std::vector<dac::ManagedFrame>& managed, std::vector<Frame>* frames) {
+  std::vector<bool> named(frames->size(), false);
+  std::vector<Frame> inserted;
+  for (const dac::ManagedFrame& frame : managed) {
+    if (frame.kind == dac::ManagedFrameKind::kUnknown) continue;
+    Frame proto = ManagedFrameToProto(frame);
+    bool matched = false;
+    if (frame.kind == dac::ManagedFrameKind::kManagedMethod) {
+      for (size_t i = 0; i < frames->size(); ++i) {
+        if (!named[i] && (*frames)[i].ip() == frame.ip) {
+          CopyManagedDetails(proto, &(*frames)[i]);
+          named[i] = true;
+          matched = true;
+          break;
+        }
+      }
+    }
+    if (!matched) inserted.push_back(std::move(proto));
+  }
+  if (inserted.empty()) return;
+  std::stable_sort(inserted.begin(), inserted.end(),
+                   [](const Frame& a, const Frame& b) { return a.sp() < b.sp(); });
+  // Stable merge by stack position: a native frame and an inserted one at the same sp keep
+  // native first (the native frame is the callee side of that boundary).
+  std::vector<Frame> merged;
+  merged.reserve(frames->size() + inserted.size());
+  size_t n = 0;
+  for (Frame& extra : inserted) {
+    while (n < frames->size() && (*frames)[n].sp() <= extra.sp()) merged.push_back((*frames)[n++]);
+    merged.push_back(std::move(extra));
+  }
+  while (n < frames->size()) merged.push_back((*frames)[n++]);
+  *frames = std::move(merged);
+}
+
+Exception ExceptionToProto(const dac::ManagedException& exception, uint32_t tid) {
+  return ExceptionToProtoAtDepth(exception, tid, 0);
+}
+
+}  // namespace ddcrash

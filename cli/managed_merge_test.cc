@@ -1,0 +1,99 @@
+#include "cli/managed_merge.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace ddcrash {
+namespace {
+
+Frame Native(uint64_t ip, uint64_t sp, const char* function, FrameKind kind) {
+  Frame frame;
+  frame.set_ip(ip);
+  frame.set_sp(sp);
+  frame.set_function(function);
+  frame.set_kind(kind);
+  frame.set_trust(FRAME_TRUST_CFI);
+  return frame;
+}
+
+dac::ManagedFrame Method(uint64_t ip, uint64_t sp, const char* signature) {
+  dac::ManagedFrame frame;
+  frame.ip = ip;
+  frame.sp = sp;
+  frame.kind = dac::ManagedFrameKind::kManagedMethod;
+  frame.method_signature = signature;
+  frame.method = signature;
+  frame.module_path = "/app/App.dll";
+  frame.token = 0x06000001;
+  frame.il_offset = 7;
+  frame.code_kind = dac::CodeKind::kJit;
+  return frame;
+}
+
+std::vector<std::string> Functions(const std::vector<Frame>& frames) {
+  std::vector<std::string> names;
+  for (const Frame& frame : frames) names.push_back(frame.function());
+  return names;
+}
+
+TEST(ManagedMergeTest, NamesNativeFramesAtTheSameIp) {
+  std::vector<Frame> frames = {Native(0x10, 0x100, "pause", FRAME_KIND_NATIVE),
+                               Native(0x20, 0x110, "", FRAME_KIND_UNKNOWN),
+                               Native(0x30, 0x120, "", FRAME_KIND_UNKNOWN),
+                               Native(0x40, 0x130, "start_thread", FRAME_KIND_NATIVE)};
+  MergeManagedFrames({Method(0x20, 0x110, "A.B.Inner()"), Method(0x30, 0x120, "A.B.Outer()")},
+                     &frames);
+  EXPECT_THAT(Functions(frames),
+              ::testing::ElementsAre("pause", "A.B.Inner()", "A.B.Outer()", "start_thread"));
+  EXPECT_EQ(frames[1].kind(), FRAME_KIND_MANAGED);
+  EXPECT_EQ(frames[1].trust(), FRAME_TRUST_CFI) << "found by the native walk, named by the DAC";
+  EXPECT_EQ(frames[1].managed().il_offset(), 7);
+  EXPECT_EQ(frames[1].managed().code_kind(), CODE_KIND_JIT);
+  EXPECT_EQ(frames[1].managed().module_path(), "/app/App.dll");
+}
+
+TEST(ManagedMergeTest, InsertsFramesTheNativeWalkMissedBySp) {
+  std::vector<Frame> frames = {Native(0x10, 0x100, "pause", FRAME_KIND_NATIVE),
+                               Native(0x40, 0x140, "start_thread", FRAME_KIND_NATIVE)};
+  dac::ManagedFrame transition;
+  transition.kind = dac::ManagedFrameKind::kRuntimeTransition;
+  transition.transition_frame = "InlinedCallFrame";
+  transition.sp = 0x1000;  // its object's address decides its place
+  transition.frame_address = 0x108;
+  MergeManagedFrames({transition, Method(0x20, 0x120, "A.B.Lost()")}, &frames);
+  EXPECT_THAT(Functions(frames), ::testing::ElementsAre("pause", "[InlinedCallFrame]",
+                                                        "A.B.Lost()", "start_thread"));
+  EXPECT_EQ(frames[1].kind(), FRAME_KIND_RUNTIME_STUB);
+  EXPECT_EQ(frames[2].trust(), FRAME_TRUST_DAC);
+}
+
+TEST(ManagedMergeTest, NoFrameLostOrDuplicated) {
+  std::vector<Frame> frames = {Native(0x20, 0x110, "", FRAME_KIND_UNKNOWN),
+                               Native(0x20, 0x150, "", FRAME_KIND_UNKNOWN)};
+  // Recursion: the same ip twice; each DAC frame names one native frame.
+  MergeManagedFrames({Method(0x20, 0x110, "R()"), Method(0x20, 0x150, "R()")}, &frames);
+  EXPECT_THAT(Functions(frames), ::testing::ElementsAre("R()", "R()"));
+  std::vector<Frame> empty;
+  MergeManagedFrames({Method(0x20, 0x110, "Only()")}, &empty);
+  EXPECT_THAT(Functions(empty), ::testing::ElementsAre("Only()"));
+}
+
+TEST(ManagedMergeTest, ExceptionChain) {
+  dac::ManagedException outer;
+  outer.type = "System.ApplicationException";
+  outer.message = "outer";
+  outer.hresult = static_cast<int32_t>(0x80131600);
+  dac::ManagedException inner;
+  inner.type = "System.InvalidOperationException";
+  inner.message = "inner";
+  outer.inner.push_back(inner);
+  Exception proto = ExceptionToProto(outer, 42);
+  EXPECT_EQ(proto.type(), "System.ApplicationException");
+  EXPECT_EQ(proto.tid(), 42u);
+  EXPECT_EQ(proto.inner().type(), "System.InvalidOperationException");
+  EXPECT_EQ(proto.inner().message(), "inner");
+  EXPECT_FALSE(proto.inner().has_inner());
+}
+
+}  // namespace
+}  // namespace ddcrash
