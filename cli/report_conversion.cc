@@ -27,15 +27,13 @@ ModuleFormat FormatToProto(ModuleKind kind) {
 
 }  // namespace
 
-std::string HexBytes(absl::string_view bytes) { return absl::BytesToHexString(bytes); }
-
 Module ModuleToProto(const LoadedModule& module) {
   Module proto;
   proto.set_path(module.path);
   proto.set_base(module.base);
   proto.set_size(module.end - module.base);
   proto.set_file_offset(module.file_offset);
-  proto.set_build_id(HexBytes(module.build_id));
+  proto.set_build_id(absl::BytesToHexString(module.build_id));
   proto.set_format(FormatToProto(module.kind));
   proto.set_deleted(module.deleted);
   proto.set_executable(module.executable);

@@ -12,9 +12,6 @@
 
 namespace ddcrash {
 
-// Lowercase hex of raw bytes (build ids).
-std::string HexBytes(absl::string_view bytes);
-
 // A loaded module as the report lists it: format, build id as hex, size.
 Module ModuleToProto(const LoadedModule& module);
 

@@ -1,5 +1,7 @@
 #include "unwind/debug_file.h"
 
+#include "absl/strings/escaping.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -61,22 +63,11 @@ absl::StatusOr<uint32_t> DebugLinkCrc32OfFile(const std::string& path) {
   return crc;
 }
 
-std::string HexString(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 0xf]);
-  }
-  return out;
-}
-
 std::vector<std::string> BuildIdDebugPaths(std::string_view build_id,
                                            const DebugFileOptions& options) {
   std::vector<std::string> out;
   if (build_id.size() < 2) return out;
-  std::string hex = HexString(build_id);
+  std::string hex = absl::BytesToHexString(absl::string_view(build_id.data(), build_id.size()));
   for (const std::string& root : options.debug_roots) {
     out.push_back(absl::StrCat(root, "/.build-id/", hex.substr(0, 2), "/", hex.substr(2), ".debug"));
   }

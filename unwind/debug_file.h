@@ -27,8 +27,6 @@ uint32_t DebugLinkCrc32(std::string_view data, uint32_t crc = 0);
 // CRC-32 of a whole file, read with pread in chunks.
 absl::StatusOr<uint32_t> DebugLinkCrc32OfFile(const std::string& path);
 
-// Lower-case hex of raw bytes ("" for empty input).
-std::string HexString(std::string_view bytes);
 
 // Candidate paths, in search order, for an ELF file at `elf_path` with the given raw build id
 // and debuglink (either may be empty). Only names; nothing is opened.

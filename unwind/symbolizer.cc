@@ -1,6 +1,7 @@
 #include "unwind/symbolizer.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "unwind/demangle.h"
 #include "unwind/module_file.h"
@@ -12,7 +13,7 @@ Symbolizer::~Symbolizer() = default;
 
 Symbolizer::ModuleSymbols& Symbolizer::Load(const LoadedModule& module) {
   std::string key = module.build_id.empty() ? absl::StrCat("path:", module.path)
-                                            : absl::StrCat("id:", HexString(module.build_id));
+                                            : absl::StrCat("id:", absl::BytesToHexString(module.build_id));
   std::unique_ptr<ModuleSymbols>& slot = cache_[key];
   if (slot != nullptr) return *slot;
   slot = std::make_unique<ModuleSymbols>();
