@@ -1,6 +1,7 @@
 #include "cli/capture.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <utility>
 
@@ -31,6 +32,29 @@ Scrubber MakeScrubber(const Config& config, std::vector<std::string>* warnings) 
 void AddModules(const ModuleMap& modules, ReportBuilder& builder) {
   for (const LoadedModule& module : modules.modules()) builder.AddModule(ModuleToProto(module));
 }
+
+// Problems shared by many threads become one incomplete reason each (a thousand threads that
+// missed the deadline are one fact, not a thousand).
+class ThreadProblems {
+ public:
+  void Add(const std::string& problem, pid_t tid) { tids_[problem].push_back(tid); }
+
+  void Report(absl::string_view stage, ReportBuilder& builder) const {
+    constexpr size_t kListed = 5;
+    for (const auto& [problem, tids] : tids_) {
+      std::string which;
+      for (size_t i = 0; i < tids.size() && i < kListed; ++i) {
+        absl::StrAppend(&which, i == 0 ? "" : ", ", tids[i]);
+      }
+      if (tids.size() > kListed) absl::StrAppend(&which, ", ...");
+      builder.MarkIncomplete(stage, absl::StrCat(tids.size(), tids.size() == 1 ? " thread" : " threads",
+                                                 " (", which, "): ", problem));
+    }
+  }
+
+ private:
+  std::map<std::string, std::vector<pid_t>> tids_;
+};
 
 void AddThreadRoles(const dac::ManagedThread& managed, Thread* thread) {
   if (managed.is_finalizer) thread->add_roles(THREAD_ROLE_FINALIZER);
@@ -136,7 +160,9 @@ absl::StatusOr<Report> CaptureProcess(const CaptureRequest& request, const Confi
     process = *std::move(frozen);
   }
   if (!process->all_threads_found()) {
-    builder.MarkIncomplete("attach", "threads kept appearing; some may be missing");
+    builder.MarkIncomplete("attach", absl::Now() >= deadline
+                                         ? "DDCRASH_TIMEOUT_MS ran out before every thread was found"
+                                         : "threads kept appearing; some may be missing");
   }
   const ModuleMap& modules = process->modules();
   if (!process->modules_status().ok()) {
@@ -156,6 +182,8 @@ absl::StatusOr<Report> CaptureProcess(const CaptureRequest& request, const Confi
     options.pid = request.pid;
     int unwound = 0;
     bool out_of_time = false;
+    ThreadProblems unstopped;
+    ThreadProblems truncated;
     for (size_t t = 0; t < process->threads().size(); ++t) {
       const ThreadState& state = process->threads()[t];
       Thread* thread = builder.AddThread(static_cast<uint32_t>(state.tid), state.name);
@@ -164,7 +192,7 @@ absl::StatusOr<Report> CaptureProcess(const CaptureRequest& request, const Confi
       if (state.tid == request.pid) thread->add_roles(THREAD_ROLE_MAIN);
       if (!state.stopped) {
         thread->set_error(state.error);
-        builder.MarkIncomplete("attach", absl::StrCat("thread ", state.tid, ": ", state.error));
+        unstopped.Add(state.error, state.tid);
         continue;
       }
       *thread->mutable_registers() = RegistersToProto(state);
@@ -195,10 +223,16 @@ absl::StatusOr<Report> CaptureProcess(const CaptureRequest& request, const Confi
       }
       SymbolizeFrames(modules, symbolizer, stack);
       thread->set_truncated(stack.truncated);
+      if (stack.truncated) {
+        truncated.Add(absl::StrCat("stack cut at DDCRASH_MAX_FRAMES (", config.max_frames, ")"),
+                      state.tid);
+      }
       for (const NativeFrame& frame : stack.frames) {
         stacks[t].push_back(NativeFrameToProto(frame, modules));
       }
     }
+    unstopped.Report("attach", builder);
+    truncated.Report("unwind", builder);
   }
 
   AddManagedState(*process, config, deadline, report_threads, stacks, builder);

@@ -43,6 +43,21 @@ std::string SummaryLine(const Report& report, const std::string& path) {
                          report.diagnostics().total_duration_nanos() / 1000000, path);
 }
 
+// Past the budget, stages stop early on their own; the watchdog is for a reporter that is
+// stuck and cannot notice. The grace leaves time to write what it has.
+constexpr absl::Duration kWatchdogGrace = absl::Milliseconds(500);
+
+// Ends this process when the budget is spent, however stuck it is: SIGALRM's default action
+// terminates, and the kernel then detaches every thread we seized, so the app resumes.
+void ArmWatchdog(absl::Duration budget) {
+  struct itimerval timer = {};
+  const int64_t micros = absl::ToInt64Microseconds(budget);
+  timer.it_value.tv_sec = micros / 1000000;
+  timer.it_value.tv_usec = micros % 1000000;
+  signal(SIGALRM, SIG_DFL);
+  setitimer(ITIMER_REAL, &timer, nullptr);
+}
+
 // Writes to `output_path`, or to a new name in the report directory (pruned to
 // DDCRASH_MAX_REPORTS). Returns the path written.
 absl::StatusOr<std::string> WriteReport(const Report& report, const std::string& output_path,
@@ -63,6 +78,7 @@ absl::StatusOr<std::string> WriteReport(const Report& report, const std::string&
 int RunSnapshot(const DdreportOptions& options, std::ostream& err) {
   const absl::Time start = absl::Now();
   const Config config = LoadConfig();
+  ArmWatchdog(config.timeout + kWatchdogGrace);
   for (const std::string& warning : config.warnings) err << "ddreport: warning: " << warning << "\n";
 
   CaptureRequest request;
@@ -118,16 +134,6 @@ std::string CrashLine(const Report& report, const std::string& path) {
                       report.diagnostics().incomplete() ? " (incomplete)" : "", "\n");
 }
 
-// Ends this process when the budget is spent, however stuck it is: SIGALRM's default action
-// terminates, and the kernel then detaches every thread we seized, so the app resumes.
-void ArmWatchdog(absl::Duration budget) {
-  struct itimerval timer = {};
-  const int64_t micros = absl::ToInt64Microseconds(budget);
-  timer.it_value.tv_sec = micros / 1000000;
-  timer.it_value.tv_usec = micros % 1000000;
-  signal(SIGALRM, SIG_DFL);
-  setitimer(ITIMER_REAL, &timer, nullptr);
-}
 
 // The user asked for dumps (DbgEnableMiniDump=1 before the hook changed it): run the runtime's
 // createdump with the original arguments and the user's own dump name, within the budget.
@@ -173,7 +179,7 @@ void RunRealCreatedump(const std::vector<std::string>& original_args, absl::Time
 int RunCreatedump(const DdreportOptions& options, std::ostream& err) {
   const absl::Time start = absl::Now();
   const Config config = LoadConfig();
-  ArmWatchdog(config.timeout + absl::Milliseconds(500));
+  ArmWatchdog(config.timeout + kWatchdogGrace);
   for (const std::string& warning : config.warnings) err << "ddcrash: warning: " << warning << "\n";
 
   absl::StatusOr<CreatedumpArgs> args = ParseCreatedumpArgs(options.createdump_args);

@@ -4,7 +4,8 @@ DeepMain -> Deep x N -> Park (-O2 -fomit-frame-pointer, so every frame comes fro
 Asserted: for N = 400 and 1000 (default DDCRASH_MAX_FRAMES=1024) and N = 3000 (with
 DDCRASH_MAX_FRAMES=4096), the stack is exactly pause, Park, Deep x N, DeepMain, start_thread,
 clone3, not truncated, every caller frame found through CFI; for N = 1500 with the default
-limit, exactly 1024 frames (pause, Park, Deep x 1022) and the thread marked truncated.
+limit, exactly 1024 frames (pause, Park, Deep x 1022), the thread marked truncated and the
+report partial (exit 1) with a reason naming DDCRASH_MAX_FRAMES.
 """
 
 import os
@@ -16,13 +17,14 @@ import e2e_lib  # noqa: E402
 DEEP = "native_fixture::Deep(int)"
 
 
-def snapshot(checks, ddreport, ddquery, fixture_path, depth, env, work):
+def snapshot(checks, ddreport, ddquery, fixture_path, depth, env, work, expected_exit=0):
     label = f"deep {depth}" + (f" {env}" if env else "")
     with e2e_lib.Fixture(fixture_path, ["deep", str(depth)]) as fixture:
         path = os.path.join(work, f"deep{depth}.pb")
         rc, err, seconds = e2e_lib.run_ddreport(ddreport, ["--pid", str(fixture.pid), "-o", path],
                                                 env)
-        checks.check(rc == 0, f"{label}: ddreport exit 0 (got {rc}) in {seconds * 1000:.0f} ms",
+        checks.check(rc == expected_exit,
+                     f"{label}: ddreport exit {expected_exit} (got {rc}) in {seconds * 1000:.0f} ms",
                      err)
         checks.check(fixture.stopped_tasks() == {} and fixture.ping(),
                      f"{label}: fixture running and answering afterwards")
@@ -30,7 +32,7 @@ def snapshot(checks, ddreport, ddquery, fixture_path, depth, env, work):
     threads = [t for t in report.get("threads", []) if t.get("name") == "deep"]
     if not checks.check(len(threads) == 1, f"{label}: one thread named deep"):
         return None
-    return label, threads[0]
+    return label, threads[0], report
 
 
 def main():
@@ -42,7 +44,7 @@ def main():
         got = snapshot(checks, ddreport, ddquery, fixture_path, depth, env, work)
         if got is None:
             continue
-        label, thread = got
+        label, thread, _ = got
         names = e2e_lib.function_names(thread)
         frames = thread.get("frames", [])
         count = names.count(DEEP)
@@ -61,9 +63,15 @@ def main():
         checks.check(trusts == {"FRAME_TRUST_CFI"}, f"{label}: every caller frame from CFI",
                      trusts)
 
-    got = snapshot(checks, ddreport, ddquery, fixture_path, 1500, {}, work)
+    # A cut stack is missing information: exit 1 (partial) and a reason naming the limit.
+    got = snapshot(checks, ddreport, ddquery, fixture_path, 1500, {}, work, expected_exit=1)
     if got is not None:
-        label, thread = got
+        label, thread, report = got
+        diagnostics = report.get("diagnostics", {})
+        reasons = [r.get("reason", "") for r in diagnostics.get("incompleteReasons", [])]
+        checks.check(diagnostics.get("incomplete") is True and
+                     any("DDCRASH_MAX_FRAMES" in r for r in reasons),
+                     f"{label}: report incomplete, reason names DDCRASH_MAX_FRAMES", reasons)
         names = e2e_lib.function_names(thread)
         print(f"{label}: {len(names)} frames, truncated={thread.get('truncated', False)}",
               flush=True)

@@ -84,13 +84,8 @@ def run_checker(checker, ledger, extra=()):
 def main():
     ddreport, ddquery, fixture_path = e2e_lib.tools()
     checks = e2e_lib.Checks("mmap_ledger_test")
-    if len(sys.argv) >= 6:
-        bt_script, checker = os.path.abspath(sys.argv[4]), os.path.abspath(sys.argv[5])
-    else:
-        # The source tree's tools/, found through this file's runfiles symlink.
-        tools_dir = os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..", "tools")
-        bt_script = os.path.normpath(os.path.join(tools_dir, "mmap_ledger.bt"))
-        checker = os.path.normpath(os.path.join(tools_dir, "check_mmap_ledger.py"))
+    # The shipped tools/mmap_ledger.bt and tools/check_mmap_ledger.py, as Bazel passes them.
+    bt_script, checker = os.path.abspath(sys.argv[4]), os.path.abspath(sys.argv[5])
     if not checks.check(os.path.isfile(bt_script) and os.path.isfile(checker),
                         f"found {bt_script} and {checker}"):
         checks.finish()
