@@ -1,5 +1,7 @@
 #include "cli/capture.h"
 
+#include <sys/sdt.h>
+
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -222,6 +224,7 @@ absl::StatusOr<Report> CaptureProcess(const CaptureRequest& request, const Confi
         ++unwound;
       }
       SymbolizeFrames(modules, symbolizer, stack);
+      DTRACE_PROBE2(ddcrash, thread_unwound, state.tid, stack.frames.size());
       thread->set_truncated(stack.truncated);
       if (stack.truncated) {
         truncated.Add(absl::StrCat("stack cut at DDCRASH_MAX_FRAMES (", config.max_frames, ")"),

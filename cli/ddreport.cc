@@ -1,6 +1,7 @@
 #include "cli/ddreport.h"
 
 #include <signal.h>
+#include <sys/sdt.h>
 #include <stdlib.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -72,6 +73,7 @@ absl::StatusOr<std::string> WriteReport(const Report& report, const std::string&
   }
   absl::Status written = WriteReportAtomically(report, path);
   if (!written.ok()) return written;
+  DTRACE_PROBE1(ddcrash, report_written, path.c_str());
   return path;
 }
 

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include <sys/sdt.h>
+
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "report/report.pb.h"
@@ -63,14 +65,22 @@ class ReportBuilder {
   absl::Time start_time_;
 };
 
-// Records the duration of one stage on destruction.
+// Records the duration of one stage on destruction, and marks its start and end with the USDT
+// probes ddcrash:stage_begin(name) and ddcrash:stage_end(name, nanoseconds), so bpftrace can put
+// the reporter's phases next to its syscalls (README "Observing ddreport").
 class StageTimer {
  public:
   StageTimer(ReportBuilder* builder, absl::string_view stage)
-      : builder_(builder), stage_(stage), start_(absl::Now()) {}
+      : builder_(builder), stage_(stage), start_(absl::Now()) {
+    DTRACE_PROBE1(ddcrash, stage_begin, stage_.c_str());
+  }
   StageTimer(const StageTimer&) = delete;
   StageTimer& operator=(const StageTimer&) = delete;
-  ~StageTimer() { builder_->RecordStage(stage_, absl::Now() - start_); }
+  ~StageTimer() {
+    const absl::Duration duration = absl::Now() - start_;
+    DTRACE_PROBE2(ddcrash, stage_end, stage_.c_str(), absl::ToInt64Nanoseconds(duration));
+    builder_->RecordStage(stage_, duration);
+  }
 
  private:
   ReportBuilder* builder_;

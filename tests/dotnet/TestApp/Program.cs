@@ -1,7 +1,7 @@
 // ddcrash .NET test app. One executable, many modes (first argument):
-//   live             named worker threads parked in known managed methods, one thread parked
-//                    inside an exception filter (exception in flight); prints "READY <pid>"
-//                    once every thread is parked, then waits forever.
+//   live [N]         N (default 3) named worker threads parked in known managed methods, one
+//                    thread parked inside an exception filter (exception in flight); prints
+//                    "READY <pid>" once every thread is parked, then waits forever.
 //   crash-main       unhandled InvalidOperationException on the main thread
 //   crash-worker     unhandled InvalidOperationException on thread "ddcrash-crasher"
 //   crash-inner      unhandled exception with an inner exception chain
@@ -28,7 +28,15 @@ namespace Ddcrash.TestApp
             string mode = args.Length > 0 ? args[0] : "live";
             switch (mode)
             {
-                case "live": RunLive(); return 0;
+                case "live":
+                    int workers = WorkerCount;
+                    if (args.Length > 1 && (!int.TryParse(args[1], out workers) || workers < 1))
+                    {
+                        Console.Error.WriteLine("live: bad worker count: " + args[1]);
+                        return 2;
+                    }
+                    RunLive(workers);
+                    return 0;
                 case "crash-main": Crasher.ThrowOnMain(); return 1;
                 case "crash-worker": Crasher.ThrowOnWorker(); return 1;
                 case "crash-inner": Crasher.ThrowWithInner(); return 1;
@@ -44,12 +52,12 @@ namespace Ddcrash.TestApp
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        public static void RunLive()
+        public static void RunLive(int workerCount)
         {
-            var ready = new CountdownEvent(WorkerCount + 1);
-            var gates = new object[WorkerCount + 1];
+            var ready = new CountdownEvent(workerCount + 1);
+            var gates = new object[workerCount + 1];
             for (int i = 0; i < gates.Length; i++) gates[i] = new object();
-            for (int i = 0; i < WorkerCount; i++)
+            for (int i = 0; i < workerCount; i++)
             {
                 int n = i + 1;
                 var t = new Thread(() => Worker.Run(gates[n - 1], ready))
@@ -59,7 +67,7 @@ namespace Ddcrash.TestApp
                 };
                 t.Start();
             }
-            var thrower = new Thread(() => Thrower.Run(gates[WorkerCount], ready))
+            var thrower = new Thread(() => Thrower.Run(gates[workerCount], ready))
             {
                 Name = "ddcrash-thrower",
                 IsBackground = true,

@@ -1,0 +1,615 @@
+#!/usr/bin/env python3
+"""ddcrash end to end with real .NET runtimes (driven by run_e2e.sh from a Bazel sh_test).
+
+Suites (one runtime each):
+  live      ddreport --pid on `Ddcrash.TestApp live`: managed frames merged into native stacks,
+            thread roles, runtime identity, exception in flight; the app keeps running.
+  crash     every crash mode through LD_PRELOAD=libddhook.so against a baseline run without it.
+  oracle    the runtime's own createdump crash report (DOTNET_EnableCrashReportOnly, no hook)
+            against our report of the same crash.
+  degraded  no DAC / another runtime's DAC / DAC timeout: the report still lands, marked
+            incomplete by the "dac" stage, and the app is unaffected.
+Every check prints "ok:" or "FAIL:"; the exit status is 1 when any check failed.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+APP = "Ddcrash.TestApp"
+NS = "Ddcrash.TestApp."
+
+failures = 0
+
+
+def ok(msg):
+    print("ok: " + msg, flush=True)
+
+
+def fail(msg):
+    global failures
+    failures += 1
+    print("FAIL: " + msg, flush=True)
+
+
+def check(cond, msg, detail=""):
+    if cond:
+        ok(msg)
+    else:
+        fail(msg + ((": " + detail) if detail else ""))
+    return cond
+
+
+class Env:
+    def __init__(self, a):
+        self.tfm = a.tfm
+        self.out = a.out
+        self.app_dir = os.path.join(a.out, "testapp", a.tfm)
+        self.app = os.path.join(self.app_dir, APP)
+        self.ddreport = a.ddreport
+        self.ddquery = a.ddquery
+        self.hook = a.hook
+        self.work = a.workdir
+        self.major = int(re.match(r"net(\d+)\.", a.tfm).group(1))
+        self.seq = 0
+
+    def newdir(self, tag):
+        self.seq += 1
+        d = os.path.join(self.work, "%02d-%s" % (self.seq, tag))
+        os.makedirs(d)
+        return d
+
+
+def clean_env(**extra):
+    """The environment for a test app: no dump or cDAC settings leak in from the caller."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DOTNET_", "COMPlus_", "DDCRASH_")) and k != "LD_PRELOAD"}
+    env["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1"
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def hook_env(e, report_dir, **extra):
+    return clean_env(LD_PRELOAD=e.hook, DDCRASH_REPORTER=e.ddreport,
+                     DDCRASH_REPORT_DIR=report_dir, **extra)
+
+
+def query_json(e, report):
+    p = subprocess.run([e.ddquery, report, "--json"], capture_output=True, text=True, timeout=60)
+    if p.returncode != 0:
+        raise RuntimeError("ddquery %s --json exited %d: %s" % (report, p.returncode, p.stderr))
+    return json.loads(p.stdout)
+
+
+def run_app(e, app, args, env, timeout=60):
+    """Runs the app to completion; returns (exit status as the shell shows it, stderr, ms)."""
+    start = time.monotonic()
+    p = subprocess.run([app] + args, env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True, timeout=timeout)
+    ms = (time.monotonic() - start) * 1000.0
+    status = p.returncode if p.returncode >= 0 else 128 - p.returncode
+    return status, p.stderr, ms
+
+
+class LiveApp:
+    """`Ddcrash.TestApp live [N]`, started and waited on until it prints READY <pid>."""
+
+    def __init__(self, app, args=("live",), env=None, timeout=60):
+        self.p = subprocess.Popen([app] + list(args), env=env or clean_env(),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + timeout
+        import select
+        buf = ""
+        while time.monotonic() < deadline:
+            r, _, _ = select.select([self.p.stdout], [], [], 0.5)
+            if r:
+                line = self.p.stdout.readline()
+                if not line:
+                    break
+                buf += line
+                m = re.match(r"READY (\d+)", line)
+                if m:
+                    assert int(m.group(1)) == self.p.pid, buf
+                    self.pid = self.p.pid
+                    return
+            if self.p.poll() is not None:
+                break
+        self.kill()
+        raise RuntimeError("live app did not print READY: " + buf)
+
+    def state(self):
+        """(state letter, TracerPid) from /proc; None once gone."""
+        try:
+            with open("/proc/%d/status" % self.pid) as f:
+                st = f.read()
+        except OSError:
+            return None
+        state = re.search(r"^State:\s+(\S)", st, re.M).group(1)
+        tracer = int(re.search(r"^TracerPid:\s+(\d+)", st, re.M).group(1))
+        return state, tracer
+
+    def check_running_then_term(self, what):
+        """After a snapshot: the app must be running (not stopped, not traced), and SIGTERM must
+        end it normally."""
+        time.sleep(0.2)
+        st = self.state()
+        check(self.p.poll() is None and st is not None and st[0] in "RS" and st[1] == 0,
+              "%s: app still running after the snapshot (state %s, TracerPid %s)"
+              % (what, st and st[0], st and st[1]))
+        self.p.send_signal(signal.SIGTERM)
+        try:
+            rc = self.p.wait(timeout=20)
+            check(rc in (0, 143, -15), "%s: app ends normally on SIGTERM (exit %d)" % (what, rc))
+        except subprocess.TimeoutExpired:
+            fail("%s: app did not end within 20 s of SIGTERM" % what)
+            self.kill()
+
+    def kill(self):
+        if self.p.poll() is None:
+            self.p.kill()
+        self.p.wait()
+
+
+def snapshot(e, pid, out, **env):
+    p = subprocess.run([e.ddreport, "--pid", str(pid), "-o", out],
+                       env=clean_env(**env), capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stderr
+
+
+# ---- report helpers -------------------------------------------------------------------------
+
+def mname(f):
+    return (f.get("managed") or {}).get("method", "")
+
+
+def managed_methods(thread):
+    return [mname(f) for f in thread["frames"] if f.get("kind") == "FRAME_KIND_MANAGED"]
+
+
+def is_subsequence(needle, hay):
+    it = iter(hay)
+    return all(any(x == y for y in it) for x in needle)
+
+
+def thread_by_tid(r, tid):
+    for t in r["threads"]:
+        if int(t["tid"]) == int(tid):
+            return t
+    return None
+
+
+def describe(thread):
+    return " | ".join("%s:%s" % (f.get("kind", "")[11:], f.get("function") or
+                                 os.path.basename(f.get("module", "?")))
+                      for f in thread["frames"])
+
+
+def check_sp_monotonic(thread, what):
+    """Frames are listed innermost first; on one stack their sp never decreases."""
+    sps = [int(f["sp"]) for f in thread["frames"]
+           if f.get("kind") in ("FRAME_KIND_NATIVE", "FRAME_KIND_MANAGED") and "sp" in f]
+    bad = [i for i in range(1, len(sps)) if sps[i] < sps[i - 1]]
+    check(not bad and len(sps) > 1, "%s: sp non-decreasing over %d native+managed frames"
+          % (what, len(sps)), "decreases at %s" % bad)
+
+
+def one_report(report_dir):
+    files = sorted(glob.glob(os.path.join(report_dir, "ddcrash.*.pb")))
+    return files
+
+
+def dac_reason(r):
+    reasons = (r.get("diagnostics") or {}).get("incompleteReasons") or []
+    return [x.get("reason", "") for x in reasons if x.get("stage") == "dac"]
+
+
+# ---- live -----------------------------------------------------------------------------------
+
+def suite_live(e):
+    d = e.newdir("live")
+    app = LiveApp(e.app)
+    try:
+        out = os.path.join(d, "live.pb")
+        rc, err = snapshot(e, app.pid, out)
+        # Exit 0 = report written and complete. Every stage (attach, unwind, dac, detach) must
+        # succeed on a healthy parked app, so 1 (incomplete) would be a regression here.
+        check(rc == 0, "ddreport --pid exits 0 (complete report)", "exit %d: %s" % (rc, err))
+        r = query_json(e, out)
+        check(r.get("trigger") == "TRIGGER_SNAPSHOT", "trigger is TRIGGER_SNAPSHOT")
+        check(not r["diagnostics"].get("incomplete"), "diagnostics.incomplete is false",
+              json.dumps(r["diagnostics"].get("incompleteReasons")))
+        rt = r["process"].get("runtime") or {}
+        ver = rt.get("version", "")
+        check(ver.split(".")[0] == str(e.major), "runtime.version %s has major %d" % (ver, e.major))
+        check(rt.get("flavor") == "RUNTIME_FLAVOR_CORECLR", "runtime.flavor CORECLR")
+        check(rt.get("dacPath") == os.path.join(e.app_dir, "libmscordaccore.so"),
+              "runtime.dacPath is the DAC beside libcoreclr.so", rt.get("dacPath", "(unset)"))
+        stages = [s["stage"] for s in r["diagnostics"].get("stages", [])]
+        check("dac" in stages, "diagnostics.stages has a dac stage", str(stages))
+
+        threads = r["threads"]
+        by_name = {}
+        for t in threads:
+            by_name.setdefault(t.get("name", ""), []).append(t)
+            check_sp_monotonic(t, "thread %s %r" % (t["tid"], t.get("name")))
+
+        # Workers: "ddcrash-worker-N" (OS names are cut to 15 bytes: "ddcrash-worker-").
+        workers = by_name.get("ddcrash-worker-", [])
+        check(len(workers) == 3, "3 worker threads", "found %d" % len(workers))
+        for w in workers:
+            what = "worker %s" % w["tid"]
+            fr = w["frames"]
+            idx = {mname(f): i for i, f in reversed(list(enumerate(fr)))
+                   if f.get("kind") == "FRAME_KIND_MANAGED"}
+            park = idx.get(NS + "Parker.ParkHere")
+            run = idx.get(NS + "Worker.Run")
+            if not check(park is not None and run is not None and park < run,
+                         what + ": Parker.ParkHere above Worker.Run as FRAME_KIND_MANAGED",
+                         describe(w)):
+                continue
+            between = [f for f in fr[park + 1:run]]
+            check(not between, what + ": Worker.Run is ParkHere's direct caller", describe(w))
+            check(fr[park].get("function", "").startswith(NS + "Parker.ParkHere(")
+                  and fr[park]["managed"].get("type") == NS + "Parker"
+                  and fr[park]["managed"].get("modulePath", "").endswith("Ddcrash.TestApp.dll"),
+                  what + ": ParkHere frame has function, type and module path")
+            above_native = [f for f in fr[:park] if f.get("kind") == "FRAME_KIND_NATIVE"]
+            check(above_native and any(re.search(r"libc\.so|libcoreclr\.so", f.get("module", ""))
+                                       for f in above_native)
+                  and fr[0].get("kind") == "FRAME_KIND_NATIVE"
+                  and "libc.so" in fr[0].get("module", ""),
+                  what + ": innermost frame native in libc, native libc/libcoreclr frames above "
+                  "ParkHere", describe(w))
+            below_native = [f for f in fr[run + 1:] if f.get("kind") == "FRAME_KIND_NATIVE"]
+            check(len(below_native) >= 2 and any(f.get("function") == "start_thread"
+                                                 for f in below_native),
+                  what + ": native frames below Worker.Run down to start_thread", describe(w))
+            check(int(w.get("managedId", 0)) > 0, what + ": managedId set")
+
+        main = [t for t in threads if int(t["tid"]) == r["process"]["pid"]
+                or str(t["tid"]) == str(r["process"]["pid"])]
+        if check(len(main) == 1, "main thread (tid == pid) present"):
+            m = main[0]
+            mm = [x for x in managed_methods(m) if x.startswith(NS)]
+            want = [NS + "Parker.ParkHere", NS + "Parker.ParkMain", NS + "Program.RunLive",
+                    NS + "Program.Main"]
+            check(mm == want, "main thread: ParkHere -> ParkMain -> RunLive -> Main",
+                  str(mm))
+            check(int(m.get("managedId", 0)) > 0, "main thread: managedId set")
+            check("THREAD_ROLE_MAIN" in (m.get("roles") or []), "main thread: role MAIN")
+        fin = [t for t in threads if "THREAD_ROLE_FINALIZER" in (t.get("roles") or [])]
+        check(len(fin) == 1, "one finalizer-role thread", str([t.get("name") for t in fin]))
+
+        thrower = by_name.get("ddcrash-thrower", [])
+        if check(len(thrower) == 1, "thrower thread present"):
+            ex = thrower[0].get("exception") or {}
+            check(ex.get("type") == "System.InvalidOperationException"
+                  and ex.get("message") == "ddcrash test: in flight",
+                  "thrower: exception in flight InvalidOperationException 'ddcrash test: in "
+                  "flight'", json.dumps(ex))
+            tm = managed_methods(thrower[0])
+            check(is_subsequence([NS + "Parker.ParkHere", NS + "Parker.ParkInFilter",
+                                  NS + "Thrower.Run", NS + "Thrower.ThrowInFlight",
+                                  NS + "Thrower.Run"], tm),
+                  "thrower: filter frames above the throwing frames", str(tm))
+        names = {t.get("name") for t in threads}
+        check({".NET Finalizer", "ddcrash-reporte", APP} <= names,
+              "named threads present", str(sorted(names)))
+        ntask = len(os.listdir("/proc/%d/task" % app.pid))
+        check(len(threads) == ntask, "every thread captured (%d, /proc says %d)"
+              % (len(threads), ntask))
+        app.check_running_then_term("live")
+    finally:
+        app.kill()
+
+
+# ---- crash ----------------------------------------------------------------------------------
+
+# mode -> expectations on the hooked report.
+def crash_expectations(major):
+    ioe = "System.InvalidOperationException"
+    return {
+        "crash-main": dict(signal=6, thread="main", exc=(ioe, "ddcrash test: main thread"),
+                           frames=["Crasher.Level2", "Crasher.Level1", "Crasher.ThrowOnMain",
+                                   "Program.Main"]),
+        "crash-worker": dict(signal=6, thread="ddcrash-crasher",
+                             exc=(ioe, "ddcrash test: worker thread"),
+                             frames=["Crasher.Level2", "Crasher.Level1",
+                                     "Crasher+<>c.<ThrowOnWorker>b__3_0"]),
+        "crash-inner": dict(signal=6, thread="main",
+                            exc=("System.ApplicationException", "ddcrash test: outer"),
+                            inner=(ioe, "ddcrash test: inner"),
+                            frames=["Crasher.ThrowWithInner", "Program.Main"]),
+        "crash-nullref": dict(signal=6, thread="main",
+                              exc=("System.NullReferenceException",
+                                   "Object reference not set to an instance of an object."),
+                              frames=["Crasher.NullReference", "Program.Main"]),
+        "crash-sigsegv": dict(signal=11, thread="main", exc=None,
+                              frames=["Native.SegfaultInLibc", "Program.Main"]),
+        "crash-abort": dict(signal=6, thread="main", exc=None,
+                            frames=["Native.Abort", "Program.Main"]),
+        # Environment.FailFast: the runtime reports its ExecutionEngineException (no message).
+        "crash-failfast": dict(signal=6, thread="main",
+                               exc=("System.ExecutionEngineException", None),
+                               frames=["Crasher.FailFast", "Program.Main"]),
+        "crash-stackoverflow": dict(signal=6, thread="main",
+                                    exc=("System.StackOverflowException", None),
+                                    frames=["Crasher.Recurse"] * 50),
+    }
+
+
+def crashreport_json(dump_dir):
+    files = glob.glob(os.path.join(dump_dir, "*.crashreport.json"))
+    if len(files) != 1:
+        return None
+    with open(files[0]) as f:
+        return json.load(f)
+
+
+def oracle_crashed_thread(cr):
+    for t in cr["payload"]["threads"]:
+        if t.get("crashed") == "true":
+            return t
+    return None
+
+
+def check_crash_report(e, mode, exp, r, what, timeout_ms):
+    pid = int(r["process"]["pid"])
+    check(r.get("trigger") == "TRIGGER_CRASH", what + ": trigger CRASH")
+    sig = (r.get("signal") or {}).get("number")
+    check(sig == exp["signal"], what + ": signal %s" % exp["signal"], "got %s" % sig)
+    ctid = int(r.get("crashingTid", 0))
+    ct = thread_by_tid(r, ctid)
+    if not check(ct is not None and ct.get("crashed"), what + ": crashingTid %d is a thread "
+                 "marked crashed" % ctid):
+        return None
+    crashed = [t["tid"] for t in r["threads"] if t.get("crashed")]
+    check(len(crashed) == 1, what + ": exactly one crashed thread", str(crashed))
+    if exp["thread"] == "main":
+        check(ctid == pid, what + ": crashing thread is the main thread", "%d != %d" % (ctid, pid))
+    else:
+        check(ctid != pid and ct.get("name") == exp["thread"],
+              what + ": crashing thread is %r" % exp["thread"], "%d %r" % (ctid, ct.get("name")))
+    ex = r.get("exception")
+    if exp["exc"] is None:
+        check(not ex, what + ": no managed exception", json.dumps(ex))
+    else:
+        etype, emsg = exp["exc"]
+        ex = ex or {}
+        check(ex.get("type") == etype, what + ": exception.type " + etype, json.dumps(ex))
+        if emsg is not None:
+            check(ex.get("message") == emsg, what + ": exception.message %r" % emsg,
+                  repr(ex.get("message")))
+        check(int(ex.get("tid", ctid)) == ctid, what + ": exception on the crashing thread")
+        if "inner" in exp:
+            inner = ex.get("inner") or {}
+            check((inner.get("type"), inner.get("message")) == exp["inner"],
+                  what + ": inner exception %s %r" % exp["inner"], json.dumps(inner))
+    mm = managed_methods(ct)
+    want = [NS + f for f in exp["frames"]]
+    check(is_subsequence(want, mm), what + ": crashing thread's managed frames in call order: "
+          + " -> ".join(exp["frames"][:5]) + ("..." if len(want) > 5 else ""), str(mm[:12]))
+    if mode == "crash-sigsegv":
+        fr = ct["frames"]
+        tr = [i for i, f in enumerate(fr) if f.get("kind") == "FRAME_KIND_SIGNAL_TRAMPOLINE"]
+        nxt = fr[tr[0] + 1] if tr and tr[0] + 1 < len(fr) else {}
+        check(bool(tr) and "memset" in nxt.get("function", "")
+              and nxt.get("module", "").endswith("libc.so.6"),
+              what + ": the frame after the signal trampoline is libc's memset", describe(ct))
+        check(r["signal"].get("codeName") == "SEGV_MAPERR"
+              and int(r["signal"].get("faultAddress", 0)) == 16,
+              what + ": SEGV_MAPERR at 0x10")
+    if mode == "crash-abort":
+        fr = ct["frames"]
+        check(any(f.get("function") == "abort" for f in fr), what + ": libc abort on the stack")
+    empty = [t["tid"] for t in r["threads"] if not t.get("frames")]
+    check(not empty, what + ": every thread has frames", str(empty))
+    total_ms = int(r["diagnostics"].get("totalDurationNanos", 0)) / 1e6
+    check(0 < total_ms < timeout_ms, what + ": reporter total %.0f ms < %d ms"
+          % (total_ms, timeout_ms))
+    return ct
+
+
+def suite_crash(e):
+    timeout_ms = 5000  # DDCRASH_TIMEOUT_MS default; clean_env() drops any DDCRASH_ override
+    for mode, exp in crash_expectations(e.major).items():
+        what = "%s %s" % (e.tfm, mode)
+        base_status, base_err, base_ms = run_app(e, e.app, [mode], clean_env())
+        d = e.newdir(mode)
+        status, err, ms = run_app(e, e.app, [mode], hook_env(e, d))
+        check(status == base_status and status in (134, 139),
+              what + ": exit status %d with the hook = %d without" % (status, base_status))
+        check(ms < timeout_ms, what + ": hooked run %.0f ms < DDCRASH_TIMEOUT_MS %d "
+              "(baseline %.0f ms)" % (ms, timeout_ms, base_ms))
+        files = one_report(d)
+        if not check(len(files) == 1, what + ": one report written", str(files) + err[-2000:]):
+            continue
+        line = [l for l in err.splitlines() if l.startswith("ddcrash: ")]
+        check(len(line) == 1 and line[0].endswith("; report: " + files[0])
+              and " crashed: " in line[0], what + ": one 'ddcrash: ... crashed: ...; report:' "
+              "line on stderr", err[-1500:])
+        r = query_json(e, files[0])
+        ct = check_crash_report(e, mode, exp, r, what, timeout_ms)
+
+        # Same crash with the user's own crash report enabled: the hook passes it through, so
+        # the runtime's createdump describes the very process we reported (every thread).
+        d2 = e.newdir(mode + "-passthrough")
+        status2, err2, _ = run_app(e, e.app, [mode], hook_env(
+            e, d2, DOTNET_DbgEnableMiniDump=1, DOTNET_EnableCrashReportOnly=1,
+            DOTNET_DbgMiniDumpName=os.path.join(d2, "dump.%p")))
+        cr = crashreport_json(d2)
+        files2 = one_report(d2)
+        if not check(cr is not None and len(files2) == 1 and status2 == base_status,
+                     what + ": passthrough run: report + createdump crash report, same exit",
+                     "exit %d, %s %s" % (status2, files2, os.listdir(d2))):
+            continue
+        r2 = query_json(e, files2[0])
+        ours = sorted(int(t["tid"]) for t in r2["threads"])
+        theirs = sorted(int(t["native_thread_id"], 16) for t in cr["payload"]["threads"])
+        check(set(theirs) <= set(ours), what + ": every thread createdump saw is in our report "
+              "(%d ours, %d createdump)" % (len(ours), len(theirs)),
+              "missing %s" % sorted(set(theirs) - set(ours)))
+        oc = oracle_crashed_thread(cr)
+        check(oc is not None and int(oc["native_thread_id"], 16) == int(r2["crashingTid"]),
+              what + ": same crashing thread as createdump")
+        if exp["exc"] is not None and oc is not None:
+            check((r2.get("exception") or {}).get("type") == oc.get("managed_exception_type"),
+                  what + ": same exception type as createdump (%s)"
+                  % oc.get("managed_exception_type"))
+
+
+# ---- oracle ---------------------------------------------------------------------------------
+
+def normalise(name):
+    """Method identity for comparing createdump's names with ours.
+
+    createdump prints "Ns.Type+Nested.Method(Param.Types)"; our managed.method is the DAC's
+    "Ns.Type+Nested.Method" without parameters. Both may spell generics differently (`1,
+    [[...]], <T>). So: drop everything from the first "(" (the parameter list), drop generic
+    argument lists/arity suffixes, then keep (last segment of the type, method name), where the
+    method name is the text after the last "." (".ctor"/".cctor" kept whole). Overloads of one
+    method collapse together, which an order check over a single stack tolerates."""
+    n = name.split("(", 1)[0]
+    n = re.sub(r"\[\[.*\]\]|`\d+", "", n)
+    m = re.match(r"^(.*)\.(\.c?ctor)$", n)
+    if m:
+        typ, meth = m.group(1), m.group(2)
+    else:
+        typ, _, meth = n.rpartition(".")
+    meth = re.sub(r"<[^<>]*>$", "", meth) if not meth.startswith("<") else meth
+    typ_last = re.split(r"[.]", typ)[-1] if typ else ""
+    return (typ_last, meth)
+
+
+def suite_oracle(e):
+    modes = ["crash-main", "crash-worker", "crash-inner", "crash-nullref", "crash-failfast",
+             "crash-sigsegv", "crash-abort"]
+    total = 0
+    for mode in modes:
+        what = "%s %s oracle" % (e.tfm, mode)
+        d = e.newdir(mode + "-createdump")
+        o_status, _, _ = run_app(e, e.app, [mode], clean_env(
+            DOTNET_DbgEnableMiniDump=1, DOTNET_EnableCrashReportOnly=1,
+            DOTNET_DbgMiniDumpName=os.path.join(d, "dump.%p")))
+        cr = crashreport_json(d)
+        if not check(cr is not None, what + ": createdump wrote its crash report",
+                     str(os.listdir(d))):
+            continue
+        oc = oracle_crashed_thread(cr)
+        if not check(oc is not None, what + ": createdump names a crashed thread"):
+            continue
+        theirs = [normalise(f["method_name"]) for f in oc.get("stack_frames", [])
+                  if f.get("is_managed") == "true" and f.get("method_name")]
+        d2 = e.newdir(mode + "-ours")
+        status, _, _ = run_app(e, e.app, [mode], hook_env(e, d2))
+        check(status == o_status, what + ": same exit status (%d)" % status)
+        files = one_report(d2)
+        if not check(len(files) == 1, what + ": our report written"):
+            continue
+        r = query_json(e, files[0])
+        ct = thread_by_tid(r, r.get("crashingTid", 0))
+        if not check(ct is not None, what + ": our crashing thread present"):
+            continue
+        ours = [normalise(m) for m in managed_methods(ct)]
+        check(len(theirs) >= 1, what + ": createdump lists %d managed frames" % len(theirs))
+        matched = is_subsequence(theirs, ours)
+        check(matched, what + ": all %d createdump managed frames appear in ours in the same "
+              "order" % len(theirs), "createdump %s\nours %s" % (theirs, ours))
+        if matched:
+            total += len(theirs)
+        if oc.get("managed_exception_type"):
+            check((r.get("exception") or {}).get("type") == oc["managed_exception_type"],
+                  what + ": exception type %s as createdump" % oc["managed_exception_type"])
+    print("oracle: %d managed frames matched in order across %d crashes" % (total, len(modes)))
+
+
+# ---- degraded DAC ---------------------------------------------------------------------------
+
+def check_degraded(r, what, reason_re, crash):
+    check(r["diagnostics"].get("incomplete") is True, what + ": diagnostics.incomplete")
+    reasons = dac_reason(r)
+    check(any(re.search(reason_re, x) for x in reasons),
+          what + ": dac stage reason matches /%s/" % reason_re, str(reasons))
+    threads = r["threads"]
+    empty = [t["tid"] for t in threads if not t.get("frames")]
+    check(len(threads) >= 8 and not empty, what + ": native stacks for all %d threads"
+          % len(threads), "empty %s" % empty)
+    named = [f for t in threads for f in t["frames"] if (f.get("managed") or {}).get("method")]
+    check(not named, what + ": no DAC-named frames", str(len(named)))
+    libc = sum(1 for t in threads for f in t["frames"]
+               if f.get("function") == "start_thread" and f.get("module", "").endswith("libc.so.6"))
+    check(libc >= len(threads) - 2, what + ": native unwinding reaches start_thread (%d threads)"
+          % libc)
+    if crash:
+        ct = thread_by_tid(r, r.get("crashingTid", 0))
+        check(ct is not None and ct.get("crashed"), what + ": crashing thread still identified")
+
+
+def suite_degraded(e):
+    other = {8: "net9.0", 9: "net8.0", 10: "net8.0"}[e.major]
+    other_dac = os.path.join(e.out, "testapp", other, "libmscordaccore.so")
+    if not check(os.path.isfile(other_dac), "other runtime's DAC exists: " + other_dac):
+        return
+    # (a) an app copy without its DAC.
+    nodac = os.path.join(e.work, "nodac")
+    shutil.copytree(e.app_dir, nodac, symlinks=True)
+    os.remove(os.path.join(nodac, "libmscordaccore.so"))
+    cases = [
+        ("no DAC", os.path.join(nodac, APP), {}, r"libmscordaccore\.so"),
+        ("mismatched DAC (%s)" % other, e.app, {"DDCRASH_DAC_PATH": other_dac},
+         r"does not match"),
+        ("DAC timeout 1 ms", e.app, {"DDCRASH_DAC_TIMEOUT_MS": "1"},
+         r"did not finish within 1ms.*killed"),
+    ]
+    base_status, _, _ = run_app(e, e.app, ["crash-worker"], clean_env())
+    for label, app_path, extra, reason_re in cases:
+        what = "%s %s snapshot" % (e.tfm, label)
+        app = LiveApp(app_path)
+        try:
+            out = os.path.join(e.newdir("degraded-snap"), "s.pb")
+            rc, err = snapshot(e, app.pid, out, **extra)
+            check(rc == 1, what + ": ddreport exits 1 (written, incomplete)", "exit %d %s"
+                  % (rc, err))
+            if os.path.exists(out):
+                check_degraded(query_json(e, out), what, reason_re, crash=False)
+            else:
+                fail(what + ": no report")
+            app.check_running_then_term(what)
+        finally:
+            app.kill()
+        what = "%s %s crash-worker" % (e.tfm, label)
+        d = e.newdir("degraded-crash")
+        status, err, ms = run_app(e, app_path, ["crash-worker"], hook_env(e, d, **extra))
+        check(status == base_status, what + ": exit status %d unchanged" % status)
+        check(ms < 5000, what + ": crash run %.0f ms < 5000" % ms)
+        files = one_report(d)
+        if check(len(files) == 1, what + ": report written", err[-1500:]):
+            r = query_json(e, files[0])
+            check_degraded(r, what, reason_re, crash=True)
+            check((r.get("signal") or {}).get("number") == 6, what + ": signal 6")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for k in ("suite", "tfm", "out", "ddreport", "ddquery", "hook", "workdir"):
+        ap.add_argument("--" + k, required=True)
+    a = ap.parse_args()
+    e = Env(a)
+    print("== %s on %s (%s)" % (a.suite, a.tfm, e.app_dir), flush=True)
+    {"live": suite_live, "crash": suite_crash, "oracle": suite_oracle,
+     "degraded": suite_degraded}[a.suite](e)
+    if failures:
+        print("%d check(s) FAILED" % failures)
+        return 1
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
