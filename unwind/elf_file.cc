@@ -119,11 +119,13 @@ absl::Status ElfFile::Parse() {
     if (!RangeWithin(ehdr.e_phoff, table_size, file_size_)) {
       return absl::InvalidArgumentError("program headers outside file");
     }
+    // One read for the whole table: this runs for every module of every snapshot.
+    absl::StatusOr<std::string> table = ReadAt(ehdr.e_phoff, table_size);
+    if (!table.ok()) return table.status();
     segments_.reserve(count);
     for (uint64_t i = 0; i < count; ++i) {
       Elf64_Phdr phdr;
-      status = ReadInto(ehdr.e_phoff + i * ehdr.e_phentsize, &phdr, sizeof(phdr));
-      if (!status.ok()) return status;
+      std::memcpy(&phdr, table->data() + i * ehdr.e_phentsize, sizeof(phdr));
       segments_.push_back(ElfSegment{phdr.p_type, phdr.p_flags, phdr.p_offset, phdr.p_vaddr,
                                      phdr.p_filesz, phdr.p_memsz, phdr.p_align});
     }
@@ -138,11 +140,11 @@ absl::Status ElfFile::Parse() {
   if (count == 0) count = first.sh_size;  // extended numbering
   if (count == 0 || count > kMaxSections) return absl::OkStatus();
   if (!RangeWithin(ehdr.e_shoff, count * ehdr.e_shentsize, file_size_)) return absl::OkStatus();
+  absl::StatusOr<std::string> table = ReadAt(ehdr.e_shoff, count * ehdr.e_shentsize);
+  if (!table.ok()) return absl::OkStatus();
   std::vector<Elf64_Shdr> shdrs(count);
   for (uint64_t i = 0; i < count; ++i) {
-    if (!ReadInto(ehdr.e_shoff + i * ehdr.e_shentsize, &shdrs[i], sizeof(Elf64_Shdr)).ok()) {
-      return absl::OkStatus();
-    }
+    std::memcpy(&shdrs[i], table->data() + i * ehdr.e_shentsize, sizeof(Elf64_Shdr));
   }
   uint64_t shstrndx = ehdr.e_shstrndx;
   if (shstrndx == SHN_XINDEX) shstrndx = first.sh_link;

@@ -171,7 +171,9 @@ RemoteUnwinder::RemoteUnwinder(ProcessMemory& memory, const ModuleMap& modules,
   accessors.resume = &RemoteUnwinderCallbacks::Resume;
   accessors.get_proc_name = &RemoteUnwinderCallbacks::GetProcName;
   unw_addr_space_t as = unw_create_addr_space(&accessors, 0);
-  if (as != nullptr) unw_set_caching_policy(as, UNW_CACHE_GLOBAL);
+  // Per-thread caching: the global policy guards its cache with a sigprocmask pair around
+  // every lookup (two syscalls per frame); one RemoteUnwinder is used from one thread.
+  if (as != nullptr) unw_set_caching_policy(as, UNW_CACHE_PER_THREAD);
   address_space_ = as;
 }
 
