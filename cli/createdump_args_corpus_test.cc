@@ -33,7 +33,9 @@ TEST(CreatedumpArgsCorpusTest, EveryInputParsesOrFailsCleanly) {
       }
     }
     absl::StatusOr<CreatedumpArgs> args = ParseCreatedumpArgs(argv);
-    if (args.ok()) EXPECT_GT(args->pid, 0) << entry->d_name;
+    if (args.ok()) {
+      EXPECT_GT(args->pid, 0) << entry->d_name;
+    }
     ++files;
   }
   closedir(d);
