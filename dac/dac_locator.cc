@@ -1,10 +1,11 @@
 #include "dac/dac_locator.h"
 
-#include <cstdlib>
+#include <memory>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "dac/internal/elf_file.h"
+#include "unwind/elf_file.h"
 
 namespace ddcrash::dac {
 
@@ -16,36 +17,37 @@ std::string DefaultDacPath(const RuntimeInfo& runtime) {
 }
 
 absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::string& dac_path) {
-  absl::StatusOr<ElfFile> dac = ElfFile::Open(dac_path);
+  absl::StatusOr<std::unique_ptr<ElfFile>> dac = ElfFile::Open(dac_path);
   if (!dac.ok()) {
     if (absl::IsNotFound(dac.status())) {
-      return absl::NotFoundError(absl::StrCat("no DAC at ", dac_path));
+      return absl::NotFoundError(absl::StrCat("no DAC at ", dac_path, " (",
+                                              dac.status().message(), ")"));
     }
     return absl::FailedPreconditionError(
         absl::StrCat("cannot read the DAC ", dac_path, ": ", dac.status().message()));
   }
   DacLocation loc;
   loc.path = dac_path;
-  absl::StatusOr<std::string> id = dac->BuildId();
-  if (id.ok()) loc.build_id = *id;
-  absl::StatusOr<std::string> stamp = dac->FindString(kVersionStampPrefix, 512);
+  loc.build_id = (*dac)->BuildId();
+  absl::StatusOr<std::string> stamp = FindVersionStamp(**dac);
   if (stamp.ok()) loc.stamp = *stamp;
 
   const std::string runtime_desc =
       absl::StrCat(runtime.module_path, " (.NET ", runtime.version.ToString(), ")");
   if (runtime.has_runtime_info && !runtime.runtime_info.dac_build_id.empty()) {
     const std::string& want = runtime.runtime_info.dac_build_id;
-    if (!id.ok()) {
+    if (loc.build_id.empty()) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "DAC ", dac_path, " has no readable build id (", id.status().message(),
-          "); the runtime ", runtime_desc, " requires DAC build id ", HexString(want)));
+          "DAC ", dac_path, " has no GNU build id; the runtime ", runtime_desc,
+          " requires DAC build id ", absl::BytesToHexString(want)));
     }
-    if (*id != want) {
+    if (loc.build_id != want) {
       return absl::FailedPreconditionError(absl::StrCat(
           "DAC ", dac_path, " does not match the runtime ", runtime_desc, ": its build id is ",
-          HexString(*id), ", the runtime's DotNetRuntimeInfo requires ", HexString(want)));
+          absl::BytesToHexString(loc.build_id), ", the runtime's DotNetRuntimeInfo requires ",
+          absl::BytesToHexString(want)));
     }
-    loc.match = absl::StrCat("build id ", HexString(want), " = DacModuleIndex");
+    loc.match = absl::StrCat("build id ", absl::BytesToHexString(want), " = DacModuleIndex");
     return loc;
   }
   if (runtime.stamp.text.empty()) {
@@ -67,10 +69,8 @@ absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::stri
   return loc;
 }
 
-absl::StatusOr<DacLocation> LocateDac(const RuntimeInfo& runtime) {
-  const char* env = std::getenv(kDacPathEnv);
-  std::string path = env != nullptr && env[0] != '\0' ? std::string(env) : DefaultDacPath(runtime);
-  return CheckDac(runtime, path);
+absl::StatusOr<DacLocation> LocateDac(const RuntimeInfo& runtime, const std::string& dac_path) {
+  return CheckDac(runtime, dac_path.empty() ? DefaultDacPath(runtime) : dac_path);
 }
 
 }  // namespace ddcrash::dac

@@ -1,7 +1,8 @@
 // Choosing the DAC (libmscordaccore.so) for a runtime, and refusing any that does not match it.
 //
-// Where: DDCRASH_DAC_PATH when set, else libmscordaccore.so in the directory of the runtime
-// module (libcoreclr.so, or the single-file executable).
+// Where: the path the caller gives (ddreport's DDCRASH_DAC_PATH, read by cli/config), else
+// libmscordaccore.so in the directory of the runtime module (libcoreclr.so, or the single-file
+// executable). Nothing here reads the environment.
 // Match rule, never guessed around:
 //  - the runtime exports DotNetRuntimeInfo (single-file): the DAC's GNU build id must equal
 //    DacModuleIndex;
@@ -19,7 +20,6 @@
 namespace ddcrash::dac {
 
 inline constexpr char kDacFileName[] = "libmscordaccore.so";
-inline constexpr char kDacPathEnv[] = "DDCRASH_DAC_PATH";
 
 struct DacLocation {
   std::string path;
@@ -36,8 +36,8 @@ absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::stri
 // The default place of the DAC for `runtime` (beside the runtime module).
 std::string DefaultDacPath(const RuntimeInfo& runtime);
 
-// DDCRASH_DAC_PATH if set (and non-empty), else DefaultDacPath; then CheckDac.
-absl::StatusOr<DacLocation> LocateDac(const RuntimeInfo& runtime);
+// `dac_path` if non-empty, else DefaultDacPath(runtime); then CheckDac.
+absl::StatusOr<DacLocation> LocateDac(const RuntimeInfo& runtime, const std::string& dac_path);
 
 }  // namespace ddcrash::dac
 

@@ -1,13 +1,13 @@
 #include "dac/dac_locator.h"
 
 #include <elf.h>
-#include <stdlib.h>
 
-#include <cstring>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
 #include "gtest/gtest.h"
+#include "unwind/test_elf_builder.h"
 
 namespace ddcrash::dac {
 namespace {
@@ -17,38 +17,16 @@ std::string TempDir() {
   return dir != nullptr ? dir : "/tmp";
 }
 
-// A minimal ELF64 file: header, one PT_NOTE program header, a GNU build-id note, then `tail`
-// (no section headers, so string searches scan the whole file).
-std::string MakeElf(const std::string& build_id, const std::string& tail) {
-  Elf64_Ehdr eh{};
-  std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
-  eh.e_ident[EI_CLASS] = ELFCLASS64;
-  eh.e_ident[EI_DATA] = ELFDATA2LSB;
-  eh.e_ident[EI_VERSION] = EV_CURRENT;
-  eh.e_type = ET_DYN;
-  eh.e_machine = EM_X86_64;
-  eh.e_version = EV_CURRENT;
-  eh.e_phoff = sizeof(Elf64_Ehdr);
-  eh.e_ehsize = sizeof(Elf64_Ehdr);
-  eh.e_phentsize = sizeof(Elf64_Phdr);
-  eh.e_phnum = 1;
-  std::string note;
-  Elf64_Nhdr nh{4, static_cast<Elf64_Word>(build_id.size()), NT_GNU_BUILD_ID};
-  note.append(reinterpret_cast<const char*>(&nh), sizeof(nh));
-  note.append("GNU\0", 4);
-  note.append(build_id);
-  while (note.size() % 4) note.push_back('\0');
-  Elf64_Phdr ph{};
-  ph.p_type = PT_NOTE;
-  ph.p_offset = sizeof(Elf64_Ehdr) + sizeof(Elf64_Phdr);
-  ph.p_vaddr = ph.p_offset;
-  ph.p_filesz = ph.p_memsz = note.size();
-  ph.p_align = 4;
-  std::string out(reinterpret_cast<const char*>(&eh), sizeof(eh));
-  out.append(reinterpret_cast<const char*>(&ph), sizeof(ph));
-  out.append(note);
-  out.append(tail);
-  return out;
+// A small ELF64 file: a GNU build-id note (SHT_NOTE section and PT_NOTE segment) and a .data
+// section holding `data` (where runtime binaries keep their version stamp).
+std::string MakeElf(const std::string& build_id, const std::string& data) {
+  TestElfBuilder elf;
+  size_t note = elf.AddSection({.name = ".note.gnu.build-id",
+                                .type = SHT_NOTE,
+                                .data = TestElfBuilder::Note("GNU", NT_GNU_BUILD_ID, build_id)});
+  elf.AddSegmentForSection(PT_NOTE, note);
+  elf.AddSection({.name = ".data", .data = data});
+  return elf.Build();
 }
 
 std::string WriteTemp(const std::string& name, const std::string& bytes) {
@@ -123,15 +101,23 @@ TEST(DacLocator, MissingAndNonElfFiles) {
   EXPECT_TRUE(absl::IsFailedPrecondition(CheckDac(SharedRuntime(TempDir()), junk).status()));
 }
 
-TEST(DacLocator, EnvironmentOverride) {
-  std::string dac = WriteTemp("dac_env", MakeElf("\x01", std::string(kStamp8) + '\0'));
+TEST(DacLocator, GivenPathOverridesTheDefault) {
+  std::string dac = WriteTemp("dac_given", MakeElf("\x01", std::string(kStamp8) + '\0'));
   RuntimeInfo r = SharedRuntime("/nonexistent");
-  EXPECT_TRUE(absl::IsNotFound(LocateDac(r).status()));
-  setenv(kDacPathEnv, dac.c_str(), 1);
-  absl::StatusOr<DacLocation> loc = LocateDac(r);
-  unsetenv(kDacPathEnv);
+  // No path given: the one beside the runtime, which does not exist.
+  absl::StatusOr<DacLocation> beside = LocateDac(r, "");
+  EXPECT_TRUE(absl::IsNotFound(beside.status())) << beside.status();
+  EXPECT_NE(beside.status().message().find("/nonexistent/libmscordaccore.so"), std::string::npos);
+  // The environment is not consulted: only the caller's path counts.
+  setenv("DDCRASH_DAC_PATH", dac.c_str(), 1);
+  EXPECT_TRUE(absl::IsNotFound(LocateDac(r, "").status()));
+  unsetenv("DDCRASH_DAC_PATH");
+  absl::StatusOr<DacLocation> loc = LocateDac(r, dac);
   ASSERT_TRUE(loc.ok()) << loc.status();
   EXPECT_EQ(loc->path, dac);
+  // A given path is still checked.
+  std::string other = WriteTemp("dac_given_other", MakeElf("\x02", std::string(kStamp9) + '\0'));
+  EXPECT_TRUE(absl::IsFailedPrecondition(LocateDac(r, other).status()));
 }
 
 }  // namespace

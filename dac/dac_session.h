@@ -32,7 +32,8 @@
 namespace ddcrash::dac {
 
 struct DacSessionOptions {
-  // Use this DAC instead of DDCRASH_DAC_PATH / the one beside the runtime (still checked).
+  // Use this DAC instead of the one beside the runtime (still checked). ddreport passes
+  // DDCRASH_DAC_PATH here (cli/config); dac/ never reads the environment.
   std::string dac_path;
   // Most frames walked per thread.
   int max_frames = 1024;

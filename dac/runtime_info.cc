@@ -1,16 +1,20 @@
 #include "dac/runtime_info.h"
 
+#include <elf.h>
+
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "dac/internal/elf_file.h"
+#include "ptrace/elf_notes.h"
 
 namespace ddcrash::dac {
 namespace {
@@ -18,6 +22,8 @@ namespace {
 constexpr char kSignature[] = "DotNetRuntimeInfo";  // 17 chars + NUL = 18 bytes
 constexpr std::string_view kRuntimeFileName = "libcoreclr.so";
 constexpr std::string_view kRuntimeInfoSymbol = "DotNetRuntimeInfo";
+// Most .dynsym bytes read when looking for DotNetRuntimeInfo.
+constexpr uint64_t kMaxDynsymSize = uint64_t{64} << 20;
 
 std::string FileName(std::string_view path) {
   size_t slash = path.find_last_of('/');
@@ -34,8 +40,46 @@ std::string ModuleIndex(absl::Span<const uint8_t> field) {
 struct Candidate {
   const LoadedModule* module;
   std::optional<uint64_t> runtime_info_value;  // st_value of DotNetRuntimeInfo
-  uint64_t min_load_vaddr = 0;
 };
+
+// st_value of the defined dynamic symbol `name`; NotFound when the file has none.
+absl::StatusOr<uint64_t> FindDynamicSymbol(const ElfFile& file, std::string_view name) {
+  // ReadSymbols reads the first SHT_DYNSYM section whole: refuse an implausibly large one.
+  for (const ElfSection& section : file.sections()) {
+    if (section.type != SHT_DYNSYM) continue;
+    if (section.size > kMaxDynsymSize) {
+      return absl::InvalidArgumentError(absl::StrCat(file.path(), ": .dynsym too large"));
+    }
+    break;
+  }
+  absl::StatusOr<std::vector<ElfSymbol>> symbols = file.ReadSymbols(SymbolTableKind::kDynsym);
+  if (!symbols.ok()) return symbols.status();
+  for (const ElfSymbol& symbol : *symbols) {
+    if (symbol.name == name) return symbol.value;
+  }
+  return absl::NotFoundError(absl::StrCat(file.path(), ": no dynamic symbol ", std::string(name)));
+}
+
+// Build id of the ELF image mapped in the target at `base` (where its file offset 0 is),
+// read from target memory. NotFound when it has none.
+absl::StatusOr<std::string> ReadBuildIdFromMemory(ProcessMemory& memory, uint64_t base) {
+  auto read = [&memory](uint64_t where, size_t size) -> absl::StatusOr<std::vector<uint8_t>> {
+    std::vector<uint8_t> out(size);
+    absl::Status s = memory.ReadExact(where, absl::MakeSpan(out));
+    if (!s.ok()) return s;
+    return out;
+  };
+  absl::StatusOr<std::vector<ElfProgramHeader>> headers = ReadProgramHeaders(read, base);
+  if (!headers.ok()) return headers.status();
+  absl::StatusOr<uint64_t> bias = ComputeLoadBias(*headers, base, 0);
+  if (!bias.ok()) return bias.status();
+  absl::StatusOr<std::string> id = ReadBuildId(read, *headers, ElfLayout::kMemory, *bias);
+  if (!id.ok()) return id.status();
+  if (id->empty()) {
+    return absl::NotFoundError(absl::StrCat("no GNU build id in the image at 0x", absl::Hex(base)));
+  }
+  return id;
+}
 
 }  // namespace
 
@@ -98,11 +142,39 @@ absl::StatusOr<VersionStamp> ParseVersionStamp(std::string_view text) {
   return s;
 }
 
+absl::StatusOr<std::string> FindVersionStamp(const ElfFile& file) {
+  for (const char* name : {".data", ".rodata"}) {
+    const ElfSection* section = file.FindSection(name);
+    if (section == nullptr || section->type != SHT_PROGBITS) continue;
+    if (section->size > kMaxStampSectionSize) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(file.path(), ": ", name, " too large (", section->size, " bytes)"));
+    }
+    absl::StatusOr<std::string> bytes = file.ReadSection(*section);
+    if (!bytes.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(file.path(), ": cannot read ", name, ": ", bytes.status().message()));
+    }
+    size_t hit = bytes->find(kVersionStampPrefix);
+    if (hit == std::string::npos) continue;
+    size_t nul = bytes->find('\0', hit);
+    if (nul == std::string::npos || nul - hit > kMaxVersionStampLength) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          file.path(), ": string starting with '", std::string(kVersionStampPrefix),
+          "' is not terminated"));
+    }
+    return bytes->substr(hit, nul - hit);
+  }
+  return absl::NotFoundError(absl::StrCat(file.path(), ": no string starting with '",
+                                          std::string(kVersionStampPrefix),
+                                          "' in .data or .rodata"));
+}
+
 absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, ProcessMemory& memory) {
   // 1. libcoreclr.so; 2. any other ELF module exporting DotNetRuntimeInfo (single-file).
   std::optional<Candidate> found;
   RuntimeInfo::Kind kind = RuntimeInfo::Kind::kSharedLibrary;
-  std::optional<ElfFile> file;
+  std::unique_ptr<ElfFile> file;
   for (const LoadedModule& m : modules) {
     if (m.kind != ModuleKind::kElf || FileName(m.path) != kRuntimeFileName) continue;
     found = Candidate{&m, std::nullopt};
@@ -111,13 +183,13 @@ absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, 
   if (!found) {
     for (const LoadedModule& m : modules) {
       if (m.kind != ModuleKind::kElf || m.path.empty() || m.path[0] != '/') continue;
-      absl::StatusOr<ElfFile> f = ElfFile::Open(m.path);
+      absl::StatusOr<std::unique_ptr<ElfFile>> f = ElfFile::Open(m.path);
       if (!f.ok()) continue;
-      absl::StatusOr<uint64_t> value = f->FindDynamicSymbol(kRuntimeInfoSymbol);
+      absl::StatusOr<uint64_t> value = FindDynamicSymbol(**f, kRuntimeInfoSymbol);
       if (!value.ok()) continue;
       found = Candidate{&m, *value};
       kind = RuntimeInfo::Kind::kSingleFile;
-      file = std::move(*f);
+      file = *std::move(f);
       break;
     }
   }
@@ -144,25 +216,31 @@ absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, 
   }
 
   if (!file) {
-    absl::StatusOr<ElfFile> f = ElfFile::Open(module.path);
+    absl::StatusOr<std::unique_ptr<ElfFile>> f = ElfFile::Open(module.path);
     if (!f.ok()) {
       return absl::FailedPreconditionError(absl::StrCat("cannot open the runtime file: ",
                                                         f.status().message()));
     }
-    file = std::move(*f);
-    absl::StatusOr<uint64_t> value = file->FindDynamicSymbol(kRuntimeInfoSymbol);
+    file = *std::move(f);
+    absl::StatusOr<uint64_t> value = FindDynamicSymbol(*file, kRuntimeInfoSymbol);
     if (value.ok()) found->runtime_info_value = *value;
   }
-  absl::StatusOr<std::string> file_id = file->BuildId();
-  if (!file_id.ok() || *file_id != info.build_id) {
+  const std::string file_id = file->BuildId();
+  if (file_id != info.build_id) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the runtime file ", module.path, " on disk is not the image mapped in the process (",
-        "build id in memory ", HexString(info.build_id), ", on disk ",
-        file_id.ok() ? HexString(*file_id) : std::string(file_id.status().message()), ")"));
+        "build id in memory ", absl::BytesToHexString(info.build_id), ", on disk ",
+        file_id.empty() ? "none" : absl::BytesToHexString(file_id), ")"));
   }
 
   if (found->runtime_info_value) {
-    uint64_t bias = module.load_bias != 0 ? module.load_bias : module.base - file->min_load_vaddr();
+    // Where file offset 0 is loaded (the module map's base is that mapping).
+    std::optional<uint64_t> offset0_vaddr = file->VaddrForFileOffset(0);
+    if (module.load_bias == 0 && !offset0_vaddr) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the runtime file ", module.path, " has no PT_LOAD segment at offset 0"));
+    }
+    uint64_t bias = module.load_bias != 0 ? module.load_bias : module.base - *offset0_vaddr;
     info.runtime_info_address = bias + *found->runtime_info_value;
     std::vector<uint8_t> bytes(kDotNetRuntimeInfoV2Size);
     absl::StatusOr<size_t> n = memory.Read(info.runtime_info_address, absl::MakeSpan(bytes));
@@ -178,7 +256,7 @@ absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, 
     info.runtime_info = *data;
   }
 
-  absl::StatusOr<std::string> stamp_text = file->FindString(kVersionStampPrefix, 512);
+  absl::StatusOr<std::string> stamp_text = FindVersionStamp(*file);
   if (stamp_text.ok()) {
     absl::StatusOr<VersionStamp> stamp = ParseVersionStamp(*stamp_text);
     if (stamp.ok()) info.stamp = *stamp;

@@ -18,6 +18,7 @@
 #include "absl/types/span.h"
 #include "ptrace/module_map.h"
 #include "ptrace/process_memory.h"
+#include "unwind/elf_file.h"
 
 namespace ddcrash::dac {
 
@@ -53,6 +54,15 @@ struct VersionStamp {
 };
 inline constexpr std::string_view kVersionStampPrefix = "@(#)Version ";
 absl::StatusOr<VersionStamp> ParseVersionStamp(std::string_view text);
+
+// The "@(#)Version …" string of a runtime binary (libcoreclr.so, libmscordaccore.so, a
+// single-file host): the first NUL-terminated string starting with kVersionStampPrefix in
+// .data (where the runtime keeps it), else in .rodata; sections larger than
+// kMaxStampSectionSize are not read. NotFound when neither section holds one; InvalidArgument
+// when it is not terminated within kMaxVersionStampLength bytes.
+inline constexpr size_t kMaxVersionStampLength = 512;
+inline constexpr uint64_t kMaxStampSectionSize = uint64_t{64} << 20;
+absl::StatusOr<std::string> FindVersionStamp(const ElfFile& file);
 
 struct RuntimeInfo {
   enum class Kind { kSharedLibrary, kSingleFile };

@@ -1,10 +1,18 @@
 #include "dac/runtime_info.h"
 
+#include <elf.h>
+
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <memory>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
 #include "ptrace/fake_process_memory.h"
+#include "unwind/elf_file.h"
+#include "unwind/test_elf_builder.h"
 
 namespace ddcrash::dac {
 namespace {
@@ -80,6 +88,194 @@ TEST(ParseVersionStamp, RejectsGarbage) {
   EXPECT_FALSE(ParseVersionStamp("@(#)Version 8.0").ok());
   EXPECT_FALSE(ParseVersionStamp("@(#)Version a.b.c.d").ok());
   EXPECT_FALSE(ParseVersionStamp("").ok());
+}
+
+constexpr char kStamp8[] =
+    "@(#)Version 8.0.3126.42015 @Commit: 1219a42122cf5190c7f512850557e38c422430dc";
+
+std::string WriteTemp(const std::string& name, const std::string& bytes) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  std::string path = std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
+  std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return path;
+}
+
+std::unique_ptr<ElfFile> Parse(const std::string& bytes) {
+  absl::StatusOr<std::unique_ptr<ElfFile>> elf = ElfFile::FromBytes(bytes);
+  EXPECT_TRUE(elf.ok()) << elf.status();
+  return elf.ok() ? *std::move(elf) : nullptr;
+}
+
+std::string ElfWithSections(const std::string& data, const std::string& rodata) {
+  TestElfBuilder elf;
+  if (!rodata.empty()) elf.AddSection({.name = ".rodata", .data = rodata});
+  if (!data.empty()) elf.AddSection({.name = ".data", .data = data});
+  return elf.Build();
+}
+
+TEST(FindVersionStamp, InDataThenRodata) {
+  const std::string stamp = kStamp8;
+  std::unique_ptr<ElfFile> in_data =
+      Parse(ElfWithSections(std::string("ab\0", 3) + stamp + std::string("\0cd", 3), ""));
+  ASSERT_NE(in_data, nullptr);
+  absl::StatusOr<std::string> found = FindVersionStamp(*in_data);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(*found, stamp);
+
+  std::unique_ptr<ElfFile> in_rodata = Parse(ElfWithSections("no stamp", stamp + '\0'));
+  ASSERT_NE(in_rodata, nullptr);
+  found = FindVersionStamp(*in_rodata);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(*found, stamp);
+
+  // .data wins over .rodata.
+  std::unique_ptr<ElfFile> both =
+      Parse(ElfWithSections(stamp + '\0', "@(#)Version 9.0.2026.41315" + std::string(1, '\0')));
+  ASSERT_NE(both, nullptr);
+  found = FindVersionStamp(*both);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(*found, stamp);
+}
+
+TEST(FindVersionStamp, MissingOrUnterminated) {
+  std::unique_ptr<ElfFile> none = Parse(ElfWithSections("nothing", "here either"));
+  ASSERT_NE(none, nullptr);
+  EXPECT_TRUE(absl::IsNotFound(FindVersionStamp(*none).status()));
+  std::unique_ptr<ElfFile> no_sections = Parse(TestElfBuilder().Build());
+  ASSERT_NE(no_sections, nullptr);
+  EXPECT_TRUE(absl::IsNotFound(FindVersionStamp(*no_sections).status()));
+  // Unterminated at the end of the section, and longer than kMaxVersionStampLength.
+  std::unique_ptr<ElfFile> unterminated = Parse(ElfWithSections(kStamp8, ""));
+  ASSERT_NE(unterminated, nullptr);
+  EXPECT_TRUE(absl::IsInvalidArgument(FindVersionStamp(*unterminated).status()));
+  std::unique_ptr<ElfFile> too_long = Parse(ElfWithSections(
+      std::string(kVersionStampPrefix) + std::string(kMaxVersionStampLength, '9') + '\0', ""));
+  ASSERT_NE(too_long, nullptr);
+  EXPECT_TRUE(absl::IsInvalidArgument(FindVersionStamp(*too_long).status()));
+}
+
+TEST(FindVersionStamp, TruncatedCopiesNeverCrash) {
+  std::string bytes = ElfWithSections(std::string(kStamp8) + '\0', "rodata");
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    absl::StatusOr<std::unique_ptr<ElfFile>> cut = ElfFile::FromBytes(bytes.substr(0, n));
+    if (cut.ok()) (void)FindVersionStamp(**cut);
+  }
+}
+
+// A runtime-like ELF image whose virtual addresses equal its file offsets, so that mapped
+// whole at `base` its load bias is `base`: a GNU build-id note (PT_NOTE, inside a PT_LOAD that
+// covers file offset 0), a .data section holding `data`, and, when `export_runtime_info`, a
+// .dynsym exporting DotNetRuntimeInfo at the start of .data.
+std::string RuntimeImage(const std::string& build_id, const std::string& data,
+                         bool export_runtime_info) {
+  auto build = [&](uint64_t note_addr, uint64_t data_addr) {
+    TestElfBuilder elf;
+    size_t note = elf.AddSection({.name = ".note.gnu.build-id",
+                                  .type = SHT_NOTE,
+                                  .data = TestElfBuilder::Note("GNU", NT_GNU_BUILD_ID, build_id),
+                                  .addr = note_addr});
+    elf.AddSegmentForSection(PT_LOAD, note);
+    elf.AddSegmentForSection(PT_NOTE, note);
+    elf.AddSection({.name = ".data", .data = data, .addr = data_addr});
+    if (export_runtime_info) {
+      size_t dynstr = elf.AddSection({.name = ".dynstr",
+                                      .type = SHT_STRTAB,
+                                      .data = std::string("\0DotNetRuntimeInfo\0", 19)});
+      Elf64_Sym syms[2] = {};
+      syms[1].st_name = 1;
+      syms[1].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_OBJECT);
+      syms[1].st_shndx = 2;  // .data
+      syms[1].st_value = data_addr;
+      syms[1].st_size = kDotNetRuntimeInfoV2Size;
+      elf.AddSection({.name = ".dynsym",
+                      .type = SHT_DYNSYM,
+                      .data = std::string(reinterpret_cast<const char*>(syms), sizeof(syms)),
+                      .link = static_cast<uint32_t>(dynstr),
+                      .entsize = sizeof(Elf64_Sym)});
+    }
+    return elf.Build();
+  };
+  // The layout does not depend on the addresses: build once to learn the offsets.
+  std::unique_ptr<ElfFile> first = Parse(build(0, 0));
+  if (first == nullptr) return "";
+  return build(first->FindSection(".note.gnu.build-id")->offset,
+               first->FindSection(".data")->offset);
+}
+
+LoadedModule ElfModule(const std::string& path, uint64_t base, size_t size) {
+  LoadedModule m;
+  m.path = path;
+  m.kind = ModuleKind::kElf;
+  m.base = base;
+  m.end = base + size;
+  m.load_bias = base;
+  return m;
+}
+
+TEST(FindRuntime, SharedLibraryIdentifiedFromMemoryAndFile) {
+  const std::string id("\x12\x34\x56\x78\x9a\xbc\xde\xf0", 8);
+  std::string image = RuntimeImage(id, std::string("x\0", 2) + kStamp8 + '\0', false);
+  ASSERT_FALSE(image.empty());
+  std::string path = WriteTemp("libcoreclr.so", image);
+  constexpr uint64_t kBase = 0x7f1200000000;
+  FakeProcessMemory memory;
+  memory.AddRegion(kBase, image);
+  std::vector<LoadedModule> modules = {ElfModule(path, kBase, image.size())};
+  absl::StatusOr<RuntimeInfo> info = FindRuntime(modules, memory);
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->kind, RuntimeInfo::Kind::kSharedLibrary);
+  EXPECT_EQ(info->module_path, path);
+  EXPECT_EQ(info->module_base, kBase);
+  EXPECT_EQ(info->build_id, id);
+  EXPECT_FALSE(info->has_runtime_info);
+  EXPECT_EQ(info->stamp.text, kStamp8);
+  EXPECT_EQ(info->version.ToString(), "8.0.31");
+}
+
+TEST(FindRuntime, RefusesAFileThatIsNotTheMappedImage) {
+  std::string mapped = RuntimeImage(std::string("\xaa\xbb\xcc\xdd", 4), std::string(kStamp8) + '\0', false);
+  std::string on_disk = RuntimeImage(std::string("\xaa\xbb\xcc\xde", 4), std::string(kStamp8) + '\0', false);
+  ASSERT_FALSE(mapped.empty());
+  ASSERT_FALSE(on_disk.empty());
+  constexpr uint64_t kBase = 0x7f1300000000;
+  FakeProcessMemory memory;
+  memory.AddRegion(kBase, mapped);
+  std::vector<LoadedModule> modules = {
+      ElfModule(WriteTemp("libcoreclr.so", on_disk), kBase, mapped.size())};
+  absl::StatusOr<RuntimeInfo> info = FindRuntime(modules, memory);
+  ASSERT_TRUE(absl::IsFailedPrecondition(info.status())) << info.status();
+  EXPECT_NE(info.status().message().find("aabbccdd"), std::string::npos) << info.status();
+  EXPECT_NE(info.status().message().find("aabbccde"), std::string::npos) << info.status();
+}
+
+TEST(FindRuntime, SingleFileHostExportingDotNetRuntimeInfo) {
+  const std::string id("\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+  const std::string dac_id(20, '\x22');
+  std::vector<uint8_t> runtime_info = RuntimeInfoBytes(2, id, dac_id);
+  std::string data(runtime_info.begin(), runtime_info.end());
+  std::string image = RuntimeImage(id, data, true);
+  ASSERT_FALSE(image.empty());
+  std::string path = WriteTemp("singlefileapp", image);
+  constexpr uint64_t kBase = 0x5600000000;
+  FakeProcessMemory memory;
+  memory.AddRegion(kBase, image);
+  LoadedModule libc;
+  libc.path = "/nonexistent/libc.so.6";
+  libc.kind = ModuleKind::kElf;
+  LoadedModule app = ElfModule(path, kBase, image.size());
+  app.load_bias = 0;  // unknown to the module map: computed from the file's PT_LOAD
+  std::vector<LoadedModule> modules = {libc, app};
+  absl::StatusOr<RuntimeInfo> info = FindRuntime(modules, memory);
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->kind, RuntimeInfo::Kind::kSingleFile);
+  EXPECT_EQ(info->module_path, path);
+  EXPECT_EQ(info->build_id, id);
+  ASSERT_TRUE(info->has_runtime_info);
+  std::unique_ptr<ElfFile> file = Parse(image);
+  ASSERT_NE(file, nullptr);
+  EXPECT_EQ(info->runtime_info_address, kBase + file->FindSection(".data")->offset);
+  EXPECT_EQ(absl::BytesToHexString(info->runtime_info.dac_build_id), absl::BytesToHexString(dac_id));
+  EXPECT_EQ(info->version.ToString(), "9.0.20");  // from DotNetRuntimeInfo (no stamp needed)
 }
 
 TEST(FindRuntime, NoRuntimeIsNotFound) {
