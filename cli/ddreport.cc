@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
@@ -112,7 +113,12 @@ const Frame* CrashSite(const Thread& thread) {
     if (thread.frames(i).kind() == FRAME_KIND_SIGNAL_TRAMPOLINE) return &thread.frames(i + 1);
   }
   for (const Frame& frame : thread.frames()) {
-    if (frame.kind() == FRAME_KIND_MANAGED) return &frame;
+    // .NET 9+ dispatches exceptions in managed code of its own (System.Runtime.EH): the throw
+    // site is the first managed frame outside it.
+    if (frame.kind() == FRAME_KIND_MANAGED &&
+        !absl::StartsWith(frame.function(), "System.Runtime.EH.")) {
+      return &frame;
+    }
   }
   return thread.frames_size() > 0 ? &thread.frames(0) : nullptr;
 }

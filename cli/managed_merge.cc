@@ -55,17 +55,19 @@ Exception ExceptionToProtoAtDepth(const dac::ManagedException& exception, uint32
 
 Frame ManagedFrameToProto(const dac::ManagedFrame& frame) {
   Frame proto;
-  proto.set_ip(frame.ip);
   proto.set_sp(StackPosition(frame));
   proto.set_trust(FRAME_TRUST_DAC);
   ManagedFrame* managed = proto.mutable_managed();
   if (frame.kind == dac::ManagedFrameKind::kRuntimeTransition) {
+    // No ip: the context the DAC holds for an explicit Frame is the native code around it
+    // (often libc), not code the frame stands for.
     proto.set_kind(FRAME_KIND_RUNTIME_STUB);
     proto.set_function(absl::StrCat("[", frame.transition_frame, "]"));
     managed->set_transition_frame(frame.transition_frame);
     if (!frame.method.empty()) managed->set_method(frame.method);
     return proto;
   }
+  proto.set_ip(frame.ip);
   proto.set_kind(frame.kind == dac::ManagedFrameKind::kManagedMethod ? FRAME_KIND_MANAGED
                                                                     : FRAME_KIND_UNKNOWN);
   proto.set_function(!frame.method_signature.empty() ? frame.method_signature : frame.method);
@@ -83,8 +85,18 @@ Frame ManagedFrameToProto(const dac::ManagedFrame& frame) {
 void MergeManagedFrames(const std::vector<dac::ManagedFrame>& managed, std::vector<Frame>* frames) {
   std::vector<bool> named(frames->size(), false);
   std::vector<Frame> inserted;
+  std::vector<uint64_t> transition_frames_seen;
   for (const dac::ManagedFrame& frame : managed) {
     if (frame.kind == dac::ManagedFrameKind::kUnknown) continue;
+    // The DAC's walk can visit one explicit Frame twice (before and after the managed code it
+    // guards, e.g. an InlinedCallFrame around a P/Invoke): one stack object, one frame.
+    if (frame.kind == dac::ManagedFrameKind::kRuntimeTransition && frame.frame_address != 0) {
+      if (std::find(transition_frames_seen.begin(), transition_frames_seen.end(),
+                    frame.frame_address) != transition_frames_seen.end()) {
+        continue;
+      }
+      transition_frames_seen.push_back(frame.frame_address);
+    }
     Frame proto = ManagedFrameToProto(frame);
     bool matched = false;
     if (frame.kind == dac::ManagedFrameKind::kManagedMethod) {

@@ -64,7 +64,19 @@ TEST(ManagedMergeTest, InsertsFramesTheNativeWalkMissedBySp) {
   EXPECT_THAT(Functions(frames), ::testing::ElementsAre("pause", "[InlinedCallFrame]",
                                                         "A.B.Lost()", "start_thread"));
   EXPECT_EQ(frames[1].kind(), FRAME_KIND_RUNTIME_STUB);
+  EXPECT_EQ(frames[1].ip(), 0u) << "a transition frame's context ip is not its own";
   EXPECT_EQ(frames[2].trust(), FRAME_TRUST_DAC);
+}
+
+TEST(ManagedMergeTest, OneTransitionFrameObjectIsOneFrame) {
+  std::vector<Frame> frames = {Native(0x10, 0x100, "memset", FRAME_KIND_NATIVE)};
+  dac::ManagedFrame transition;
+  transition.kind = dac::ManagedFrameKind::kRuntimeTransition;
+  transition.transition_frame = "InlinedCallFrame";
+  transition.frame_address = 0x180;
+  MergeManagedFrames({transition, Method(0x20, 0x190, "P.Invoke()"), transition}, &frames);
+  EXPECT_THAT(Functions(frames),
+              ::testing::ElementsAre("memset", "[InlinedCallFrame]", "P.Invoke()"));
 }
 
 TEST(ManagedMergeTest, NoFrameLostOrDuplicated) {
