@@ -9,6 +9,8 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <limits.h>
+#include <signal.h>
+#include <sys/time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +34,13 @@ static char reporter_path[PATH_MAX];
 static char user_dump_env[64];
 static char user_dump_name_env[PATH_MAX + 64];
 static char* exec_argv[MAX_ARGS + 3];
+// The crashing app waits for ddreport. An interval timer survives execve, so arming it here,
+// before ddreport starts, bounds the wait even if ddreport hangs before it can arm its own:
+// SIGALRM's default action ends it and the app resumes. DDCRASH_TIMEOUT_MS + 1 s of grace.
+static struct itimerval watchdog;
+
+#define DEFAULT_TIMEOUT_MS 5000
+#define WATCHDOG_GRACE_MS 1000
 static char* exec_envp[MAX_ENV + 3];
 
 static int starts_with(const char* s, const char* prefix) {
@@ -75,6 +84,18 @@ static void remember_user_dump_settings(void) {
   }
 }
 
+// DDCRASH_TIMEOUT_MS as ddreport reads it (a positive decimal), else the default.
+static long timeout_ms(void) {
+  const char* text = getenv("DDCRASH_TIMEOUT_MS");
+  long value = 0;
+  if (text == NULL || *text == '\0') return DEFAULT_TIMEOUT_MS;
+  for (; *text != '\0'; ++text) {
+    if (*text < '0' || *text > '9' || value > 600000) return DEFAULT_TIMEOUT_MS;
+    value = value * 10 + (*text - '0');
+  }
+  return value > 0 ? value : DEFAULT_TIMEOUT_MS;
+}
+
 static int locate_reporter(void) {
   const char* configured = getenv("DDCRASH_REPORTER");
   if (configured != NULL && configured[0] != '\0') {
@@ -98,6 +119,9 @@ __attribute__((constructor)) static void ddhook_init(void) {
   if (enabled != NULL && strcmp(enabled, "0") == 0) return;
   if (real_execve == NULL || !locate_reporter() || access(reporter_path, X_OK) != 0) return;
   remember_user_dump_settings();
+  const long budget_ms = timeout_ms() + WATCHDOG_GRACE_MS;
+  watchdog.it_value.tv_sec = budget_ms / 1000;
+  watchdog.it_value.tv_usec = (budget_ms % 1000) * 1000;
   // The runtime reads these when it starts, after preload constructors have run. The name
   // keeps the runtime's %p so the launch is recognisable and unique per process.
   setenv("DOTNET_DbgEnableMiniDump", "1", 1);
@@ -162,7 +186,20 @@ __attribute__((visibility("default"))) int execve(const char* path, char* const 
     if (!is_dropped_variable(envp[i])) exec_envp[e++] = envp[i];
   }
   exec_envp[e] = NULL;
+  // The timer's signal must be able to act: default disposition, not blocked (both are
+  // inherited across execve from the crashing app).
+  struct sigaction default_action;
+  memset(&default_action, 0, sizeof(default_action));
+  default_action.sa_handler = SIG_DFL;
+  sigaction(SIGALRM, &default_action, NULL);
+  sigset_t alarm_only;
+  sigemptyset(&alarm_only);
+  sigaddset(&alarm_only, SIGALRM);
+  sigprocmask(SIG_UNBLOCK, &alarm_only, NULL);
+  setitimer(ITIMER_REAL, &watchdog, NULL);
   real_execve(reporter_path, exec_argv, exec_envp);
+  const struct itimerval disarmed = {{0, 0}, {0, 0}};
+  setitimer(ITIMER_REAL, &disarmed, NULL);
   // ddreport could not be started. Do what the runtime would have done without us: a dump
   // under the user's own name if they asked for one, else nothing.
   if (user_dump_env[sizeof(ENV_USER_WANTS_DUMP)] != '1') _exit(127);

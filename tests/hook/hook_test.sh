@@ -65,7 +65,25 @@ grep -q -- "--name $work/user.%p [0-9]* --signal 11" "$FAKE_CREATEDUMP_LOG" 2>/d
 crash LD_PRELOAD="$hook" DDCRASH_REPORTER="$ddreport" DDCRASH_REPORT_DIR="$work/reports3" DDCRASH_ENABLED=0
 [ ! -d "$work/reports3" ] && [ ! -e "$FAKE_CREATEDUMP_LOG" ] && pass "DDCRASH_ENABLED=0 disables" || fail "DDCRASH_ENABLED=0 still reported"
 
-# 6. Every other exec goes through untouched with the library preloaded.
+# 6. A reporter that hangs or crashes never holds the app: the hook arms a watchdog timer
+#    (DDCRASH_TIMEOUT_MS + 1 s) that survives execve, and a dead reporter ends the app's wait.
+printf '#!/bin/sh\nexec sleep 60\n' > "$work/hanging_reporter"
+printf '#!/bin/sh\nkill -SEGV $$\n' > "$work/crashing_reporter"
+chmod +x "$work/hanging_reporter" "$work/crashing_reporter"
+start_ms=$(date +%s%3N)
+crash LD_PRELOAD="$hook" DDCRASH_REPORTER="$work/hanging_reporter" DDCRASH_TIMEOUT_MS=500
+elapsed_ms=$(( $(date +%s%3N) - start_ms ))
+[ "$status" -eq "$baseline" ] && [ "$elapsed_ms" -lt 4000 ] \
+  && pass "hanging reporter: app released after ${elapsed_ms} ms, exit $status" \
+  || fail "hanging reporter: exit $status after ${elapsed_ms} ms"
+start_ms=$(date +%s%3N)
+crash LD_PRELOAD="$hook" DDCRASH_REPORTER="$work/crashing_reporter"
+elapsed_ms=$(( $(date +%s%3N) - start_ms ))
+[ "$status" -eq "$baseline" ] && [ "$elapsed_ms" -lt 4000 ] \
+  && pass "crashing reporter: app exit $status after ${elapsed_ms} ms" \
+  || fail "crashing reporter: exit $status after ${elapsed_ms} ms"
+
+# 7. Every other exec goes through untouched with the library preloaded.
 out=$(LD_PRELOAD="$hook" DDCRASH_REPORTER="$ddreport" sh -c 'echo hello-from-sh')
 [ "$out" = "hello-from-sh" ] && pass "sh -c works" || fail "sh -c printed '$out'"
 out=$(LD_PRELOAD="$hook" DDCRASH_REPORTER="$ddreport" env | grep -c '^LD_PRELOAD=')
