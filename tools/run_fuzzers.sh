@@ -7,9 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
-# A separate output base: switching compilers must not invalidate the main build's cache.
-bazel_fuzz=(bazel --output_base="${HOME}/.cache/bazel-ddcrash-fuzz")
-mapfile -t targets < <("${bazel_fuzz[@]}" query 'attr(tags, "\bfuzzer\b", //...)' 2>/dev/null)
+# The targets, found by the workspace's own Bazel server (a server with another output base
+# would walk into this workspace's bazel-* convenience links).
+mapfile -t targets < <(bazel query --noshow_progress 'attr(tags, "\bfuzzer\b", //...)')
+# A separate output base beside the main one: switching compilers must not invalidate the
+# main build's cache.
+bazel_fuzz=(bazel --output_base="$(bazel info output_base)-fuzz")
 [ ${#targets[@]} -gt 0 ] || { echo "run_fuzzers: no fuzz targets found" >&2; exit 1; }
 "${bazel_fuzz[@]}" build --config=fuzz "${targets[@]}"
 bin=$("${bazel_fuzz[@]}" info --config=fuzz bazel-bin 2>/dev/null)
