@@ -5,10 +5,10 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <vector>
 
 #include "cli/createdump_args.h"
 #include "gtest/gtest.h"
+#include "ptrace/process_info.h"
 
 namespace ddcrash {
 namespace {
@@ -23,16 +23,8 @@ TEST(CreatedumpArgsCorpusTest, EveryInputParsesOrFailsCleanly) {
     std::ifstream in(dir + "/" + entry->d_name, std::ios::binary);
     std::stringstream bytes;
     bytes << in.rdbuf();
-    // Same argv construction as the fuzzer: NUL-separated.
-    std::vector<std::string> argv(1);
-    for (char c : bytes.str()) {
-      if (c == '\0') {
-        argv.emplace_back();
-      } else {
-        argv.back().push_back(c);
-      }
-    }
-    absl::StatusOr<CreatedumpArgs> args = ParseCreatedumpArgs(argv);
+    // The fuzzer's argv: NUL-separated.
+    absl::StatusOr<CreatedumpArgs> args = ParseCreatedumpArgs(SplitNulSeparated(bytes.str()));
     if (args.ok()) {
       EXPECT_GT(args->pid, 0) << entry->d_name;
     }

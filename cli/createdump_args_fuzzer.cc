@@ -1,21 +1,13 @@
-// libFuzzer entry point for the createdump command-line parser: the bytes are split at NULs
-// into an argv.
+// libFuzzer entry point for the createdump command-line parser: the bytes are an argv split
+// at NULs, as /proc/PID/cmdline holds one.
 #include <cstddef>
 #include <cstdint>
-#include <string>
-#include <vector>
 
 #include "cli/createdump_args.h"
+#include "ptrace/process_info.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::vector<std::string> argv(1);
-  for (size_t i = 0; i < size; ++i) {
-    if (data[i] == '\0') {
-      argv.emplace_back();
-    } else {
-      argv.back().push_back(static_cast<char>(data[i]));
-    }
-  }
-  (void)ddcrash::ParseCreatedumpArgs(argv);
+  (void)ddcrash::ParseCreatedumpArgs(ddcrash::SplitNulSeparated(
+      absl::string_view(reinterpret_cast<const char*>(data), size)));
   return 0;
 }
