@@ -3,6 +3,7 @@
 #include <sys/sdt.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <utility>
@@ -65,12 +66,11 @@ void AddThreadRoles(const dac::ManagedThread& managed, Thread* thread) {
   if (managed.is_background) thread->add_roles(THREAD_ROLE_BACKGROUND);
 }
 
-// The DAC stage: runtime identity, managed frames merged into `stacks`, managed thread
-// identities and exceptions. Runs in its own process, bounded by DDCRASH_DAC_TIMEOUT_MS and
+// The DAC stage: runtime identity, managed frames merged into the native stacks, managed
+// thread identities and exceptions. Runs in its own process, bounded by DDCRASH_DAC_TIMEOUT_MS and
 // the whole-run budget; any failure costs only this stage and is recorded as incomplete.
 void AddManagedState(FrozenProcess& process, const Config& config, absl::Time deadline,
-                     const std::vector<Thread*>& report_threads,
-                     std::vector<std::vector<Frame>>& stacks, ReportBuilder& builder) {
+                     const std::vector<Thread*>& report_threads, ReportBuilder& builder) {
   StageTimer timer(&builder, "dac");
   Runtime* runtime = builder.mutable_runtime();
   absl::StatusOr<dac::RuntimeInfo> found =
@@ -108,12 +108,15 @@ void AddManagedState(FrozenProcess& process, const Config& config, absl::Time de
   for (const std::string& error : state->errors) builder.AddError(absl::StrCat("dac: ", error));
   const uint32_t crashing_tid = builder.report().crashing_tid();
   for (const dac::ManagedThread& managed : state->threads) {
-    for (size_t t = 0; t < report_threads.size(); ++t) {
-      Thread* thread = report_threads[t];
+    for (Thread* thread : report_threads) {
       if (managed.os_thread_id == 0 || thread->tid() != managed.os_thread_id) continue;
       thread->set_managed_id(managed.managed_id);
       AddThreadRoles(managed, thread);
-      MergeManagedFrames(managed.frames, &stacks[t]);
+      std::vector<Frame> stack(std::make_move_iterator(thread->mutable_frames()->begin()),
+                               std::make_move_iterator(thread->mutable_frames()->end()));
+      thread->clear_frames();
+      MergeManagedFrames(managed.frames, &stack);
+      for (Frame& frame : stack) builder.AddFrame(thread, std::move(frame));
       if (!managed.frames_error.empty()) {
         builder.AddError(absl::StrCat("dac: thread ", thread->tid(), ": ", managed.frames_error));
       }
@@ -149,6 +152,10 @@ absl::StatusOr<Report> CaptureProcess(const CaptureRequest& request, const Confi
   if (!info.ok()) return info.status();
   builder.SetProcess(static_cast<uint32_t>(info->pid), static_cast<uint32_t>(info->ppid),
                      info->exe, info->cmdline, info->environment);
+  auto checkpoint = [&](absl::string_view missing) {
+    if (request.checkpoint) request.checkpoint(builder.Checkpoint(absl::Now(), missing));
+  };
+  checkpoint("threads, modules and stacks (stopped before attaching)");
 
   std::unique_ptr<FrozenProcess> process;
   {
@@ -172,9 +179,23 @@ absl::StatusOr<Report> CaptureProcess(const CaptureRequest& request, const Confi
   }
   AddModules(modules, builder);
 
-  // Native stacks of every thread, kept as report frames until the DAC's are merged in.
-  std::vector<std::vector<Frame>> stacks(process->threads().size());
+  ThreadProblems unstopped;
   std::vector<Thread*> report_threads;
+  for (const ThreadState& state : process->threads()) {
+    Thread* thread = builder.AddThread(static_cast<uint32_t>(state.tid), state.name);
+    report_threads.push_back(thread);
+    thread->set_state(std::string(1, state.sched_state));
+    if (state.tid == request.pid) thread->add_roles(THREAD_ROLE_MAIN);
+    if (state.stopped) {
+      *thread->mutable_registers() = RegistersToProto(state);
+    } else {
+      thread->set_error(state.error);
+      unstopped.Add(state.error, state.tid);
+    }
+  }
+  unstopped.Report("attach", builder);
+  checkpoint("stacks (stopped after attaching)");
+
   {
     StageTimer timer(&builder, "unwind");
     Symbolizer symbolizer(SymbolizerOptions{.pid = request.pid});
@@ -184,20 +205,11 @@ absl::StatusOr<Report> CaptureProcess(const CaptureRequest& request, const Confi
     options.pid = request.pid;
     int unwound = 0;
     bool out_of_time = false;
-    ThreadProblems unstopped;
     ThreadProblems truncated;
     for (size_t t = 0; t < process->threads().size(); ++t) {
       const ThreadState& state = process->threads()[t];
-      Thread* thread = builder.AddThread(static_cast<uint32_t>(state.tid), state.name);
-      report_threads.push_back(thread);
-      thread->set_state(std::string(1, state.sched_state));
-      if (state.tid == request.pid) thread->add_roles(THREAD_ROLE_MAIN);
-      if (!state.stopped) {
-        thread->set_error(state.error);
-        unstopped.Add(state.error, state.tid);
-        continue;
-      }
-      *thread->mutable_registers() = RegistersToProto(state);
+      Thread* thread = report_threads[t];
+      if (!state.stopped) continue;
       UnwoundStack stack;
       if (!out_of_time && absl::Now() >= deadline) {
         out_of_time = true;
@@ -231,18 +243,14 @@ absl::StatusOr<Report> CaptureProcess(const CaptureRequest& request, const Confi
                       state.tid);
       }
       for (const NativeFrame& frame : stack.frames) {
-        stacks[t].push_back(NativeFrameToProto(frame, modules));
+        builder.AddFrame(thread, NativeFrameToProto(frame, modules));
       }
     }
-    unstopped.Report("attach", builder);
     truncated.Report("unwind", builder);
   }
+  checkpoint("managed frames, managed threads and the exception (stopped after native unwinding)");
 
-  AddManagedState(*process, config, deadline, report_threads, stacks, builder);
-
-  for (size_t t = 0; t < report_threads.size(); ++t) {
-    for (Frame& frame : stacks[t]) builder.AddFrame(report_threads[t], std::move(frame));
-  }
+  AddManagedState(*process, config, deadline, report_threads, builder);
 
   {
     StageTimer timer(&builder, "detach");

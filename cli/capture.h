@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 
 #include "absl/status/statusor.h"
@@ -30,6 +31,10 @@ struct CaptureRequest {
   std::optional<CrashContext> crash;
   // When ddreport started; the budget (Config::timeout) counts from here.
   absl::Time start = absl::Now();
+  // When set, receives the report as built so far, marked incomplete (ReportBuilder::
+  // Checkpoint), before each stage that could kill or stall the reporter: attaching,
+  // unwinding, the DAC.
+  std::function<void(const Report&)> checkpoint;
 };
 
 // Fails only when nothing could be captured: NotFound (no such process, or it exited before

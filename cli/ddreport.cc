@@ -1,9 +1,7 @@
 #include "cli/ddreport.h"
 
 #include <signal.h>
-#include <sys/sdt.h>
 #include <stdlib.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,11 +17,10 @@
 #include "cli/createdump_args.h"
 #include "cli/ddreport_options.h"
 #include "cli/exit_codes.h"
-#include "cli/report_path.h"
-#include "cli/report_retention.h"
-#include "report/text_renderer.h"
+#include "cli/fatal_signals.h"
+#include "cli/report_file.h"
 #include "cli/version.h"
-#include "report/report_writer.h"
+#include "report/text_renderer.h"
 
 namespace ddcrash {
 namespace {
@@ -49,41 +46,15 @@ std::string SummaryLine(const Report& report, const std::string& path) {
 // stuck and cannot notice. The grace leaves time to write what it has.
 constexpr absl::Duration kWatchdogGrace = absl::Milliseconds(500);
 
-// Ends this process when the budget is spent, however stuck it is: SIGALRM's default action
-// terminates, and the kernel then detaches every thread we seized, so the app resumes.
-void ArmWatchdog(absl::Duration budget) {
-  struct itimerval timer = {};
-  const int64_t micros = absl::ToInt64Microseconds(budget);
-  timer.it_value.tv_sec = micros / 1000000;
-  timer.it_value.tv_usec = micros % 1000000;
-  signal(SIGALRM, SIG_DFL);
-  setitimer(ITIMER_REAL, &timer, nullptr);
-}
-
-// Writes to `output_path`, or to a new name in the report directory (pruned to
-// DDCRASH_MAX_REPORTS). Returns the path written.
-absl::StatusOr<std::string> WriteReport(const Report& report, const std::string& output_path,
-                                        const Config& config, pid_t pid, absl::Time start) {
-  std::string path = output_path;
-  if (path.empty()) {
-    absl::Status directory = EnsureDirectory(config.report_dir);
-    if (!directory.ok()) return directory;
-    // Make room first so that the new report is never the one pruned.
-    (void)PruneReports(config.report_dir, config.max_reports > 0 ? config.max_reports - 1 : 0);
-    path = ReportPathFor(config.report_dir, report.process().exe(), pid, start);
-  }
-  absl::Status written = WriteReportAtomically(report, path);
-  if (!written.ok()) return written;
-  DTRACE_PROBE1(ddcrash, report_written, path.c_str());
-  return path;
-}
-
 int RunSnapshot(const DdreportOptions& options, std::ostream& err) {
   const absl::Time start = absl::Now();
   const Config config = LoadConfig();
+  InstallFatalSignalHandlers("ddreport");
   ArmWatchdog(config.timeout + kWatchdogGrace);
   for (const std::string& warning : config.warnings) err << "ddreport: warning: " << warning << "\n";
 
+  // No checkpoints: a live process can be snapshotted again, and a snapshot should hold the
+  // app stopped no longer than the capture itself needs.
   CaptureRequest request;
   request.pid = options.pid;
   request.trigger = TRIGGER_SNAPSHOT;
@@ -95,8 +66,8 @@ int RunSnapshot(const DdreportOptions& options, std::ostream& err) {
     return ExitCodeFor(report.status());
   }
 
-  absl::StatusOr<std::string> path =
-      WriteReport(*report, options.output_path, config, options.pid, start);
+  ReportFile file(options.output_path, config, start);
+  absl::StatusOr<std::string> path = file.WriteFinal(*report);
   if (!path.ok()) {
     err << "ddreport: " << path.status().message() << "\n";
     return kDdreportWriteFailed;
@@ -142,6 +113,13 @@ std::string CrashLine(const Report& report, const std::string& path) {
                       report.diagnostics().incomplete() ? " (incomplete)" : "", "\n");
 }
 
+// The crashing thread as ddquery --crashing prints it, for when no report file can be written.
+std::string CrashingThreadText(const Report& report) {
+  for (const Thread& thread : report.threads()) {
+    if (thread.crashed()) return RenderThread(report, thread);
+  }
+  return "";
+}
 
 // The user asked for dumps (DbgEnableMiniDump=1 before the hook changed it): run the runtime's
 // createdump with the original arguments and the user's own dump name, within the budget.
@@ -187,6 +165,7 @@ void RunRealCreatedump(const std::vector<std::string>& original_args, absl::Time
 int RunCreatedump(const DdreportOptions& options, std::ostream& err) {
   const absl::Time start = absl::Now();
   const Config config = LoadConfig();
+  InstallFatalSignalHandlers("ddcrash");
   ArmWatchdog(config.timeout + kWatchdogGrace);
   for (const std::string& warning : config.warnings) err << "ddcrash: warning: " << warning << "\n";
 
@@ -209,6 +188,14 @@ int RunCreatedump(const DdreportOptions& options, std::ostream& err) {
   Config capture_config = config;
   for (const std::string& warning : args->warnings) capture_config.warnings.push_back(warning);
 
+  // The crash happens once: checkpoints keep what was captured if the reporter is killed,
+  // crashes or stalls before the end.
+  ReportFile file("", config, start);
+  request.checkpoint = [&file](const Report& checkpoint) {
+    file.WriteCheckpoint(checkpoint);
+    if (file.has_checkpoint()) SetReportPathForFatalSignals(file.path(), /*final=*/false);
+  };
+
   int exit_code = kDdreportComplete;
   absl::StatusOr<Report> report = CaptureProcess(request, capture_config);
   if (!report.ok()) {
@@ -216,13 +203,20 @@ int RunCreatedump(const DdreportOptions& options, std::ostream& err) {
         << report.status().message() << "\n";
     exit_code = ExitCodeFor(report.status());
   } else {
-    absl::StatusOr<std::string> path = WriteReport(*report, "", config, args->pid, start);
-    if (!path.ok()) {
-      err << "ddcrash: " << path.status().message() << "\n";
-      exit_code = kDdreportWriteFailed;
-    } else {
+    absl::StatusOr<std::string> path = file.WriteFinal(*report);
+    if (path.ok()) {
+      SetReportPathForFatalSignals(*path, /*final=*/true);
       err << CrashLine(*report, *path);
       exit_code = report->diagnostics().incomplete() ? kDdreportPartial : kDdreportComplete;
+    } else {
+      // Nowhere to write (read-only or full file system): the crash must not go unrecorded,
+      // so the crashing thread goes to the app's stderr, where container logs collect it.
+      err << "ddcrash: cannot write the crash report: " << path.status().message()
+          << (file.has_checkpoint() ? absl::StrCat("; an earlier checkpoint is at ", file.path())
+                                    : std::string())
+          << "\n"
+          << CrashLine(*report, "(not written)") << CrashingThreadText(*report);
+      exit_code = kDdreportWriteFailed;
     }
   }
   const char* user_dump = getenv("DDCRASH_USER_DUMP");

@@ -11,6 +11,7 @@ enum DdreportExit : int {
   kDdreportNoTarget = 3,        // the process does not exist or exited before it was captured
   kDdreportAttachDenied = 4,    // not allowed to ptrace the process
   kDdreportWriteFailed = 5,     // the report could not be written
+  kDdreportWatchdog = 6,        // stopped by its watchdog; the last checkpoint, if any, stays
 };
 
 enum DdqueryExit : int {

@@ -16,7 +16,7 @@
 namespace ddcrash {
 
 absl::Status PruneReports(const std::string& directory, int keep) {
-  if (keep <= 0) return absl::OkStatus();
+  if (keep < 0) keep = 0;
   DIR* dir = opendir(directory.c_str());
   if (dir == nullptr) {
     const int error = errno;

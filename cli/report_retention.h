@@ -9,7 +9,7 @@
 namespace ddcrash {
 
 // Deletes the oldest reports ("ddcrash.*.pb", by modification time) in `directory` until at
-// most `keep` remain. Other files are never touched. `keep` 0 means keep everything.
+// most `keep` remain. Other files are never touched.
 absl::Status PruneReports(const std::string& directory, int keep);
 
 }  // namespace ddcrash

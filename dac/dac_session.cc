@@ -1,5 +1,7 @@
 #include "dac/dac_session.h"
 
+#include <sys/sdt.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -133,6 +135,7 @@ absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memo
   }
   s->sos2_ = s->process_.As<ISOSDacInterface2>(IID_ISOSDacInterface2);
   s->open_time_ = absl::Now() - start;
+  DTRACE_PROBE2(ddcrash, dac_opened, s->dac_.path.c_str(), absl::ToInt64Nanoseconds(s->open_time_));
   return s;
 }
 
@@ -289,6 +292,7 @@ absl::StatusOr<std::vector<ManagedFrame>> DacSession::WalkStack(pid_t tid, std::
       *error = absl::StrCat("stopped after ", options_.max_frames, " frames");
     }
   }
+  DTRACE_PROBE2(ddcrash, dac_thread_walked, tid, frames.size());
   return frames;
 }
 
@@ -375,6 +379,7 @@ ManagedState DacSession::Collect() {
   } else {
     st.threads = *std::move(threads);
   }
+  DTRACE_PROBE1(ddcrash, dac_threads_listed, st.threads.size());
   for (ManagedThread& t : st.threads) {
     if (t.os_thread_id == 0 || t.is_dead) continue;
     std::string error;

@@ -5,6 +5,7 @@
 #include <iterator>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "report/schema.h"
 #include "report/signal_names.h"
 
@@ -106,15 +107,30 @@ void ReportBuilder::RecordStage(absl::string_view stage, absl::Duration duration
   timing->set_duration_nanos(absl::ToInt64Nanoseconds(duration));
 }
 
-Report ReportBuilder::Build(absl::Time end_time) && {
-  for (Thread& thread : *report_.mutable_threads()) {
-    if (report_.crashing_tid() != 0 && thread.tid() == report_.crashing_tid()) {
+void ReportBuilder::Finish(Report& report, absl::Time end_time) const {
+  for (Thread& thread : *report.mutable_threads()) {
+    if (report.crashing_tid() != 0 && thread.tid() == report.crashing_tid()) {
       thread.set_crashed(true);
     }
   }
-  report_.mutable_diagnostics()->set_total_duration_nanos(
+  report.mutable_diagnostics()->set_total_duration_nanos(
       absl::ToInt64Nanoseconds(end_time - start_time_));
+}
+
+Report ReportBuilder::Build(absl::Time end_time) && {
+  Finish(report_, end_time);
   return std::move(report_);
+}
+
+Report ReportBuilder::Checkpoint(absl::Time now, absl::string_view missing) const {
+  Report checkpoint = report_;
+  Finish(checkpoint, now);
+  Diagnostics* diagnostics = checkpoint.mutable_diagnostics();
+  diagnostics->set_incomplete(true);
+  IncompleteReason* reason = diagnostics->add_incomplete_reasons();
+  reason->set_stage("checkpoint");
+  reason->set_reason(absl::StrCat("the reporter stopped before finishing; missing: ", missing));
+  return checkpoint;
 }
 
 }  // namespace ddcrash

@@ -4,6 +4,7 @@
 #ifndef DDCRASH_REPORT_REPORT_BUILDER_H_
 #define DDCRASH_REPORT_REPORT_BUILDER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -54,8 +55,14 @@ class ReportBuilder {
   // Finishes the report: total duration, crashed flags. The builder must not be used after.
   Report Build(absl::Time end_time) &&;
 
+  // The report as built so far, finished like Build() and marked incomplete at stage
+  // "checkpoint" with `missing` (what a reporter that stops here never added). Written while
+  // the capture goes on, it is what survives a reporter that is killed or crashes.
+  Report Checkpoint(absl::Time now, absl::string_view missing) const;
+
  private:
   int FindModuleIndex(uint64_t address);
+  void Finish(Report& report, absl::Time end_time) const;
 
   Scrubber scrubber_;
   Report report_;
@@ -65,13 +72,15 @@ class ReportBuilder {
   absl::Time start_time_;
 };
 
-// Records the duration of one stage on destruction, and marks its start and end with the USDT
-// probes ddcrash:stage_begin(name) and ddcrash:stage_end(name, nanoseconds), so bpftrace can put
-// the reporter's phases next to its syscalls (README "Observing ddreport").
+// Records the duration of one stage on destruction (in `builder`, unless null: a stage after
+// the report is built), and marks its start and end with the USDT probes
+// ddcrash:stage_begin(name) and ddcrash:stage_end(name, nanoseconds), so bpftrace can put the
+// reporter's phases next to its syscalls (README "Observing ddreport").
 class StageTimer {
  public:
   StageTimer(ReportBuilder* builder, absl::string_view stage)
       : builder_(builder), stage_(stage), start_(absl::Now()) {
+    previous_ = current_.exchange(stage_.c_str());
     DTRACE_PROBE1(ddcrash, stage_begin, stage_.c_str());
   }
   StageTimer(const StageTimer&) = delete;
@@ -79,13 +88,21 @@ class StageTimer {
   ~StageTimer() {
     const absl::Duration duration = absl::Now() - start_;
     DTRACE_PROBE2(ddcrash, stage_end, stage_.c_str(), absl::ToInt64Nanoseconds(duration));
-    builder_->RecordStage(stage_, duration);
+    current_.store(previous_);
+    if (builder_ != nullptr) builder_->RecordStage(stage_, duration);
   }
 
+  // The innermost stage running now, or nullptr; async-signal-safe, so that a fatal-signal
+  // handler can say where the reporter died.
+  static const char* Current() { return current_.load(); }
+
  private:
+  static inline std::atomic<const char*> current_{nullptr};
+
   ReportBuilder* builder_;
   std::string stage_;
   absl::Time start_;
+  const char* previous_ = nullptr;
 };
 
 }  // namespace ddcrash

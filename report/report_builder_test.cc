@@ -95,5 +95,43 @@ TEST(ReportBuilderTest, CrashedFlagSignalNamesIncompleteAndTimings) {
   EXPECT_EQ(report.diagnostics().reporter_version(), "1.2.3");
 }
 
+TEST(ReportBuilderTest, CheckpointIsFinishedAndMarkedButLeavesTheBuilderAsItWas) {
+  ReportBuilder builder = MakeBuilder();
+  builder.SetCrashingTid(11);
+  builder.AddThread(10, "main");
+  builder.AddThread(11, "worker");
+  Report checkpoint = builder.Checkpoint(absl::FromUnixSeconds(102), "native stacks");
+  EXPECT_TRUE(checkpoint.diagnostics().incomplete());
+  ASSERT_EQ(checkpoint.diagnostics().incomplete_reasons_size(), 1);
+  EXPECT_EQ(checkpoint.diagnostics().incomplete_reasons(0).stage(), "checkpoint");
+  EXPECT_THAT(checkpoint.diagnostics().incomplete_reasons(0).reason(),
+              HasSubstr("missing: native stacks"));
+  EXPECT_EQ(checkpoint.diagnostics().total_duration_nanos(), 2'000'000'000);
+  EXPECT_FALSE(checkpoint.threads(0).crashed());
+  EXPECT_TRUE(checkpoint.threads(1).crashed());
+
+  // The capture goes on: the builder's own report carries no checkpoint marks.
+  EXPECT_FALSE(builder.report().diagnostics().incomplete());
+  EXPECT_FALSE(builder.report().threads(1).crashed());
+  Report final_report = std::move(builder).Build(absl::FromUnixSeconds(103));
+  EXPECT_FALSE(final_report.diagnostics().incomplete());
+  EXPECT_TRUE(final_report.threads(1).crashed());
+}
+
+TEST(StageTimerTest, CurrentNamesTheInnermostRunningStage) {
+  ReportBuilder builder = MakeBuilder();
+  EXPECT_EQ(StageTimer::Current(), nullptr);
+  {
+    StageTimer outer(&builder, "unwind");
+    EXPECT_STREQ(StageTimer::Current(), "unwind");
+    {
+      StageTimer inner(&builder, "dac");
+      EXPECT_STREQ(StageTimer::Current(), "dac");
+    }
+    EXPECT_STREQ(StageTimer::Current(), "unwind");
+  }
+  EXPECT_EQ(StageTimer::Current(), nullptr);
+}
+
 }  // namespace
 }  // namespace ddcrash

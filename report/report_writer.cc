@@ -39,7 +39,8 @@ std::string DirectoryOf(const std::string& path) {
 
 }  // namespace
 
-absl::Status WriteReportAtomically(const Report& report, const std::string& path) {
+absl::Status WriteReportAtomically(const Report& report, const std::string& path,
+                                   Durability durability) {
   std::string bytes;
   if (!report.SerializeToString(&bytes)) {
     return absl::InternalError("cannot serialize the report");
@@ -52,7 +53,7 @@ absl::Status WriteReportAtomically(const Report& report, const std::string& path
   if (fd < 0) return ErrnoError("cannot create a temporary file for", path, errno);
 
   absl::Status status = WriteAll(fd, bytes, temp_path);
-  if (status.ok() && fsync(fd) != 0) status = ErrnoError("cannot fsync", temp_path, errno);
+  if (status.ok() && durability == Durability::kSynced && fsync(fd) != 0) status = ErrnoError("cannot fsync", temp_path, errno);
   if (close(fd) != 0 && status.ok()) status = ErrnoError("cannot close", temp_path, errno);
   if (status.ok() && rename(temp_path.c_str(), path.c_str()) != 0) {
     status = ErrnoError("cannot rename the report to", path, errno);

@@ -10,7 +10,12 @@
 
 namespace ddcrash {
 
-absl::Status WriteReportAtomically(const Report& report, const std::string& path);
+// kSynced fsyncs the bytes before the rename: the final report. kUnsynced skips that for
+// checkpoints, which a later write replaces within seconds and which must not slow the capture.
+enum class Durability { kSynced, kUnsynced };
+
+absl::Status WriteReportAtomically(const Report& report, const std::string& path,
+                                   Durability durability = Durability::kSynced);
 
 }  // namespace ddcrash
 

@@ -10,7 +10,8 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 pass() { echo "ok: $*"; }
 
 notes=$(readelf -n "$ddreport" | sed -n 's/.*Name: \(.*\)/\1/p' | sort -u | tr '\n' ' ')
-for probe in stage_begin stage_end thread_unwound report_written; do
+for probe in stage_begin stage_end thread_unwound checkpoint_written report_written dac_opened \
+    dac_threads_listed dac_thread_walked; do
   [[ " $notes" == *" $probe "* ]] && pass "probe $probe in the ELF notes" || fail "probe $probe missing ($notes)"
 done
 
@@ -33,7 +34,7 @@ if [ $rc -ne 0 ] || ! grep -q '^begin attach' "$work/trace"; then
   fail "bpftrace could not trace ddreport (exit $rc): $(head -c 500 "$work/trace.err")"
 else
   sequence=$(grep -E '^(begin|end) ' "$work/trace" | tr '\n' ',')
-  expected="begin attach,end attach,begin unwind,end unwind,begin dac,end dac,begin detach,end detach,"
+  expected="begin attach,end attach,begin unwind,end unwind,begin dac,end dac,begin detach,end detach,begin write,end write,"
   [ "$sequence" = "$expected" ] && pass "stages fire in order: $sequence" || fail "stage sequence: $sequence"
   threads=$(grep -c '^thread ' "$work/trace")
   [ "$threads" -eq 4 ] && pass "thread_unwound fired for all 4 threads" || fail "thread_unwound fired $threads times"
