@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <time.h>
+
 #include <utility>
 #include <vector>
 
@@ -14,6 +16,11 @@
 #include "absl/strings/str_cat.h"
 
 namespace ddcrash {
+namespace {
+
+constexpr time_t kLeftoverAge = 10 * 60;
+
+}  // namespace
 
 absl::Status PruneReports(const std::string& directory, int keep) {
   if (keep < 0) keep = 0;
@@ -24,13 +31,22 @@ absl::Status PruneReports(const std::string& directory, int keep) {
                         absl::StrCat("cannot list ", directory, ": ", strerror(error)));
   }
   std::vector<std::pair<struct timespec, std::string>> reports;
+  const time_t now = time(nullptr);
   while (dirent* entry = readdir(dir)) {
     const std::string name = entry->d_name;
-    if (!absl::StartsWith(name, "ddcrash.") || !absl::EndsWith(name, ".pb")) continue;
+    const bool report = absl::StartsWith(name, "ddcrash.") && absl::EndsWith(name, ".pb");
+    // The temporary file of a reporter killed while writing (report_writer's ".<name>.XXXXXX").
+    const bool leftover = absl::StartsWith(name, ".ddcrash.");
+    if (!report && !leftover) continue;
     struct stat st;
     const std::string path = absl::StrCat(directory, "/", name);
     if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-    reports.emplace_back(st.st_mtim, path);
+    if (report) {
+      reports.emplace_back(st.st_mtim, path);
+    } else if (now - st.st_mtim.tv_sec > kLeftoverAge) {
+      // Old enough that no running reporter still writes it (a run lasts seconds).
+      unlink(path.c_str());
+    }
   }
   closedir(dir);
   if (reports.size() <= static_cast<size_t>(keep)) return absl::OkStatus();

@@ -9,7 +9,8 @@
 namespace ddcrash {
 
 // Deletes the oldest reports ("ddcrash.*.pb", by modification time) in `directory` until at
-// most `keep` remain. Other files are never touched.
+// most `keep` remain, and temporary files that killed reporters left (".ddcrash.*", older
+// than ten minutes). Other files are never touched.
 absl::Status PruneReports(const std::string& directory, int keep);
 
 }  // namespace ddcrash

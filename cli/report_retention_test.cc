@@ -19,7 +19,7 @@ std::set<std::string> List(const std::string& dir) {
   std::set<std::string> names;
   DIR* d = opendir(dir.c_str());
   while (dirent* e = readdir(d)) {
-    if (e->d_name[0] != '.') names.insert(e->d_name);
+    if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") names.insert(e->d_name);
   }
   closedir(d);
   return names;
@@ -39,13 +39,17 @@ TEST(ReportRetentionTest, DeletesOldestReportsOnly) {
   Touch(dir + "/ddcrash.a.3.200.pb", 200);
   Touch(dir + "/ddcrash.a.4.400.pb", 400);
   Touch(dir + "/notes.txt", 1);
+  Touch(dir + "/.ddcrash.a.5.500.pb.Ab12Cd", 1);                 // left by a killed reporter
+  Touch(dir + "/.ddcrash.a.6.600.pb.Xy34Zw", time(nullptr) - 5);  // being written now
   Touch(dir + "/ddcrash.other.txt", 1);
   ASSERT_TRUE(PruneReports(dir, 2).ok());
-  EXPECT_THAT(List(dir), ::testing::ElementsAre("ddcrash.a.2.300.pb", "ddcrash.a.4.400.pb",
-                                                "ddcrash.other.txt", "notes.txt"));
+  EXPECT_THAT(List(dir), ::testing::ElementsAre(".ddcrash.a.6.600.pb.Xy34Zw", "ddcrash.a.2.300.pb",
+                                                "ddcrash.a.4.400.pb", "ddcrash.other.txt",
+                                                "notes.txt"));
   // keep 0 makes room for one new report when DDCRASH_MAX_REPORTS is 1.
   ASSERT_TRUE(PruneReports(dir, 0).ok());
-  EXPECT_THAT(List(dir), ::testing::ElementsAre("ddcrash.other.txt", "notes.txt"));
+  EXPECT_THAT(List(dir), ::testing::ElementsAre(".ddcrash.a.6.600.pb.Xy34Zw", "ddcrash.other.txt",
+                                                "notes.txt"));
   EXPECT_FALSE(PruneReports(dir + "/missing", 1).ok());
 }
 
