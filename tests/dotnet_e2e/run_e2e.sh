@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Entry point of the real-runtime end-to-end tests (sh_test): finds the published .NET test
-# apps and runs one suite of e2e.py against one runtime.
-#   usage: run_e2e.sh SUITE TFM E2E_PY DDREPORT DDQUERY LIBDDHOOK BUILD_SH
+# apps and runs one suite of e2e.py (or faults.py) against one runtime.
+#   usage: run_e2e.sh SUITE TFM SCRIPT DDREPORT DDQUERY LIBDDHOOK BUILD_SH
 # The apps are found at $DDCRASH_DOTNET_OUT/testapp/<tfm> when set, else beside the real
 # tests/dotnet/build.sh (its runfile is a symlink into the source tree; out/ is gitignored and
 # .bazelignore'd, so Bazel cannot ship it). Missing apps are a FAILURE, never a skip.
