@@ -100,7 +100,9 @@ SYS_PAUSE = 34
 class Fixture:
     """native_fixture running with its stdin/stdout on pipes."""
 
-    def __init__(self, fixture_path, args, ready_timeout=60.0):
+    def __init__(self, fixture_path, args, ready_timeout=60.0, parked=True):
+        """Waits for READY and then (parked=True) until every thread is parked; `churn`
+        threads never park."""
         self.proc = subprocess.Popen([fixture_path] + list(args), stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, bufsize=0)
         self.pid = self.proc.pid
@@ -109,7 +111,8 @@ class Fixture:
         if line != f"READY {self.pid}":
             self.kill()
             raise RuntimeError(f"fixture {args} did not get ready: {line!r}")
-        self._wait_parked(ready_timeout)
+        if parked:
+            self._wait_parked(ready_timeout)
 
     def _read_line(self, timeout):
         deadline = time.monotonic() + timeout

@@ -10,6 +10,13 @@
 //   deep DEPTH        1 thread:  DeepMain -> Deep x DEPTH -> Park, named "deep"
 //   pe FILE           1 thread:  PeCaller -> [trampoline at offset 0x1000 of FILE, which the
 //                     fixture maps PROT_READ|PROT_EXEC; FILE starts with "MZ"] -> PeCallee -> Park
+//   churn N DEPTH     threads that come and go: a "spawner" thread keeps N short-lived threads
+//                     alive, each ChurnMain -> ChurnDescend x DEPTH -> a sleep of 0..4 ms ->
+//                     return (exit), named "churn", replaced as soon as it exits. READY once N
+//                     are alive; the spawner and churn threads are not parked.
+// In every mode, the stdin line "exit-after MS" starts a thread that sleeps MS milliseconds
+// and then ends the process with _exit(0) (exit_group, from a thread of its own); the main
+// thread answers "exiting".
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -17,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -270,6 +278,69 @@ NF_NOINLINE void* PeCaller(void*) {
   return nullptr;
 }
 
+// --- churn ------------------------------------------------------------------------------------
+
+int g_churn_target = 0;
+std::atomic<int> g_churn_live{0};
+std::atomic<unsigned> g_churn_seed{12345};
+
+NF_NOINLINE int ChurnDescend(int level, long sleep_ns) {
+  int r = 0;
+  if (level <= 1) {
+    struct timespec delay = {0, sleep_ns};
+    while (nanosleep(&delay, &delay) != 0) {
+    }
+  } else {
+    r = ChurnDescend(level - 1, sleep_ns);
+  }
+  asm volatile("" : "+r"(r)::"memory");
+  return r + 1;
+}
+
+NF_NOINLINE void* ChurnMain(void*) {
+  // Named from the thread itself: a detached thread may be gone before its creator could.
+  pthread_setname_np(pthread_self(), "churn");
+  // A xorshift step per thread: sleeps spread over 0..4 ms.
+  unsigned x = g_churn_seed.fetch_add(0x9e3779b9u);
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  ChurnDescend(g_flat_depth, static_cast<long>(x % 4000) * 1000);
+  g_churn_live.fetch_sub(1);
+  KEEP_FRAME();
+  return nullptr;
+}
+
+NF_NOINLINE void* Spawner(void*) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&attr, 64 * 1024 + static_cast<size_t>(g_flat_depth) * 256);
+  while (true) {
+    if (g_churn_live.load() >= g_churn_target) {
+      usleep(100);
+      continue;
+    }
+    g_churn_live.fetch_add(1);
+    pthread_t id;
+    if (pthread_create(&id, &attr, &ChurnMain, nullptr) != 0) {
+      g_churn_live.fetch_sub(1);
+      usleep(1000);
+    }
+  }
+  return nullptr;
+}
+
+// --- exit-after -------------------------------------------------------------------------------
+
+NF_NOINLINE void* ExitAfter(void* arg) {
+  const long ms = reinterpret_cast<long>(arg);
+  struct timespec delay = {ms / 1000, (ms % 1000) * 1000000};
+  while (nanosleep(&delay, &delay) != 0) {
+  }
+  _exit(0);
+}
+
 // --- main -------------------------------------------------------------------------------------
 
 void StartThread(void* (*fn)(void*), void* arg, size_t stack_size, const char* name) {
@@ -287,7 +358,8 @@ void StartThread(void* (*fn)(void*), void* arg, size_t stack_size, const char* n
 }
 
 int Usage() {
-  fprintf(stderr, "usage: native_fixture shapes | flat N DEPTH | deep DEPTH | pe FILE\n");
+  fprintf(stderr,
+          "usage: native_fixture shapes | flat N DEPTH | deep DEPTH | pe FILE | churn N DEPTH\n");
   return 2;
 }
 
@@ -321,6 +393,12 @@ int main(int argc, char** argv) {
     threads = 1;
     g_pe_path = argv[2];
     StartThread(&PeCaller, nullptr, 0, "pe");
+  } else if (mode == "churn" && argc == 4) {
+    g_churn_target = atoi(argv[2]);
+    g_flat_depth = atoi(argv[3]);
+    if (g_churn_target < 1 || g_flat_depth < 1) return Usage();
+    StartThread(&Spawner, nullptr, 0, "spawner");
+    while (g_churn_live.load() < g_churn_target) usleep(1000);
   } else {
     return Usage();
   }
@@ -331,7 +409,19 @@ int main(int argc, char** argv) {
 
   char line[256];
   while (fgets(line, sizeof(line), stdin) != nullptr) {
-    printf("pong %s", line);
+    if (strncmp(line, "exit-after ", 11) == 0) {
+      pthread_t id;
+      pthread_attr_t attr;
+      pthread_attr_init(&attr);
+      pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+      if (pthread_create(&id, &attr, &ExitAfter, reinterpret_cast<void*>(atol(line + 11))) != 0) {
+        _exit(12);
+      }
+      pthread_attr_destroy(&attr);
+      printf("exiting\n");
+    } else {
+      printf("pong %s", line);
+    }
     fflush(stdout);
   }
   return 0;
