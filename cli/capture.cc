@@ -256,6 +256,11 @@ absl::StatusOr<Report> CaptureProcess(const CaptureRequest& request, const Confi
     StageTimer timer(&builder, "detach");
     absl::Status detached = process->Detach();
     if (!detached.ok()) builder.MarkIncomplete("detach", detached.message());
+    if (process->died_while_frozen()) {
+      builder.MarkIncomplete("detach",
+                             "the process was killed while it was being captured; stacks and "
+                             "memory read after its death are cut short");
+    }
   }
   return std::move(builder).Build(absl::Now());
 }

@@ -292,6 +292,7 @@ absl::Status FrozenProcess::Detach() {
     // (an unreaped traced thread keeps the whole process from being reported dead), except
     // the leader when its parent is us: our caller reaps its own child.
     int error = errno;
+    if (error == ESRCH) died_while_frozen_ = true;
     if (error == ESRCH && !(tracee.tid == pid_ && tracer_is_parent_)) {
       Reap(tracee.tid, absl::Now() + options_.thread_stop_timeout);
     }

@@ -62,6 +62,10 @@ class FrozenProcess : public ProcessSnapshot {
   // Idempotent; fails listing the threads that could not be detached.
   absl::Status Detach();
 
+  // True once Detach() found seized threads gone: the process was killed while frozen (a
+  // stopped thread cannot exit on its own), so whatever was read after that is cut short.
+  bool died_while_frozen() const { return died_while_frozen_; }
+
  private:
   // What we know about one thread we seized.
   struct Tracee {
@@ -91,6 +95,7 @@ class FrozenProcess : public ProcessSnapshot {
   ModuleMap modules_;
   absl::Status modules_status_;
   bool all_threads_found_ = false;
+  bool died_while_frozen_ = false;
   absl::Status first_seize_error_;
   LiveProcessMemory live_memory_;
   CachedProcessMemory cached_memory_;

@@ -299,7 +299,18 @@ TEST(FrozenProcessTest, FreezesEveryThreadAndLetsTheTargetRunOn) {
 
   ASSERT_TRUE(process.Detach().ok());
   EXPECT_TRUE(process.Detach().ok());  // idempotent
+  EXPECT_FALSE(process.died_while_frozen());
   ExpectRunning(*target.child);
+}
+
+TEST(FrozenProcessTest, TargetKilledWhileFrozenIsReportedAtDetach) {
+  Target target = StartTarget();
+  ASSERT_NE(target.child, nullptr);
+  absl::StatusOr<std::unique_ptr<FrozenProcess>> frozen = FrozenProcess::Freeze(target.child->pid());
+  ASSERT_TRUE(frozen.ok()) << frozen.status();
+  ASSERT_EQ(kill(target.child->pid(), SIGKILL), 0);
+  EXPECT_TRUE((*frozen)->Detach().ok());
+  EXPECT_TRUE((*frozen)->died_while_frozen());
 }
 
 TEST(FrozenProcessTest, DestructorDetaches) {

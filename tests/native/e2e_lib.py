@@ -107,14 +107,14 @@ class Fixture:
                                      stdout=subprocess.PIPE, bufsize=0)
         self.pid = self.proc.pid
         self._buffer = b""
-        line = self._read_line(ready_timeout)
+        line = self.read_line(ready_timeout)
         if line != f"READY {self.pid}":
             self.kill()
             raise RuntimeError(f"fixture {args} did not get ready: {line!r}")
         if parked:
             self._wait_parked(ready_timeout)
 
-    def _read_line(self, timeout):
+    def read_line(self, timeout):
         deadline = time.monotonic() + timeout
         fd = self.proc.stdout.fileno()
         while b"\n" not in self._buffer:
@@ -152,7 +152,7 @@ class Fixture:
             self.proc.stdin.flush()
         except BrokenPipeError:
             return False
-        return self._read_line(timeout) == "pong " + token
+        return self.read_line(timeout) == "pong " + token
 
     def states(self):
         return {tid: task_state(self.pid, tid) for tid in task_ids(self.pid)}
