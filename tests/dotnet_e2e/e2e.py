@@ -156,6 +156,15 @@ class LiveApp:
         self.p.wait()
 
 
+def ensure_tracefs():
+    """bpftrace needs tracefs (mounted here if it is not); False, with a FAIL, when absent."""
+    if not os.path.isdir("/sys/kernel/tracing/events/syscalls"):
+        subprocess.run(["mount", "-t", "tracefs", "nodev", "/sys/kernel/tracing"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return check(os.path.isdir("/sys/kernel/tracing/events/syscalls/sys_enter_munmap"),
+                 "tracefs mounted with the syscall tracepoints")
+
+
 def snapshot(e, pid, out, **env):
     p = subprocess.run([e.ddreport, "--pid", str(pid), "-o", out],
                        env=clean_env(**env), capture_output=True, text=True, timeout=120)

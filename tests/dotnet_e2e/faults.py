@@ -104,12 +104,6 @@ class Bpftrace:
         return False
 
 
-def ensure_tracefs():
-    if not os.path.isdir("/sys/kernel/tracing/events"):
-        subprocess.run(["mount", "-t", "tracefs", "nodev", "/sys/kernel/tracing"],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-
-
 def reports_in(d):
     return sorted(glob.glob(os.path.join(d, "ddcrash.*.pb")))
 
@@ -444,7 +438,8 @@ def main():
     a = ap.parse_args()
     e = e2e.Env(a)
     print("== faults on %s (%s)" % (a.tfm, e.app_dir), flush=True)
-    ensure_tracefs()
+    if not e2e.ensure_tracefs():
+        return 1
     if shutil.which("bpftrace") is None:
         fail("bpftrace is required (setup.sh installs it)")
         return 1

@@ -129,14 +129,6 @@ class Plan(dict):
 
 # ---- the test --------------------------------------------------------------------------------
 
-def ensure_tracefs():
-    if not os.path.isdir("/sys/kernel/tracing/events/syscalls"):
-        subprocess.run(["mount", "-t", "tracefs", "nodev", "/sys/kernel/tracing"],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    return e2e.check(os.path.isdir("/sys/kernel/tracing/events/syscalls/sys_enter_munmap"),
-                     "tracefs mounted with the syscall tracepoints")
-
-
 def run_checker(checker, ledger, args, json_path):
     p = subprocess.run([sys.executable, checker, ledger, "--json", json_path] + args,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
@@ -197,7 +189,7 @@ def main():
             return 1
     if not e2e.check(shutil.which("bpftrace") is not None, "bpftrace is installed"):
         return 1
-    if not ensure_tracefs():
+    if not e2e.ensure_tracefs():
         return 1
     e2e.check(os.path.exists("/sys/kernel/btf/vmlinux"),
               "kernel BTF is there (mmap_ledger.bt reads task and file structures)")
