@@ -4,7 +4,14 @@
 Suites (one runtime each):
   live      ddreport --pid on `Ddcrash.TestApp live`: managed frames merged into native stacks,
             thread roles, runtime identity, exception in flight; the app keeps running.
-  crash     every crash mode through LD_PRELOAD=libddhook.so against a baseline run without it.
+  crash     every crash mode through LD_PRELOAD=libddhook.so against a baseline run without it:
+            the classic ones (main/worker thread, inner exception, null reference, SIGSEGV in
+            libc, abort, FailFast, stack overflow) and the matrix ones: crash-async (exception
+            rethrown on a thread-pool worker), crash-threads (500 parked threads, every one in
+            the report) and crash-gc (crash while allocator threads keep the GC busy). Each
+            report is checked for the crashing thread, its exception/signal, named top native
+            and managed frames, frames on every thread, the budget and exit status, and against
+            the runtime's own createdump crash report of the same crash mode (passthrough run).
   oracle    the runtime's own createdump crash report (DOTNET_EnableCrashReportOnly, no hook)
             against our report of the same crash.
   degraded  no DAC / another runtime's DAC / DAC timeout: the report still lands, marked
@@ -87,14 +94,26 @@ def query_json(e, report):
     return json.loads(p.stdout)
 
 
-def run_app(e, app, args, env, timeout=60):
-    """Runs the app to completion; returns (exit status as the shell shows it, stderr, ms)."""
-    start = time.monotonic()
+def run_app_timed(e, app, args, env, timeout=60):
+    """Runs the app to completion; returns (exit status as the shell shows it, stderr, ms of the
+    whole run, ms from the crash to the exit or None).
+
+    Modes with a long setup print "ddcrash-test: crashing at monotonic ns T" just before their
+    exception; the app's Stopwatch reads CLOCK_MONOTONIC like time.monotonic_ns(), so T times
+    the crash alone."""
+    start = time.monotonic_ns()
     p = subprocess.run([app] + args, env=env, stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE, text=True, timeout=timeout)
-    ms = (time.monotonic() - start) * 1000.0
+    end = time.monotonic_ns()
     status = p.returncode if p.returncode >= 0 else 128 - p.returncode
-    return status, p.stderr, ms
+    m = re.search(r"^ddcrash-test: crashing at monotonic ns (\d+)$", p.stderr, re.M)
+    crash_ms = (end - int(m.group(1))) / 1e6 if m else None
+    return status, p.stderr, (end - start) / 1e6, crash_ms
+
+
+def run_app(e, app, args, env, timeout=60):
+    """Runs the app to completion; returns (exit status as the shell shows it, stderr, ms)."""
+    return run_app_timed(e, app, args, env, timeout)[:3]
 
 
 class LiveApp:
@@ -184,6 +203,21 @@ def managed_methods(thread):
 def is_subsequence(needle, hay):
     it = iter(hay)
     return all(any(x == y for y in it) for x in needle)
+
+
+def frame_pattern(f):
+    """An expected managed frame as a predicate on managed.method, and its label: a compiled
+    regex (full match), a "System." name as it is, or a name in the test app's namespace."""
+    if isinstance(f, re.Pattern):
+        return f.fullmatch, "/%s/" % f.pattern
+    name = f if f.startswith("System.") else NS + f
+    return (lambda m: m == name), f
+
+
+def frames_in_order(expected, methods):
+    """Every expected frame (see frame_pattern) appears in `methods` in this order."""
+    it = iter(methods)
+    return all(any(pred(m) for m in it) for pred, _ in map(frame_pattern, expected))
 
 
 def thread_by_tid(r, tid):
@@ -324,7 +358,19 @@ def suite_live(e):
 
 # ---- crash ----------------------------------------------------------------------------------
 
-# mode -> expectations on the hooked report.
+PARKED = 500  # crash-threads: parked threads
+
+# mode -> expectations on the hooked report:
+#   signal, thread ("main" or the crashing thread's OS name), exc (type, message or None) or
+#   None, inner, frames (the crashing thread's managed frames in call order, see
+#   frame_pattern), and optionally frames_exact_tail (from the first of them down, the managed
+#   frames are exactly these), args (more app arguments), roles (the crashing thread's),
+#   no_app_frames (no test-app frame on the crashing thread), threads (other threads that must
+#   be present: by OS names or main=True, each with the given managed frames in order, and
+#   with callee=(A, B): A the managed frame right above B unless B is the innermost one),
+#   passthrough_args (app arguments for the createdump passthrough run instead of args),
+#   passthrough_min_threads (threads createdump must see at least), passthrough_timeout_ms
+#   (DDCRASH_TIMEOUT_MS for the passthrough run).
 def crash_expectations(major):
     ioe = "System.InvalidOperationException"
     return {
@@ -354,6 +400,63 @@ def crash_expectations(major):
         "crash-stackoverflow": dict(signal=6, thread="main",
                                     exc=("System.StackOverflowException", None),
                                     frames=["Crasher.Recurse"] * 50),
+        # async void + Task.Yield: the method's exception is rethrown by a thread-pool work
+        # item (ExceptionDispatchInfo.Throw from the builder's ThrowAsync lambda), so the
+        # crashing thread is a pool worker whose stack is the pool's dispatch loop; the
+        # original throw site (AsyncCrasher.Level1 in MoveNext) is on no stack any more. The
+        # stack from EDI.Throw down was identical in 70 reports per runtime: EDI.Throw ->
+        # Task+<>c.<ThrowAsync>b__128_1 (b__124_1 on 10) -> ThreadPoolWorkQueue.Dispatch ->
+        # PortableThreadPool+WorkerThread.WorkerThreadStart, then Thread.StartCallback on 10
+        # only; no QueueUserWorkItemCallback frame. So that whole tail is asserted exactly
+        # (above EDI.Throw .NET 9 adds its managed EH frames, EH.RhThrowEx -> EH.DispatchEx).
+        "crash-async": dict(signal=6, thread=".NET TP Worker",
+                            roles=["THREAD_ROLE_THREADPOOL_WORKER"],
+                            exc=(ioe, "ddcrash test: async"),
+                            frames=["System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw",
+                                    re.compile(r"System\.Threading\.Tasks\.Task\+<>c\."
+                                               r"<ThrowAsync>b__\d+_\d+"),
+                                    "System.Threading.ThreadPoolWorkQueue.Dispatch",
+                                    "System.Threading.PortableThreadPool+WorkerThread."
+                                    "WorkerThreadStart"]
+                            + (["System.Threading.Thread.StartCallback"] if major >= 10 else []),
+                            frames_exact_tail=True, no_app_frames=True,
+                            threads=[dict(label="main thread", main=True,
+                                          frames=["AsyncCrasher.Run", "Program.Main"])]),
+        # 500 threads parked in Monitor.Wait (all confirmed parked by the app), then a crash on
+        # main: every one of them must be in the report, parked where the app parked it (the
+        # app made and parked them before crashing, so that check alone proves none is
+        # missing). createdump's own crash report is slow with many threads (about 20 ms per
+        # thread: 10-17 s for 500 here, up to 60 s on a loaded 2-core machine), so the
+        # passthrough comparison crashes with 100 parked threads (2.5 s) and a budget raised
+        # from the default 5 s that the passthrough createdump shares.
+        "crash-threads": dict(signal=6, thread="main", args=[str(PARKED)],
+                              exc=(ioe, "ddcrash test: %d threads parked" % PARKED),
+                              frames=["ManyThreads.Throw", "ManyThreads.ParkThenThrow",
+                                      "Program.Main"],
+                              threads=[dict(label="parked threads",
+                                            names=["ddcrash-pk-%d" % n
+                                                   for n in range(1, PARKED + 1)],
+                                            frames=["Parker.ParkHere", "Worker.Run"])],
+                              passthrough_args=["100"], passthrough_min_threads=100,
+                              passthrough_timeout_ms=30000),
+        # Crash while 4 threads allocate without pause, 2 of them inducing collections: a GC
+        # is in progress at the crash in most runs (an allocator or ".NET BGC" has the GC role)
+        # and the allocators are stopped mid-allocation (HelperMethodFrame/DynamicHelperFrame
+        # above Churn), in GC.Collect (InlinedCallFrame), running JIT code, or held by a GC
+        # hijack. The DAC walked every allocator in every one of 348 reports (118 on .NET 8,
+        # 118 on 9, 112 on 10), the thread running the GC included: Run -> the thread's start
+        # lambda always, with Churn right above Run except twice on .NET 10, where the thread
+        # sat in a return-address hijack ([HijackFrame]) after Churn had returned, so Run was
+        # rightly its innermost managed frame. That is what is asserted, not merely "has frames".
+        "crash-gc": dict(signal=6, thread="main", exc=(ioe, "ddcrash test: crash during GC"),
+                         frames=["Allocator.Throw", "Allocator.ThrowWhileAllocating",
+                                 "Program.Main"],
+                         threads=[dict(label="allocator threads",
+                                       names=["ddcrash-alloc-%d" % n for n in range(1, 5)],
+                                       frames=["Allocator.Run", re.compile(
+                                           re.escape(NS) + r"Allocator\+<>c__DisplayClass\d+_\d+"
+                                           r"\.<ThrowWhileAllocating>b__\d+")],
+                                       callee=("Allocator.Churn", "Allocator.Run"))]),
     }
 
 
@@ -370,6 +473,40 @@ def oracle_crashed_thread(cr):
         if t.get("crashed") == "true":
             return t
     return None
+
+
+def check_thread_group(r, group, what):
+    """Threads other than the crashing one that the mode creates: every one present (by OS
+    name, each name once, or the main thread) with the group's managed frames in order."""
+    label = what + ": " + group["label"]
+    if group.get("main"):
+        found = [t for t in r["threads"] if int(t["tid"]) == int(r["process"]["pid"])]
+        want = 1
+    else:
+        names = group["names"]
+        found = [t for t in r["threads"] if t.get("name") in set(names)]
+        want = len(names)
+        seen = sorted(t.get("name") for t in found)
+        dup = sorted({n for n in seen if seen.count(n) > 1})
+        missing = sorted(set(names) - set(seen))
+        check(not dup and not missing, label + ": all %d present, each once" % want,
+              "missing %d %s; duplicated %s" % (len(missing), missing[:10], dup[:10]))
+    labels = [frame_pattern(f)[1] for f in group["frames"]]
+    bad = [t for t in found if not frames_in_order(group["frames"], managed_methods(t))]
+    check(len(found) == want and not bad, label + ": %d/%d found, each with managed frames %s"
+          % (len(found) - len(bad), want, " -> ".join(labels)),
+          "; ".join("%s %r: %s" % (t["tid"], t.get("name"), describe(t)) for t in bad[:3]))
+    if "callee" in group:
+        callee, caller = (NS + f for f in group["callee"])
+        bad = []
+        for t in found:
+            mm = managed_methods(t)
+            i = mm.index(caller) if caller in mm else -1
+            if i < 0 or (i > 0 and mm[i - 1] != callee):
+                bad.append(t)
+        check(not bad, label + ": %s right above %s, or %s innermost" % (
+            group["callee"][0], group["callee"][1], group["callee"][1]),
+              "; ".join("%s %r: %s" % (t["tid"], t.get("name"), describe(t)) for t in bad[:3]))
 
 
 def check_crash_report(e, mode, exp, r, what, timeout_ms):
@@ -404,10 +541,41 @@ def check_crash_report(e, mode, exp, r, what, timeout_ms):
             inner = ex.get("inner") or {}
             check((inner.get("type"), inner.get("message")) == exp["inner"],
                   what + ": inner exception %s %r" % exp["inner"], json.dumps(inner))
+    if "roles" in exp:
+        check(set(exp["roles"]) <= set(ct.get("roles") or []),
+              what + ": crashing thread has role(s) " + ", ".join(exp["roles"]),
+              str(ct.get("roles")))
+    fr = ct.get("frames") or []
+    # Frame 0 is where the crashing thread waits for the reporter: wait4 in libc, or _Fork
+    # when it had not yet returned from forking it, or (seen once, .NET 10 crash-gc)
+    # __restore_rt, back from a signal handler that interrupted wait4. It must be named.
+    f0 = fr[0] if fr else {}
+    check(bool(f0.get("function")) and bool(f0.get("module")),
+          what + ": crashing thread's frame 0 named (%s %s in %s)" % (
+              f0.get("kind", "")[11:], f0.get("function"), os.path.basename(f0.get("module", ""))),
+          describe(ct))
+    top = next((f for f in fr if f.get("kind") == "FRAME_KIND_MANAGED"), {})
+    check(bool(mname(top)) and bool(top.get("function")) and bool(top.get("module")),
+          what + ": crashing thread's top managed frame named (%s in %s)" % (
+              mname(top), os.path.basename(top.get("module", ""))), describe(ct))
     mm = managed_methods(ct)
-    want = [NS + f for f in exp["frames"]]
-    check(is_subsequence(want, mm), what + ": crashing thread's managed frames in call order: "
-          + " -> ".join(exp["frames"][:5]) + ("..." if len(want) > 5 else ""), str(mm[:12]))
+    labels = [frame_pattern(f)[1] for f in exp["frames"]]
+    check(frames_in_order(exp["frames"], mm), what + ": crashing thread's managed frames in "
+          "call order: " + " -> ".join(labels[:5]) + ("..." if len(labels) > 5 else ""),
+          str(mm[:12]))
+    if exp.get("frames_exact_tail"):
+        first = frame_pattern(exp["frames"][0])[0]
+        i = next((i for i, m in enumerate(mm) if first(m)), len(mm))
+        tail = mm[i:]
+        check(len(tail) == len(exp["frames"]) and frames_in_order(exp["frames"], tail),
+              what + ": crashing thread's managed frames from %s down are exactly these %d"
+              % (labels[0], len(labels)), str(tail))
+    if exp.get("no_app_frames"):
+        app_frames = [m for m in mm if m.startswith(NS)]
+        check(not app_frames, what + ": no test-app frame on the crashing thread (the original "
+              "throw site is gone)", str(app_frames))
+    for group in exp.get("threads", []):
+        check_thread_group(r, group, what)
     if mode == "crash-sigsegv":
         fr = ct["frames"]
         tr = [i for i, f in enumerate(fr) if f.get("kind") == "FRAME_KIND_SIGNAL_TRAMPOLINE"]
@@ -445,13 +613,21 @@ def suite_crash(e):
     timeout_ms = 5000  # DDCRASH_TIMEOUT_MS default; clean_env() drops any DDCRASH_ override
     for mode, exp in crash_expectations(e.major).items():
         what = "%s %s" % (e.tfm, mode)
-        base_status, base_err, base_ms = run_app(e, e.app, [mode], clean_env())
+        argv = [mode] + exp.get("args", [])
+        base_status, base_err, base_ms, base_crash_ms = run_app_timed(e, e.app, argv,
+                                                                      clean_env())
         d = e.newdir(mode)
-        status, err, ms = run_app(e, e.app, [mode], hook_env(e, d))
+        status, err, ms, crash_ms = run_app_timed(e, e.app, argv, hook_env(e, d))
         check(status == base_status and status in (134, 139),
               what + ": exit status %d with the hook = %d without" % (status, base_status))
-        check(ms < timeout_ms, what + ": hooked run %.0f ms < DDCRASH_TIMEOUT_MS %d "
-              "(baseline %.0f ms)" % (ms, timeout_ms, base_ms))
+        if crash_ms is None:
+            check(ms < timeout_ms, what + ": hooked run %.0f ms < DDCRASH_TIMEOUT_MS %d "
+                  "(baseline %.0f ms)" % (ms, timeout_ms, base_ms))
+        else:
+            # The app stamped the moment of its crash: time the crash, not the setup.
+            check(crash_ms < timeout_ms, what + ": hooked run from the crash to exit %.0f ms < "
+                  "DDCRASH_TIMEOUT_MS %d (whole run %.0f ms; baseline %.0f ms, %.0f from the "
+                  "crash)" % (crash_ms, timeout_ms, ms, base_ms, base_crash_ms or -1))
         files = one_report(d)
         if not check(len(files) == 1, what + ": one report written", str(files) + err[-2000:]):
             continue
@@ -473,9 +649,16 @@ def suite_crash(e):
         # Same crash with the user's own crash report enabled: the hook passes it through, so
         # the runtime's createdump describes the very process we reported (every thread).
         d2 = e.newdir(mode + "-passthrough")
-        status2, err2, _ = run_app(e, e.app, [mode], hook_env(
+        budget = {}
+        if "passthrough_timeout_ms" in exp:
+            budget["DDCRASH_TIMEOUT_MS"] = exp["passthrough_timeout_ms"]
+        argv2 = [mode] + exp.get("passthrough_args", exp.get("args", []))
+        status2, err2, ms2 = run_app(e, e.app, argv2, hook_env(
             e, d2, DOTNET_DbgEnableMiniDump=1, DOTNET_EnableCrashReportOnly=1,
-            DOTNET_DbgMiniDumpName=os.path.join(d2, "dump.%p")))
+            DOTNET_DbgMiniDumpName=os.path.join(d2, "dump.%p"), **budget), timeout=120)
+        if budget:
+            print("note: %s: passthrough run (%s) with DDCRASH_TIMEOUT_MS=%s took %.0f ms"
+                  % (what, " ".join(argv2), budget["DDCRASH_TIMEOUT_MS"], ms2))
         cr = crashreport_json(d2)
         files2 = one_report(d2)
         if mode == "crash-stackoverflow" and cr is None:
@@ -497,6 +680,9 @@ def suite_crash(e):
         check(set(theirs) <= set(ours), what + ": every thread createdump saw is in our report "
               "(%d ours, %d createdump)" % (len(ours), len(theirs)),
               "missing %s" % sorted(set(theirs) - set(ours)))
+        if "passthrough_min_threads" in exp:
+            check(len(theirs) >= exp["passthrough_min_threads"], what + ": createdump saw at "
+                  "least %d threads" % exp["passthrough_min_threads"], str(len(theirs)))
         oc = oracle_crashed_thread(cr)
         check(oc is not None and int(oc["native_thread_id"], 16) == int(r2["crashingTid"]),
               what + ": same crashing thread as createdump")

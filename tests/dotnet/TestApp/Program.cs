@@ -10,11 +10,29 @@
 //   crash-abort      libc abort() through P/Invoke
 //   crash-failfast   Environment.FailFast
 //   crash-stackoverflow  unbounded managed recursion
-// Every method named by the tests is [NoInlining] so that it keeps its own frame.
+//   crash-async      unhandled InvalidOperationException thrown by an `async void` method after
+//                    `await Task.Yield()`: the runtime rethrows it from a thread-pool work item,
+//                    so it kills the process on a thread-pool worker (".NET TP Worker"), whose
+//                    stack is the thread pool's dispatch loop, not the original throw site
+//   crash-threads [N]  N (default 500) threads "ddcrash-pk-<n>" parked in Parker.ParkHere
+//                    (Monitor.Wait), every one confirmed parked, then an unhandled
+//                    InvalidOperationException on the main thread
+//   crash-gc         4 threads "ddcrash-alloc-<n>" allocating arrays, lists and strings
+//                    without pause, 2 of them also calling GC.Collect (so a collection is in
+//                    progress much of the time); 200 ms after they all started, an unhandled
+//                    InvalidOperationException on the main thread
+// The crash-async/-threads/-gc modes print "ddcrash-test: crashing at monotonic ns <T>" on
+// stderr just before their exception is thrown, so that the test can time the crash itself
+// apart from the setup (starting 500 threads takes seconds on a busy 2-core machine).
+// Every method named by the tests is [NoInlining] so that it keeps its own frame. OS thread
+// names are cut to 15 bytes, so names that the tests match on stay within that.
 using System;
+using System.Collections.Generic;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace Ddcrash.TestApp
 {
@@ -45,6 +63,17 @@ namespace Ddcrash.TestApp
                 case "crash-abort": Native.Abort(); return 1;
                 case "crash-failfast": Crasher.FailFast(); return 1;
                 case "crash-stackoverflow": Crasher.Recurse(0); return 1;
+                case "crash-async": AsyncCrasher.Run(); return 1;
+                case "crash-threads":
+                    int parked = ManyThreads.DefaultCount;
+                    if (args.Length > 1 && (!int.TryParse(args[1], out parked) || parked < 1))
+                    {
+                        Console.Error.WriteLine("crash-threads: bad thread count: " + args[1]);
+                        return 2;
+                    }
+                    ManyThreads.ParkThenThrow(parked);
+                    return 1;
+                case "crash-gc": Allocator.ThrowWhileAllocating(); return 1;
                 default:
                     Console.Error.WriteLine("unknown mode: " + mode);
                     return 2;
@@ -200,6 +229,133 @@ namespace Ddcrash.TestApp
             Span<byte> pad = stackalloc byte[256];
             pad[0] = (byte)depth;
             return Recurse(depth + 1) + pad[0];
+        }
+    }
+
+    public static class Stamp
+    {
+        // Stopwatch reads CLOCK_MONOTONIC on Linux, the clock of Python's time.monotonic_ns().
+        public static void Crashing()
+        {
+            long t = Stopwatch.GetTimestamp();
+            long ns = Stopwatch.Frequency == 1_000_000_000 ? t : (long)(t * (1e9 / Stopwatch.Frequency));
+            Console.Error.WriteLine("ddcrash-test: crashing at monotonic ns " + ns);
+        }
+    }
+
+    public static class AsyncCrasher
+    {
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void Run()
+        {
+            ThrowAfterYield();
+            // The exception kills the process from a thread-pool thread; main just waits.
+            Thread.Sleep(Timeout.Infinite);
+        }
+
+        // async void: no Task to hold the exception, and no SynchronizationContext here, so the
+        // builder queues its rethrow (ExceptionDispatchInfo.Throw) to the thread pool.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static async void ThrowAfterYield()
+        {
+            await Task.Yield();
+            Stamp.Crashing();
+            Level1("ddcrash test: async");
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void Level1(string message) => throw new InvalidOperationException(message);
+    }
+
+    public static class ManyThreads
+    {
+        public const int DefaultCount = 500;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void ParkThenThrow(int count)
+        {
+            var ready = new CountdownEvent(count);
+            var gates = new object[count];
+            for (int i = 0; i < count; i++)
+            {
+                var gate = gates[i] = new object();
+                var t = new Thread(() => Worker.Run(gate, ready))
+                {
+                    Name = "ddcrash-pk-" + (i + 1),
+                    IsBackground = true,
+                };
+                t.Start();
+            }
+            // Each thread signals while holding its gate and releases it only inside
+            // Monitor.Wait, so taking every gate once proves every thread is parked.
+            ready.Wait();
+            foreach (var g in gates) { lock (g) { } }
+            Stamp.Crashing();
+            Throw(count);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void Throw(int count) =>
+            throw new InvalidOperationException("ddcrash test: " + count + " threads parked");
+    }
+
+    public static class Allocator
+    {
+        public const int ThreadCount = 4;
+        public const int RunMs = 200;
+
+        // Threads 1 and 2 also induce collections (gen0 often, full compacting ones
+        // regularly), so a GC is in progress much of the time; threads 3 and 4 only allocate,
+        // so a GC stops them wherever they are (mostly inside allocations) or starts on them.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void ThrowWhileAllocating()
+        {
+            var started = new CountdownEvent(ThreadCount);
+            for (int i = 0; i < ThreadCount; i++)
+            {
+                int seed = i + 1;
+                bool induce = seed <= 2;
+                var t = new Thread(() => Run(seed, induce, started))
+                {
+                    Name = "ddcrash-alloc-" + seed,
+                    IsBackground = true,
+                };
+                t.Start();
+            }
+            started.Wait();
+            Thread.Sleep(RunMs);
+            Stamp.Crashing();
+            Throw();
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void Throw() =>
+            throw new InvalidOperationException("ddcrash test: crash during GC");
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void Run(int seed, bool induce, CountdownEvent started)
+        {
+            var rng = new Random(seed);
+            var keep = new List<object>();
+            started.Signal();
+            for (long i = 0; ; i++) Churn(rng, keep, i, induce);
+        }
+
+        // Short-lived and surviving garbage of several shapes, with large objects now and then.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void Churn(Random rng, List<object> keep, long i, bool induce)
+        {
+            keep.Add(new byte[rng.Next(16, 4096)]);
+            var list = new List<int>();
+            for (int k = rng.Next(1, 64); k > 0; k--) list.Add(k);
+            keep.Add(list);
+            keep.Add(new string('x', rng.Next(1, 128)) + i);
+            keep.Add(new object[rng.Next(1, 32)]);
+            if (i % 64 == 0) keep.Add(new long[rng.Next(11000, 40000)]);  // large object heap
+            if (keep.Count > 4000) keep.RemoveRange(0, 2000);
+            if (!induce) return;
+            if (i % 200 == 0) GC.Collect(0);
+            if (i % 3000 == 0) GC.Collect(2, GCCollectionMode.Forced, true, true);
         }
     }
 
