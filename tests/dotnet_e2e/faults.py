@@ -15,6 +15,9 @@ on the DAC's entry point, so every probe used here is also proven to fire:
   unwritable-dir, read-only-dir, full-dir
                       the report cannot be written: the crashing thread goes to stderr
   concurrent          three apps crash at once into one report directory
+  double-crash        two threads of one app throw unhandled exceptions at the same instant
+  second-crash        a second thread segfaults in libc while the first thread's unhandled
+                      exception is being reported (its timer runs out while it is frozen)
   probes              one clean crash traced end to end: every probe fires, in order
 A copy of ddreport (and of the app directory, for the DAC) is traced, so that tests running
 beside this one are never hit. If bpftrace cannot attach, the suite FAILS; it never skips.
@@ -384,6 +387,72 @@ def fault_concurrent(e, base_status):
         check(pids == {a.pid for a in apps}, what + ": the reports are of the %d apps" % n)
 
 
+def one_finished_report(e, d, what):
+    files = reports_in(d)
+    if not check(len(files) == 1, what + ": one report", str(os.listdir(d))):
+        return None
+    r = e2e.query_json(e, files[0])
+    check(not any(stage == "checkpoint" for stage, _ in reasons(r)),
+          what + ": a finished report, not a checkpoint", str(reasons(r)))
+    return r
+
+
+def fault_double_crash(e, base_status):
+    what = "%s double-crash" % e.tfm
+    crashers = {"ddcrash-crash-1": "ddcrash test: first of two",
+                "ddcrash-crash-2": "ddcrash test: second of two"}
+    for run in range(3):
+        d = e.newdir("double-%d" % run)
+        status, err, ms = e2e.run_app(e, e.app, ["crash-double"], e2e.hook_env(e, d))
+        check(status == 134, what + " %d: app exit status 134 (SIGABRT)" % run, err[-1500:])
+        check(ms < BUDGET_MS + SLACK_MS, what + " %d: app ended in %.0f ms" % (run, ms))
+        r = one_finished_report(e, d, what + " %d" % run)
+        if r is None:
+            continue
+        ct = e2e.thread_by_tid(r, r.get("crashingTid", 0)) or {}
+        name = ct.get("name", "")
+        ex = r.get("exception") or {}
+        check(name in crashers and ex.get("message") == crashers[name]
+              and e2e.NS + "Crasher.Level2" in e2e.managed_methods(ct),
+              what + " %d: the crash reported is one of the two, with its own exception "
+              "(%s: %r)" % (run, name, ex.get("message")), e2e.describe(ct) if ct else "")
+        names = [t.get("name") for t in r["threads"]]
+        check(all(n in names for n in crashers), what + " %d: both crashing threads in the "
+              "report" % run, str(names))
+
+
+def fault_second_crash(e, base_status):
+    what = "%s second-crash" % e.tfm
+    outcomes = []
+    for run in range(3):
+        d = e.newdir("second-%d" % run)
+        status, err, ms = e2e.run_app(e, e.app, ["crash-second"], e2e.hook_env(e, d))
+        check(ms < BUDGET_MS + SLACK_MS, what + " %d: app ended in %.0f ms" % (run, ms))
+        r = one_finished_report(e, d, what + " %d" % run)
+        if r is None:
+            continue
+        sig = (r.get("signal") or {}).get("number")
+        ct = e2e.thread_by_tid(r, r.get("crashingTid", 0)) or {}
+        outcomes.append((ct.get("name"), sig, status))
+        # Whichever crash the runtime reported first is the one in the report, and the app
+        # dies of that one.
+        if sig == 11:
+            check(ct.get("name") == "ddcrash-crash-2" and status == 139,
+                  what + " %d: the segfault was reported; the app died of SIGSEGV" % run,
+                  "%s %s" % (ct.get("name"), status))
+        else:
+            check(ct.get("name") == "ddcrash-crash-1" and sig == 6 and status == 134
+                  and (r.get("exception") or {}).get("message") == "ddcrash test: first of two",
+                  what + " %d: the exception was reported; the app died of SIGABRT" % run,
+                  "%s %s %s" % (ct.get("name"), sig, status))
+            second = [t for t in r["threads"] if t.get("name") == "ddcrash-crash-2"]
+            check(len(second) == 1 and "System.Threading.Thread.Sleep"
+                  in e2e.managed_methods(second[0]),
+                  what + " %d: the second crasher is in the report, frozen in its sleep "
+                  "before its fault" % run, e2e.describe(second[0]) if second else "absent")
+    print("note: %s outcomes (crashing thread, signal, exit): %s" % (what, outcomes))
+
+
 def probes_in_order(e, base_status):
     what = "%s probes" % e.tfm
     d = e.newdir("probes")
@@ -457,7 +526,7 @@ def main():
     faults = [
         probes_in_order, fault_killed_at_stage, fault_segv_in_reporter, fault_dac_child_killed,
         fault_hung_dac, fault_app_killed, fault_unwritable, fault_read_only, fault_full,
-        fault_concurrent,
+        fault_concurrent, fault_double_crash, fault_second_crash,
     ]
     for fault in faults:
         try:

@@ -21,6 +21,13 @@
 //                    without pause, 2 of them also calling GC.Collect (so a collection is in
 //                    progress much of the time); 200 ms after they all started, an unhandled
 //                    InvalidOperationException on the main thread
+//   crash-double     threads "ddcrash-crash-1" and "ddcrash-crash-2" throw unhandled
+//                    InvalidOperationExceptions ("... first of two" / "... second of two") at
+//                    the same instant (a Barrier releases both)
+//   crash-second [MS]  "ddcrash-crash-1" throws an unhandled exception; "ddcrash-crash-2",
+//                    released with it, sleeps MS ms (default 100: longer than the runtime takes
+//                    to start the reporter, shorter than the report) and then segfaults in
+//                    libc, so its fault comes due while the first crash is being reported
 // The crash-async/-threads/-gc modes print "ddcrash-test: crashing at monotonic ns <T>" on
 // stderr just before their exception is thrown, so that the test can time the crash itself
 // apart from the setup (starting 500 threads takes seconds on a busy 2-core machine).
@@ -74,6 +81,16 @@ namespace Ddcrash.TestApp
                     ManyThreads.ParkThenThrow(parked);
                     return 1;
                 case "crash-gc": Allocator.ThrowWhileAllocating(); return 1;
+                case "crash-double": TwoCrashes.Run(-1); return 1;
+                case "crash-second":
+                    int delay = 100;
+                    if (args.Length > 1 && (!int.TryParse(args[1], out delay) || delay < 0))
+                    {
+                        Console.Error.WriteLine("crash-second: bad delay: " + args[1]);
+                        return 2;
+                    }
+                    TwoCrashes.Run(delay);
+                    return 1;
                 default:
                     Console.Error.WriteLine("unknown mode: " + mode);
                     return 2;
@@ -356,6 +373,35 @@ namespace Ddcrash.TestApp
             if (!induce) return;
             if (i % 200 == 0) GC.Collect(0);
             if (i % 3000 == 0) GC.Collect(2, GCCollectionMode.Forced, true, true);
+        }
+    }
+
+    public static class TwoCrashes
+    {
+        // The second thread throws too when `segfaultAfterMs` < 0, else segfaults that late.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void Run(int segfaultAfterMs)
+        {
+            var start = new Barrier(2);
+            var first = new Thread(() =>
+            {
+                start.SignalAndWait();
+                Crasher.Level1("ddcrash test: first of two");
+            }) { Name = "ddcrash-crash-1" };
+            var second = new Thread(() =>
+            {
+                start.SignalAndWait();
+                if (segfaultAfterMs < 0)
+                {
+                    Crasher.Level1("ddcrash test: second of two");
+                }
+                Thread.Sleep(segfaultAfterMs);
+                Native.SegfaultInLibc();
+            }) { Name = "ddcrash-crash-2" };
+            first.Start();
+            second.Start();
+            first.Join();
+            second.Join();
         }
     }
 
