@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """ddreport SIGKILLed mid-walk must not leave its target stopped.
 
-native_fixture `flat 1000 8` is snapshotted 10 times by a ddreport that gets SIGKILL after
-5, 7, 9, 11, 13, 15, 17 and 20 ms (while it seizes and interrupts threads) and after 60 and
-150 ms (while it unwinds). Asserted each time: ddreport was still running when killed (exit
-by SIGKILL -- otherwise the iteration proves nothing); within 1 s no task of the target is
-in state t/T and none is still traced; the target answers a ping; it still has all its tasks.
+native_fixture `flat 1000 8` is snapshotted 11 times by a ddreport that gets SIGKILL after
+5, 7, 9, 11, 13, 15, 17 and 20 ms (while it seizes and interrupts threads) and at 25%, 45%
+and 60% of the time a whole snapshot of it takes here (measured first: the fastest of two;
+fixed late delays proved too long on an idle machine). Asserted each time: ddreport was still
+running when killed (exit by SIGKILL -- otherwise the iteration proves nothing); within 1 s no
+task of the target is in state t/T and none is still traced; the target answers a ping; it
+still has all its tasks.
 """
 
 import os
@@ -17,7 +19,15 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e_lib  # noqa: E402
 
-DELAYS_MS = [5, 7, 9, 11, 13, 15, 17, 20, 60, 150]
+EARLY_DELAYS_MS = [5, 7, 9, 11, 13, 15, 17, 20]
+LATE_FRACTIONS = [0.25, 0.45, 0.6]
+
+
+def snapshot_ms(ddreport, pid, out, env):
+    start = time.monotonic()
+    rc = subprocess.run([ddreport, "--pid", str(pid), "-o", out], env=env,
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    return rc, (time.monotonic() - start) * 1000
 
 
 def main():
@@ -28,7 +38,14 @@ def main():
     with e2e_lib.Fixture(fixture_path, ["flat", "1000", "8"]) as fixture:
         tasks = len(e2e_lib.task_ids(fixture.pid))
         checks.check(tasks == 1001, f"fixture has {tasks} tasks")
-        for run, delay_ms in enumerate(DELAYS_MS):
+        whole = [snapshot_ms(ddreport, fixture.pid, os.path.join(work, "whole.pb"), env)
+                 for _ in range(2)]
+        checks.check(all(rc == 0 for rc, _ in whole), "calibration snapshots complete",
+                     str(whole))
+        full_ms = min(ms for _, ms in whole)
+        print(f"a whole snapshot takes {full_ms:.0f} ms", flush=True)
+        delays = EARLY_DELAYS_MS + [round(f * full_ms) for f in LATE_FRACTIONS]
+        for run, delay_ms in enumerate(delays):
             out = os.path.join(work, f"report{run}.pb")
             proc = subprocess.Popen([ddreport, "--pid", str(fixture.pid), "-o", out], env=env,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
