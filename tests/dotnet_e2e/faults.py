@@ -146,6 +146,16 @@ def crash_under(e, env, what, base_status):
     return status, err, ms
 
 
+def crash_traced(e, d, what, base_status, program, until="HIT"):
+    """The crash under the hook (reports to `d`) with bpftrace running `program`, whose action
+    prints a line starting with `until`. Returns (the app's stderr, that line or None, the
+    finished Bpftrace with all its output)."""
+    with Bpftrace(program) as bt:
+        _, err, _ = crash_under(e, e2e.hook_env(e, d), what, base_status)
+        line = bt.wait_for(until, 5)
+    return err, line, bt
+
+
 def check_checkpoint(e, d, what, missing_re):
     """One report in `d`: a checkpoint whose 'missing' matches `missing_re`. Returns it."""
     files = reports_in(d)
@@ -169,9 +179,7 @@ def fault_killed_at_stage(e, base_status):
         d = e.newdir("killed-" + stage)
         program = ('usdt:%s:ddcrash:stage_begin /str(arg0) == "%s"/ '
                    '{ printf("HIT %%d\\n", pid); signal("KILL"); }' % (e.ddreport, stage))
-        with Bpftrace(program) as bt:
-            crash_under(e, e2e.hook_env(e, d), what, base_status)
-            hit = bt.wait_for("HIT", 5)
+        _, hit, bt = crash_traced(e, d, what, base_status, program)
         if not check(hit is not None, what + ": the reporter was killed as stage %s began"
                      % stage, "\n".join(bt.lines[-10:])):
             continue
@@ -206,9 +214,7 @@ def fault_segv_in_reporter(e, base_status):
     d = e.newdir("segv")
     program = ('usdt:%s:ddcrash:stage_begin /str(arg0) == "unwind"/ '
                '{ printf("HIT %%d\\n", pid); signal(11); }' % e.ddreport)
-    with Bpftrace(program) as bt:
-        _, err, _ = crash_under(e, e2e.hook_env(e, d), what, base_status)
-        bt.wait_for("HIT", 5)
+    err, _, _ = crash_traced(e, d, what, base_status, program)
     files = reports_in(d)
     line = [l for l in err.splitlines() if "reporter died" in l]
     check(len(files) == 1 and len(line) == 1 and line[0] ==
@@ -225,9 +231,7 @@ def fault_dac_child_killed(e, base_status):
     # dac_thread_walked fires in the isolated DAC process, after its first stack walk.
     program = ('usdt:%s:ddcrash:dac_thread_walked { printf("HIT %%d\\n", pid); '
                'signal("KILL"); }' % e.ddreport)
-    with Bpftrace(program) as bt:
-        crash_under(e, e2e.hook_env(e, d), what, base_status)
-        hit = bt.wait_for("HIT", 5)
+    _, hit, _ = crash_traced(e, d, what, base_status, program)
     check(hit is not None, what + ": the DAC process was killed mid-walk")
     files = reports_in(d)
     if check(len(files) == 1, what + ": the final report is written"):
@@ -246,9 +250,7 @@ def fault_hung_dac(e, base_status):
     dac = os.path.join(e.app_dir, "libmscordaccore.so")
     program = ('uprobe:%s:CLRDataCreateInstance { printf("HIT %%d\\n", pid); '
                'signal(19); }' % dac)
-    with Bpftrace(program) as bt:
-        crash_under(e, e2e.hook_env(e, d), what, base_status)
-        hit = bt.wait_for("HIT", 5)
+    _, hit, _ = crash_traced(e, d, what, base_status, program)
     check(hit is not None, what + ": the DAC stopped dead inside CLRDataCreateInstance")
     files = reports_in(d)
     if check(len(files) == 1, what + ": the report is written"):
@@ -467,9 +469,7 @@ def probes_in_order(e, base_status):
         'usdt:%s:ddcrash:dac_thread_walked { printf("dac_walked %%d %%d\\n", arg0, arg1); }' % p,
         'usdt:%s:ddcrash:report_written { printf("written %%s\\n", str(arg0)); }' % p,
     ])
-    with Bpftrace(program) as bt:
-        crash_under(e, e2e.hook_env(e, d), what, base_status)
-        bt.wait_for("written", 5)
+    _, _, bt = crash_traced(e, d, what, base_status, program, until="written")
     files = reports_in(d)
     if not check(len(files) == 1, what + ": report written"):
         return

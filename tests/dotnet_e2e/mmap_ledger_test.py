@@ -170,6 +170,17 @@ def check_tree(what, summary, root_parent=None, root_pid=None):
     return root["pid"]
 
 
+def check_ledger(checker, ledger, what, whose, select, json_path, **root):
+    """The ledger of the processes `select` picks is complete, saw the DAC mapped, and has no
+    munmap of memory they did not have mapped; their process tree is as `root` says."""
+    rc, out, summary = run_checker(checker, ledger, select + ["--expect-mapped", DAC], json_path)
+    print(f"{what}: " + out.strip().replace("\n", "\n  "), flush=True)
+    e2e.check(rc == 0 and not summary["problems"],
+              f"{what}: the ledger of {whose} is complete and has no bad munmap "
+              f"(checker exit {rc})", out)
+    check_tree(what, summary, **root)
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--drive":
         return drive(sys.argv[2])
@@ -263,14 +274,8 @@ def main():
                       "mappings), System.Private.CoreLib.dll among them", str(pe))
         except (RuntimeError, ValueError) as ex:
             e2e.fail(f"{what}: ddquery reads the report: {ex}")
-    rc, out, summary = run_checker(checker, ledger, ["--ppid", str(crash["pid"]),
-                                                     "--expect-mapped", DAC],
-                                   os.path.join(work, "crash.json"))
-    print(f"{what}: " + out.strip().replace("\n", "\n  "), flush=True)
-    e2e.check(rc == 0 and not summary["problems"],
-              f"{what}: the ledger of the app's ddreport is complete and has no bad munmap "
-              f"(checker exit {rc})", out)
-    check_tree(what, summary, root_parent=crash["pid"])
+    check_ledger(checker, ledger, what, "the app's ddreport", ["--ppid", str(crash["pid"])],
+                 os.path.join(work, "crash.json"), root_parent=crash["pid"])
 
     # 3. The snapshot of the live app.
     live = result["live"]
@@ -290,14 +295,8 @@ def main():
             e2e.fail(f"{what}: ddquery reads the report: {ex}")
     else:
         e2e.fail(f"{what}: report written")
-    rc, out, summary = run_checker(checker, ledger, ["--pid", str(live["ddreport_pid"]),
-                                                     "--expect-mapped", DAC],
-                                   os.path.join(work, "live.json"))
-    print(f"{what}: " + out.strip().replace("\n", "\n  "), flush=True)
-    e2e.check(rc == 0 and not summary["problems"],
-              f"{what}: the ledger of ddreport --pid is complete and has no bad munmap "
-              f"(checker exit {rc})", out)
-    check_tree(what, summary, root_pid=live["ddreport_pid"])
+    check_ledger(checker, ledger, what, "ddreport --pid", ["--pid", str(live["ddreport_pid"])],
+                 os.path.join(work, "live.json"), root_pid=live["ddreport_pid"])
 
     if e2e.failures:
         print(f"{e2e.failures} check(s) FAILED")
