@@ -1,6 +1,7 @@
 #include "cli/managed_merge.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -86,6 +87,7 @@ void MergeManagedFrames(const std::vector<dac::ManagedFrame>& managed, std::vect
   std::vector<bool> named(frames->size(), false);
   std::vector<Frame> inserted;
   std::vector<uint64_t> transition_frames_seen;
+  std::vector<std::pair<const dac::ManagedFrame*, Frame>> unmatched_methods;
   for (const dac::ManagedFrame& frame : managed) {
     if (frame.kind == dac::ManagedFrameKind::kUnknown) continue;
     // The DAC's walk can visit one explicit Frame twice (before and after the managed code it
@@ -108,6 +110,28 @@ void MergeManagedFrames(const std::vector<dac::ManagedFrame>& managed, std::vect
           break;
         }
       }
+      if (!matched) {
+        unmatched_methods.push_back({&frame, std::move(proto)});
+        continue;
+      }
+    }
+    if (!matched) inserted.push_back(std::move(proto));
+  }
+  // The same frame reached two ways: the DAC can give a managed frame the ip it saved for a
+  // transition (a P/Invoke's call site) where the native walk, at the same stack pointer,
+  // found the return address into the method's code. One stack frame, one frame; the native
+  // ip is the one the stack holds. (After every exact ip match, which takes precedence.)
+  for (auto& [frame, proto] : unmatched_methods) {
+    bool matched = false;
+    for (size_t i = 0; !matched && i < frames->size(); ++i) {
+      Frame& native = (*frames)[i];
+      if (named[i] || native.kind() != FRAME_KIND_UNKNOWN || native.sp() != frame->sp) continue;
+      CopyManagedDetails(proto, &native);
+      if (frame->method_start != 0 && native.ip() >= frame->method_start) {
+        native.mutable_managed()->set_native_offset(native.ip() - frame->method_start);
+      }
+      named[i] = true;
+      matched = true;
     }
     if (!matched) inserted.push_back(std::move(proto));
   }

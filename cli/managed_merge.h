@@ -15,8 +15,9 @@ Frame ManagedFrameToProto(const dac::ManagedFrame& frame);
 
 // `frames` is one thread's native walk, top first (stack pointers ascending). A native frame
 // at the same ip as a managed method frame takes its name and managed details (it keeps the
-// trust of the native walk that found it); managed frames the native walk missed, and runtime
-// transition frames, are inserted where their stack pointer puts them.
+// trust of the native walk that found it), and so does an unnamed one at the same stack
+// pointer; managed frames the native walk missed, and runtime transition frames, are inserted
+// where their stack pointer puts them.
 void MergeManagedFrames(const std::vector<dac::ManagedFrame>& managed, std::vector<Frame>* frames);
 
 // The exception chain as the report holds it.

@@ -52,6 +52,27 @@ TEST(ManagedMergeTest, NamesNativeFramesAtTheSameIp) {
   EXPECT_EQ(frames[1].managed().module_path(), "/app/App.dll");
 }
 
+TEST(ManagedMergeTest, NamesAnUnnamedNativeFrameAtTheSameSpInsteadOfAddingOne) {
+  // The DAC reports Sleep at the P/Invoke call site it saved (0x7f1); the native walk found the
+  // return address the stack holds (0x800) with the same sp.
+  std::vector<Frame> frames = {Native(0x10, 0x100, "futex_wait", FRAME_KIND_NATIVE),
+                               Native(0x800, 0x160, "", FRAME_KIND_UNKNOWN),
+                               Native(0x900, 0x170, "", FRAME_KIND_UNKNOWN)};
+  dac::ManagedFrame sleep = Method(0x7f1, 0x160, "Thread.Sleep(Int32)");
+  sleep.method_start = 0x700;
+  sleep.native_offset = 0xf1;
+  MergeManagedFrames({sleep, Method(0x900, 0x170, "Caller()")}, &frames);
+  EXPECT_THAT(Functions(frames),
+              ::testing::ElementsAre("futex_wait", "Thread.Sleep(Int32)", "Caller()"));
+  EXPECT_EQ(frames[1].ip(), 0x800u);
+  EXPECT_EQ(frames[1].kind(), FRAME_KIND_MANAGED);
+  EXPECT_EQ(frames[1].managed().native_offset(), 0x100u) << "from the ip the frame keeps";
+  // A named native frame at that sp is a different frame (the callee side of the boundary).
+  std::vector<Frame> native_callee = {Native(0x10, 0x160, "memset", FRAME_KIND_NATIVE)};
+  MergeManagedFrames({Method(0x7f1, 0x160, "P.Invoke()")}, &native_callee);
+  EXPECT_THAT(Functions(native_callee), ::testing::ElementsAre("memset", "P.Invoke()"));
+}
+
 TEST(ManagedMergeTest, InsertsFramesTheNativeWalkMissedBySp) {
   std::vector<Frame> frames = {Native(0x10, 0x100, "pause", FRAME_KIND_NATIVE),
                                Native(0x40, 0x140, "start_thread", FRAME_KIND_NATIVE)};
