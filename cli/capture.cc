@@ -66,6 +66,22 @@ void AddThreadRoles(const dac::ManagedThread& managed, Thread* thread) {
   if (managed.is_background) thread->add_roles(THREAD_ROLE_BACKGROUND);
 }
 
+// Return addresses into code the native walk could not name (JIT code has no ELF module), for
+// the DAC to look up; most are the frames its own walk lists, the rest it names here.
+std::vector<uint64_t> UnnamedReturnAddresses(const std::vector<Thread*>& threads) {
+  std::vector<uint64_t> addresses;
+  for (const Thread* thread : threads) {
+    for (const Frame& frame : thread->frames()) {
+      if (frame.kind() == FRAME_KIND_UNKNOWN && frame.trust() != FRAME_TRUST_CONTEXT) {
+        addresses.push_back(frame.ip());
+      }
+    }
+  }
+  std::sort(addresses.begin(), addresses.end());
+  addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
+  return addresses;
+}
+
 // The DAC stage: runtime identity, managed frames merged into the native stacks, managed
 // thread identities and exceptions. Runs in its own process, bounded by DDCRASH_DAC_TIMEOUT_MS and
 // the whole-run budget; any failure costs only this stage and is recorded as incomplete.
@@ -99,6 +115,7 @@ void AddManagedState(FrozenProcess& process, const Config& config, absl::Time de
   options.timeout = std::min(config.dac_timeout, remaining);
   options.session.dac_path = config.dac_path;
   options.session.max_frames = config.max_frames;
+  options.session.code_addresses_to_name = UnnamedReturnAddresses(report_threads);
   absl::StatusOr<dac::ManagedState> state = dac::CollectManagedStateIsolated(process, options);
   if (!state.ok()) {
     builder.MarkIncomplete("dac", state.status().message());
@@ -116,6 +133,7 @@ void AddManagedState(FrozenProcess& process, const Config& config, absl::Time de
                                std::make_move_iterator(thread->mutable_frames()->end()));
       thread->clear_frames();
       MergeManagedFrames(managed.frames, &stack);
+      NameUnlistedManagedCode(state->named_code, &stack);
       for (Frame& frame : stack) builder.AddFrame(thread, std::move(frame));
       if (!managed.frames_error.empty()) {
         builder.AddError(absl::StrCat("dac: thread ", thread->tid(), ": ", managed.frames_error));

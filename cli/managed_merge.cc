@@ -151,6 +151,19 @@ void MergeManagedFrames(const std::vector<dac::ManagedFrame>& managed, std::vect
   *frames = std::move(merged);
 }
 
+void NameUnlistedManagedCode(const std::vector<dac::ManagedFrame>& named_code,
+                             std::vector<Frame>* frames) {
+  for (Frame& frame : *frames) {
+    if (frame.kind() != FRAME_KIND_UNKNOWN) continue;
+    for (const dac::ManagedFrame& code : named_code) {
+      if (code.ip == frame.ip()) {
+        CopyManagedDetails(ManagedFrameToProto(code), &frame);
+        break;
+      }
+    }
+  }
+}
+
 Exception ExceptionToProto(const dac::ManagedException& exception, uint32_t tid) {
   return ExceptionToProtoAtDepth(exception, tid, 0);
 }

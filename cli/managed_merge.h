@@ -20,6 +20,11 @@ Frame ManagedFrameToProto(const dac::ManagedFrame& frame);
 // where their stack pointer puts them.
 void MergeManagedFrames(const std::vector<dac::ManagedFrame>& managed, std::vector<Frame>* frames);
 
+// Names the unnamed frames of `frames` whose ip is one of `named_code`'s (the DAC's answers for
+// code addresses its own walk did not list; see DacSessionOptions::code_addresses_to_name).
+void NameUnlistedManagedCode(const std::vector<dac::ManagedFrame>& named_code,
+                             std::vector<Frame>* frames);
+
 // The exception chain as the report holds it.
 Exception ExceptionToProto(const dac::ManagedException& exception, uint32_t tid);
 

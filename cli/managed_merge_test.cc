@@ -111,6 +111,20 @@ TEST(ManagedMergeTest, NoFrameLostOrDuplicated) {
   EXPECT_THAT(Functions(empty), ::testing::ElementsAre("Only()"));
 }
 
+TEST(ManagedMergeTest, NamesUnlistedManagedCodeByIp) {
+  // A method's first-tier frame under its on-stack-replacement version: the DAC's walk lists
+  // the method once; asked about the address, it names the other frame too.
+  std::vector<Frame> frames = {Native(0x20, 0x110, "A.Run()", FRAME_KIND_MANAGED),
+                               Native(0x2136, 0x150, "", FRAME_KIND_UNKNOWN),
+                               Native(0x40, 0x170, "start_thread", FRAME_KIND_NATIVE)};
+  NameUnlistedManagedCode({Method(0x2136, 0, "A.Run()"), Method(0x9999, 0, "Other()")}, &frames);
+  EXPECT_THAT(Functions(frames), ::testing::ElementsAre("A.Run()", "A.Run()", "start_thread"));
+  EXPECT_EQ(frames[1].kind(), FRAME_KIND_MANAGED);
+  EXPECT_EQ(frames[1].sp(), 0x150u);
+  EXPECT_EQ(frames[1].trust(), FRAME_TRUST_CFI);
+  EXPECT_EQ(frames[1].managed().module_path(), "/app/App.dll");
+}
+
 TEST(ManagedMergeTest, ExceptionChain) {
   dac::ManagedException outer;
   outer.type = "System.ApplicationException";

@@ -392,6 +392,22 @@ ManagedState DacSession::Collect() {
       t.frames_error = std::string(frames.status().message());
     }
   }
+  // Most of these addresses are frames the walks above named already.
+  std::vector<uint64_t> walked;
+  for (const ManagedThread& t : st.threads) {
+    for (const ManagedFrame& f : t.frames) walked.push_back(f.ip);
+  }
+  std::sort(walked.begin(), walked.end());
+  for (uint64_t address : options_.code_addresses_to_name) {
+    if (address == 0 || std::binary_search(walked.begin(), walked.end(), address)) continue;
+    // A return address: the call before it is what the frame is executing (and a call that
+    // ends a method returns to the next one's first byte).
+    ManagedFrame f = DescribeIp(address - 1);
+    if (f.kind != ManagedFrameKind::kManagedMethod) continue;
+    f.ip = address;
+    if (f.method_start != 0) ++f.native_offset;
+    st.named_code.push_back(std::move(f));
+  }
   st.total_us = static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start + open_time_));
   return st;
 }

@@ -39,6 +39,10 @@ struct DacSessionOptions {
   int max_frames = 1024;
   // Most threads followed in the runtime's thread list.
   int max_threads = 16384;
+  // Return addresses the native walk found in code it could not name. Those the DAC's own
+  // walk does not list are looked up as managed methods (ManagedState::named_code): a
+  // method's first-tier frame left under its on-stack-replacement version, for one.
+  std::vector<uint64_t> code_addresses_to_name;
 };
 
 class DacSession {

@@ -79,6 +79,9 @@ struct ManagedState {
   std::string dac_path;
   std::string dac_match;  // how the DAC was accepted
   std::vector<ManagedThread> threads;
+  // The managed methods at DacSessionOptions::code_addresses_to_name (ip: the address asked
+  // about); addresses in no managed method are left out.
+  std::vector<ManagedFrame> named_code;
   std::vector<std::string> errors;  // non-fatal problems, one line each
   uint64_t dac_load_us = 0;
   uint64_t total_us = 0;

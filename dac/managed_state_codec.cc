@@ -1,6 +1,7 @@
 #include "dac/managed_state_codec.h"
 
 #include <cstring>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -83,6 +84,45 @@ bool GetException(Reader& r, ManagedException* e, int depth) {
   return true;
 }
 
+void PutFrames(Writer& w, const std::vector<ManagedFrame>& frames) {
+  w.U64(frames.size());
+  for (const ManagedFrame& f : frames) {
+    w.U64(f.ip);
+    w.U64(f.sp);
+    w.U32(static_cast<uint32_t>(f.kind));
+    w.Str(f.method_signature);
+    w.Str(f.method);
+    w.Str(f.type);
+    w.Str(f.module_path);
+    w.U32(f.token);
+    w.U32(f.il_offset);
+    w.U64(f.native_offset);
+    w.U64(f.method_start);
+    w.U64(f.method_desc);
+    w.U32(static_cast<uint32_t>(f.code_kind));
+    w.Str(f.transition_frame);
+    w.U64(f.frame_address);
+  }
+}
+
+// `count` frames, as read and bounded by Reader::Count.
+bool GetFrames(Reader& r, uint64_t count, std::vector<ManagedFrame>* frames) {
+  frames->resize(count);
+  for (ManagedFrame& f : *frames) {
+    uint32_t kind = 0, code = 0;
+    if (!r.U64(&f.ip) || !r.U64(&f.sp) || !r.U32(&kind) || !r.Str(&f.method_signature) ||
+        !r.Str(&f.method) || !r.Str(&f.type) || !r.Str(&f.module_path) || !r.U32(&f.token) ||
+        !r.U32(&f.il_offset) || !r.U64(&f.native_offset) || !r.U64(&f.method_start) ||
+        !r.U64(&f.method_desc) || !r.U32(&code) || !r.Str(&f.transition_frame) ||
+        !r.U64(&f.frame_address) || kind > 2 || code > 2) {
+      return false;
+    }
+    f.kind = static_cast<ManagedFrameKind>(kind);
+    f.code_kind = static_cast<CodeKind>(code);
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string EncodeManagedState(const ManagedState& s) {
@@ -109,25 +149,9 @@ std::string EncodeManagedState(const ManagedState& s) {
     w.Str(t.os_name);
     PutException(w, t.exception, 0);
     w.Str(t.frames_error);
-    w.U64(t.frames.size());
-    for (const ManagedFrame& f : t.frames) {
-      w.U64(f.ip);
-      w.U64(f.sp);
-      w.U32(static_cast<uint32_t>(f.kind));
-      w.Str(f.method_signature);
-      w.Str(f.method);
-      w.Str(f.type);
-      w.Str(f.module_path);
-      w.U32(f.token);
-      w.U32(f.il_offset);
-      w.U64(f.native_offset);
-      w.U64(f.method_start);
-      w.U64(f.method_desc);
-      w.U32(static_cast<uint32_t>(f.code_kind));
-      w.Str(f.transition_frame);
-      w.U64(f.frame_address);
-    }
+    PutFrames(w, t.frames);
   }
+  PutFrames(w, s.named_code);
   return w.Take();
 }
 
@@ -157,21 +181,9 @@ absl::StatusOr<ManagedState> DecodeManagedState(std::string_view bytes) {
         !GetException(r, &t.exception, 0) || !r.Str(&t.frames_error) || !r.Count(&frames)) {
       return bad;
     }
-    t.frames.resize(frames);
-    for (ManagedFrame& f : t.frames) {
-      uint32_t kind = 0, code = 0;
-      if (!r.U64(&f.ip) || !r.U64(&f.sp) || !r.U32(&kind) || !r.Str(&f.method_signature) ||
-          !r.Str(&f.method) || !r.Str(&f.type) || !r.Str(&f.module_path) || !r.U32(&f.token) ||
-          !r.U32(&f.il_offset) || !r.U64(&f.native_offset) || !r.U64(&f.method_start) ||
-          !r.U64(&f.method_desc) || !r.U32(&code) || !r.Str(&f.transition_frame) ||
-          !r.U64(&f.frame_address) || kind > 2 || code > 2) {
-        return bad;
-      }
-      f.kind = static_cast<ManagedFrameKind>(kind);
-      f.code_kind = static_cast<CodeKind>(code);
-    }
+    if (!GetFrames(r, frames, &t.frames)) return bad;
   }
-  if (!r.AtEnd()) return bad;
+  if (!r.Count(&n) || !GetFrames(r, n, &s.named_code) || !r.AtEnd()) return bad;
   return s;
 }
 

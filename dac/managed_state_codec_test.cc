@@ -47,6 +47,9 @@ ManagedState Sample() {
   g.frame_address = 0x5555;
   t.frames = {f, g};
   s.threads = {t, ManagedThread()};
+  f.ip = 0x7e00;
+  f.method = "A.B.Tier0";
+  s.named_code = {f};
   return s;
 }
 
@@ -66,6 +69,9 @@ TEST(ManagedStateCodec, RoundTrips) {
   EXPECT_EQ(t.frames[0].code_kind, CodeKind::kJit);
   EXPECT_EQ(t.frames[1].kind, ManagedFrameKind::kRuntimeTransition);
   EXPECT_EQ(t.frames[1].transition_frame, "InlinedCallFrame");
+  ASSERT_EQ(d->named_code.size(), 1u);
+  EXPECT_EQ(d->named_code[0].ip, 0x7e00u);
+  EXPECT_EQ(d->named_code[0].method, "A.B.Tier0");
 }
 
 TEST(ManagedStateCodec, EveryTruncationIsAnError) {
