@@ -147,6 +147,13 @@ def crash_under(e, env, what, base_status):
     return status, err, ms
 
 
+def signal_at_stage(e, stage, signal_arg):
+    """A bpftrace program that sends `signal_arg` (bpftrace's spelling) to this suite's ddreport
+    as `stage` begins, printing "HIT <pid>"."""
+    return ('usdt:%s:ddcrash:stage_begin /str(arg0) == "%s"/ '
+            '{ printf("HIT %%d\\n", pid); signal(%s); }' % (e.ddreport, stage, signal_arg))
+
+
 def crash_traced(e, d, what, base_status, program, until="HIT"):
     """The crash under the hook (reports to `d`) with bpftrace running `program`, whose action
     prints a line starting with `until`. Returns (the app's stderr, that line or None, the
@@ -178,8 +185,7 @@ def fault_killed_at_stage(e, base_status):
     for stage in ("attach", "unwind", "dac", "detach", "write"):
         what = "%s killed-at-%s" % (e.tfm, stage)
         d = e.newdir("killed-" + stage)
-        program = ('usdt:%s:ddcrash:stage_begin /str(arg0) == "%s"/ '
-                   '{ printf("HIT %%d\\n", pid); signal("KILL"); }' % (e.ddreport, stage))
+        program = signal_at_stage(e, stage, '"KILL"')
         _, hit, bt = crash_traced(e, d, what, base_status, program)
         if not check(hit is not None, what + ": the reporter was killed as stage %s began"
                      % stage, "\n".join(bt.lines[-10:])):
@@ -213,8 +219,7 @@ def fault_killed_at_stage(e, base_status):
 def fault_segv_in_reporter(e, base_status):
     what = "%s segv-at-unwind" % e.tfm
     d = e.newdir("segv")
-    program = ('usdt:%s:ddcrash:stage_begin /str(arg0) == "unwind"/ '
-               '{ printf("HIT %%d\\n", pid); signal(11); }' % e.ddreport)
+    program = signal_at_stage(e, "unwind", "11")  # SIGSEGV
     err, _, _ = crash_traced(e, d, what, base_status, program)
     files = reports_in(d)
     line = [l for l in err.splitlines() if "reporter died" in l]
@@ -265,8 +270,7 @@ def fault_app_killed(e, base_status):
     what = "%s app-killed" % e.tfm
     d = e.newdir("app-killed")
     # Hold the reporter as unwinding begins, kill the app under it, let the reporter go on.
-    program = ('usdt:%s:ddcrash:stage_begin /str(arg0) == "unwind"/ '
-               '{ printf("HIT %%d\\n", pid); signal(19); }' % e.ddreport)
+    program = signal_at_stage(e, "unwind", "19")  # SIGSTOP
     with Bpftrace(program) as bt:
         app = subprocess.Popen([e.app, MODE], env=e2e.hook_env(e, d),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
