@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -380,18 +381,110 @@ TEST(FrozenProcessTest, TargetRunsOnWhenTheTracerIsKilledMidFreeze) {
   ExpectRunning(*target.child);
 }
 
-TEST(FrozenProcessTest, PastDeadlineLeavesThreadsUnstoppedButDetachable) {
+// A thread that called vfork() sleeps killably until its child execs or exits: PTRACE_INTERRUPT
+// cannot stop it, so it is a thread that deterministically misses every stop timeout.
+int g_vfork_release[2];
+std::atomic<pid_t> g_vforking_tid{0};
+
+void* Vforker(void*) {
+  pthread_setname_np(pthread_self(), "vforker");
+  g_vforking_tid = static_cast<pid_t>(syscall(SYS_gettid));
+  pid_t child = vfork();
+  if (child == 0) {
+    char c;
+    (void)!read(g_vfork_release[0], &c, 1);
+    _exit(0);
+  }
+  waitpid(child, nullptr, 0);
+  while (true) pause();
+  return nullptr;
+}
+
+// Reports the vforking thread's tid once it is inside vfork, then answers "release" (lets the
+// vfork child exit) with "released" and "ping" with "pong".
+void PartlyStoppableMain(Channel& channel) {
+  if (pipe(g_pipe) != 0 || pipe(g_vfork_release) != 0) _exit(1);
+  for (intptr_t i = 0; i < 4; ++i) {
+    pthread_t thread;
+    pthread_create(&thread, nullptr, Blocked, reinterpret_cast<void*>(i));
+  }
+  pthread_t thread;
+  pthread_create(&thread, nullptr, Vforker, nullptr);
+  while (g_vforking_tid == 0) usleep(1000);
+  usleep(200 * 1000);  // into vfork's wait
+  channel.Send(absl::StrCat(g_vforking_tid.load())).IgnoreError();
+  while (true) {
+    absl::StatusOr<std::string> line = channel.Receive();
+    if (!line.ok()) _exit(0);
+    if (*line == "release") {
+      (void)!write(g_vfork_release[1], "x", 1);
+      channel.Send("released").IgnoreError();
+    } else {
+      channel.Send("pong").IgnoreError();
+    }
+  }
+}
+
+TEST(FrozenProcessTest, ThreadThatCannotStopIsRecordedWhileTheOthersFreeze) {
+  absl::StatusOr<std::unique_ptr<TestChild>> child = TestChild::Start(PartlyStoppableMain);
+  ASSERT_TRUE(child.ok()) << child.status();
+  absl::StatusOr<std::string> line = (*child)->channel().Receive(absl::Seconds(30));
+  ASSERT_TRUE(line.ok()) << line.status();
+  pid_t vforking = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(*line, &vforking));
+
+  FreezeOptions options;
+  options.thread_stop_timeout = absl::Milliseconds(100);
+  absl::StatusOr<std::unique_ptr<FrozenProcess>> frozen =
+      FrozenProcess::Freeze((*child)->pid(), options);
+  ASSERT_TRUE(frozen.ok()) << frozen.status();
+  int stopped = 0;
+  bool saw_vforking = false;
+  for (const ThreadState& thread : (*frozen)->threads()) {
+    if (thread.tid == vforking) {
+      saw_vforking = true;
+      EXPECT_FALSE(thread.stopped);
+      EXPECT_THAT(thread.error, HasSubstr("did not stop"));
+    } else {
+      EXPECT_TRUE(thread.stopped) << thread.tid << ": " << thread.error;
+      EXPECT_TRUE(thread.error.empty()) << thread.error;
+      EXPECT_NE(thread.regs.rip, 0u) << thread.tid;
+      ++stopped;
+    }
+  }
+  EXPECT_TRUE(saw_vforking);
+  EXPECT_EQ(stopped, 5);  // the main thread and the four blocked ones
+
+  // Detach lets the stopped threads go and says which one it could not detach.
+  absl::Status detached = (*frozen)->Detach();
+  EXPECT_FALSE(detached.ok());
+  EXPECT_THAT(detached.message(), HasSubstr(absl::StrCat(vforking, " (never stopped)")));
+
+  // Once the vfork child exits, the interrupt lands, and a second Detach releases that thread.
+  ASSERT_TRUE((*child)->channel().Send("release").ok());
+  absl::StatusOr<std::string> released = (*child)->channel().Receive(absl::Seconds(10));
+  ASSERT_TRUE(released.ok()) << released.status();
+  EXPECT_TRUE((*frozen)->Detach().ok());
+  ASSERT_TRUE((*child)->channel().Send("ping").ok());
+  absl::StatusOr<std::string> pong = (*child)->channel().Receive(absl::Seconds(10));
+  ASSERT_TRUE(pong.ok()) << pong.status();
+  absl::StatusOr<std::string> stat =
+      ReadProcFile(absl::StrFormat("/proc/%d/task/%d/stat", (*child)->pid(), vforking));
+  ASSERT_TRUE(stat.ok()) << stat.status();
+  EXPECT_NE(ParseStatState(*stat), 't');
+}
+
+TEST(FrozenProcessTest, PastDeadlineRecordsEveryUnstoppedThreadWithItsReason) {
   Target target = StartTarget();
   ASSERT_NE(target.child, nullptr);
   FreezeOptions options;
   options.deadline = absl::Now();
   absl::StatusOr<std::unique_ptr<FrozenProcess>> frozen =
       FrozenProcess::Freeze(target.child->pid(), options);
+  // With no time at all, either nothing stopped (NotFound) or what did not stop says why.
   if (frozen.ok()) {
     for (const ThreadState& thread : (*frozen)->threads()) {
-      if (!thread.stopped) {
-        EXPECT_FALSE(thread.error.empty());
-      }
+      EXPECT_EQ(thread.stopped, thread.error.empty()) << thread.tid << ": " << thread.error;
     }
     EXPECT_TRUE((*frozen)->Detach().ok());
   } else {

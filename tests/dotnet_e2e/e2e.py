@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""ddcrash end to end with real .NET runtimes (driven by run_e2e.sh from a Bazel sh_test).
+"""ddcrash end to end with real .NET runtimes (a Bazel py_test per suite and runtime).
 
 Suites (one runtime each):
   live      ddreport --pid on `Ddcrash.TestApp live`: managed frames merged into native stacks,
@@ -27,6 +27,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 APP = "Ddcrash.TestApp"
@@ -823,15 +824,41 @@ def suite_degraded(e):
             check((r.get("signal") or {}).get("number") == 6, what + ": signal 6")
 
 
-def main():
+def test_apps_dir(build_sh):
+    """Where tests/dotnet/build.sh published the apps: $DDCRASH_DOTNET_OUT when set, else its out/
+    beside the real build.sh (the runfile is a symlink into the source tree; out/ is gitignored
+    and .bazelignore'd, so Bazel cannot ship it)."""
+    return os.environ.get("DDCRASH_DOTNET_OUT") or os.path.join(
+        os.path.dirname(os.path.realpath(build_sh)), "out")
+
+
+def parse_suite_args(suites):
+    """The command line every suite's py_test passes: the suite, the runtime and the shipped
+    binaries. Returns the arguments with `out` (the published apps, checked to be there: missing
+    apps are a FAILURE, never a skip) and `workdir` (a fresh directory under TEST_TMPDIR)."""
     ap = argparse.ArgumentParser()
-    for k in ("suite", "tfm", "out", "ddreport", "ddquery", "hook", "workdir"):
+    ap.add_argument("--suite", required=True, choices=suites)
+    for k in ("tfm", "ddreport", "ddquery", "hook", "build-sh"):
         ap.add_argument("--" + k, required=True)
     a = ap.parse_args()
+    a.ddreport, a.ddquery, a.hook = (os.path.realpath(p) for p in (a.ddreport, a.ddquery, a.hook))
+    a.out = test_apps_dir(a.build_sh)
+    for f in (APP, "libcoreclr.so", "libmscordaccore.so", "createdump"):
+        path = os.path.join(a.out, "testapp", a.tfm, f)
+        if not os.path.isfile(path):
+            fail("%s is missing: run tests/dotnet/build.sh first" % path)
+            sys.exit(1)
+    a.workdir = tempfile.mkdtemp(prefix="e2e.", dir=os.environ.get("TEST_TMPDIR", "/tmp"))
+    return a
+
+
+def main():
+    suites = {"live": suite_live, "crash": suite_crash, "oracle": suite_oracle,
+              "degraded": suite_degraded}
+    a = parse_suite_args(list(suites))
     e = Env(a)
     print("== %s on %s (%s)" % (a.suite, a.tfm, e.app_dir), flush=True)
-    {"live": suite_live, "crash": suite_crash, "oracle": suite_oracle,
-     "degraded": suite_degraded}[a.suite](e)
+    suites[a.suite](e)
     if failures:
         print("%d check(s) FAILED" % failures)
         return 1

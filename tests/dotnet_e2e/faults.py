@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Faults during real .NET crashes through libddhook.so (one runtime per run; driven by
-run_e2e.sh like e2e.py, whose helpers it uses). The reporter never makes a crash worse: the
+"""Faults during real .NET crashes through libddhook.so (one runtime per run; a py_test
+like e2e.py, whose helpers it uses). The reporter never makes a crash worse: the
 app always ends as it would without us, within the budget, and whatever could be captured is
 on disk (or, when nothing can be written, on the app's stderr), marked incomplete.
 
@@ -505,11 +505,7 @@ def probes_in_order(e, base_status):
 
 
 def main():
-    import argparse
-    ap = argparse.ArgumentParser()
-    for k in ("suite", "tfm", "out", "ddreport", "ddquery", "hook", "workdir"):
-        ap.add_argument("--" + k, required=True)
-    a = ap.parse_args()
+    a = e2e.parse_suite_args(["faults"])
     e = e2e.Env(a)
     print("== faults on %s (%s)" % (a.tfm, e.app_dir), flush=True)
     if not e2e.ensure_tracefs():

@@ -7,8 +7,8 @@ A .NET process maps its ReadyToRun assemblies (PE files, "MZ") executable, so bo
 have non-ELF executable mappings, the case of libunwind issue #738 (a double unmap).
 
   usage: mmap_ledger_test.py TFM DDREPORT DDQUERY LIBDDHOOK BUILD_SH MMAP_LEDGER_BT CHECKER
-The app is found like run_e2e.sh does: $DDCRASH_DOTNET_OUT/testapp/<tfm>, else beside the real
-tests/dotnet/build.sh; missing apps are a FAILURE.
+The app is found like the other suites find it (e2e.test_apps_dir): $DDCRASH_DOTNET_OUT/testapp/<tfm>,
+else beside the real tests/dotnet/build.sh; missing apps are a FAILURE.
 
 One bpftrace session (bpftrace -c: the traced commands start once every probe is attached)
 runs this script again as the driver ("--drive PLAN"), which runs, in order:
@@ -190,7 +190,7 @@ def main():
     tfm = sys.argv[1]
     ddreport, ddquery, hook, build_sh, bt_script, checker = (os.path.realpath(p)
                                                              for p in sys.argv[2:8])
-    out = os.environ.get("DDCRASH_DOTNET_OUT") or os.path.join(os.path.dirname(build_sh), "out")
+    out = e2e.test_apps_dir(build_sh)
     app_dir = os.path.join(out, "testapp", tfm)
     app = os.path.join(app_dir, e2e.APP)
     print(f"== mmap ledger on {tfm} ({app_dir})", flush=True)
