@@ -16,13 +16,11 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "dac/managed_state_codec.h"
+#include "dac/dac_result.h"
 
 namespace ddcrash::dac {
 namespace {
 
-constexpr char kTagState = 'S';
-constexpr char kTagError = 'E';
 constexpr size_t kMaxMessage = 256u << 20;
 
 bool WriteAll(int fd, const std::string& data) {
@@ -40,18 +38,10 @@ bool WriteAll(int fd, const std::string& data) {
                            absl::Span<const LoadedModule> modules, const IsolatedDacOptions& options) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (options.child_hook_for_testing) options.child_hook_for_testing();
-  std::string message;
   absl::StatusOr<std::unique_ptr<DacSession>> session =
       DacSession::Open(memory, threads, modules, options.session);
-  if (!session.ok()) {
-    message.push_back(kTagError);
-    uint32_t code = static_cast<uint32_t>(session.status().code());
-    message.append(reinterpret_cast<const char*>(&code), sizeof(code));
-    message.append(std::string(session.status().message()));
-  } else {
-    message.push_back(kTagState);
-    message.append(EncodeManagedState((*session)->Collect()));
-  }
+  const std::string message = SerializeDacResult(
+      session.ok() ? absl::StatusOr<ManagedState>((*session)->Collect()) : session.status());
   bool ok = WriteAll(fd, message);
   // Skip destructors and atexit handlers (the DAC's among them): this process is done.
   _exit(ok ? 0 : 3);
@@ -144,15 +134,7 @@ absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessMemory& memory,
                                             WIFEXITED(status) ? WEXITSTATUS(status) : -1));
   }
   if (message.empty()) return absl::InternalError("the DAC process sent no result");
-  if (message[0] == kTagError && message.size() >= 1 + sizeof(uint32_t)) {
-    uint32_t code;
-    std::memcpy(&code, message.data() + 1, sizeof(code));
-    if (code == 0 || code > 16) code = static_cast<uint32_t>(absl::StatusCode::kUnknown);
-    return absl::Status(static_cast<absl::StatusCode>(code),
-                        message.substr(1 + sizeof(code)));
-  }
-  if (message[0] != kTagState) return absl::InternalError("the DAC process sent garbage");
-  return DecodeManagedState(std::string_view(message).substr(1));
+  return ParseDacResult(message);
 }
 
 }  // namespace ddcrash::dac

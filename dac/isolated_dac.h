@@ -3,7 +3,7 @@
 // target thread frozen; the forked child inherits the captured snapshot (registers, module
 // map, memory reader: process_vm_readv / /proc/PID/mem need no ptrace stop of their own, only
 // permission, which a child of the tracer has), loads the DAC, runs DacSession::Collect and
-// writes the result (managed_state_codec.h) to a pipe. The parent waits at most the timeout
+// writes the result (a DacResult message, dac_result.h) to a pipe. The parent waits at most the timeout
 // (DDCRASH_DAC_TIMEOUT_MS), then SIGKILLs the child. Every failure comes back as
 // a status saying what happened: the child's own error, "killed by signal N", or "timed out".
 //

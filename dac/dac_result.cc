@@ -1,0 +1,190 @@
+#include "dac/dac_result.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "dac/dac_result.pb.h"
+
+namespace ddcrash::dac {
+namespace {
+
+void FrameToWire(const ManagedFrame& f, wire::ManagedFrame* w) {
+  w->set_ip(f.ip);
+  w->set_sp(f.sp);
+  w->set_kind(static_cast<wire::ManagedFrame::Kind>(f.kind));
+  w->set_method_signature(f.method_signature);
+  w->set_method(f.method);
+  w->set_type(f.type);
+  w->set_module_path(f.module_path);
+  w->set_token(f.token);
+  w->set_il_offset(f.il_offset);
+  w->set_native_offset(f.native_offset);
+  w->set_method_start(f.method_start);
+  w->set_method_desc(f.method_desc);
+  w->set_code_kind(static_cast<wire::ManagedFrame::CodeKind>(f.code_kind));
+  w->set_transition_frame(f.transition_frame);
+  w->set_frame_address(f.frame_address);
+}
+
+void FramesToWire(const std::vector<ManagedFrame>& frames,
+                  google::protobuf::RepeatedPtrField<wire::ManagedFrame>* out) {
+  out->Reserve(static_cast<int>(frames.size()));
+  for (const ManagedFrame& f : frames) FrameToWire(f, out->Add());
+}
+
+void ExceptionToWire(const ManagedException& e, int depth, wire::ManagedException* w) {
+  w->set_object(e.object);
+  w->set_type(e.type);
+  w->set_message(e.message);
+  w->set_hresult(e.hresult);
+  w->set_stack_trace(e.stack_trace);
+  if (depth >= kMaxWireExceptionDepth) return;
+  for (const ManagedException& inner : e.inner) ExceptionToWire(inner, depth + 1, w->add_inner());
+}
+
+bool FrameFromWire(const wire::ManagedFrame& w, ManagedFrame* f) {
+  if (!wire::ManagedFrame::Kind_IsValid(w.kind()) ||
+      !wire::ManagedFrame::CodeKind_IsValid(w.code_kind())) {
+    return false;
+  }
+  f->ip = w.ip();
+  f->sp = w.sp();
+  f->kind = static_cast<ManagedFrameKind>(w.kind());
+  f->method_signature = w.method_signature();
+  f->method = w.method();
+  f->type = w.type();
+  f->module_path = w.module_path();
+  f->token = w.token();
+  f->il_offset = w.il_offset();
+  f->native_offset = w.native_offset();
+  f->method_start = w.method_start();
+  f->method_desc = w.method_desc();
+  f->code_kind = static_cast<CodeKind>(w.code_kind());
+  f->transition_frame = w.transition_frame();
+  f->frame_address = w.frame_address();
+  return true;
+}
+
+bool FramesFromWire(const google::protobuf::RepeatedPtrField<wire::ManagedFrame>& in,
+                    std::vector<ManagedFrame>* frames) {
+  frames->resize(static_cast<size_t>(in.size()));
+  for (int i = 0; i < in.size(); ++i) {
+    if (!FrameFromWire(in[i], &(*frames)[static_cast<size_t>(i)])) return false;
+  }
+  return true;
+}
+
+bool ExceptionFromWire(const wire::ManagedException& w, int depth, ManagedException* e) {
+  if (depth >= kMaxWireExceptionDepth && w.inner_size() > 0) return false;
+  e->object = w.object();
+  e->type = w.type();
+  e->message = w.message();
+  e->hresult = w.hresult();
+  e->stack_trace = w.stack_trace();
+  e->inner.resize(static_cast<size_t>(w.inner_size()));
+  for (int i = 0; i < w.inner_size(); ++i) {
+    if (!ExceptionFromWire(w.inner(i), depth + 1, &e->inner[static_cast<size_t>(i)])) return false;
+  }
+  return true;
+}
+
+void StateToWire(const ManagedState& s, wire::ManagedState* w) {
+  w->set_runtime_version(s.runtime_version);
+  w->set_runtime_path(s.runtime_path);
+  w->set_dac_path(s.dac_path);
+  w->set_dac_match(s.dac_match);
+  w->set_dac_load_us(s.dac_load_us);
+  w->set_total_us(s.total_us);
+  for (const std::string& error : s.errors) w->add_errors(error);
+  for (const ManagedThread& t : s.threads) {
+    wire::ManagedThread* wt = w->add_threads();
+    wt->set_os_thread_id(t.os_thread_id);
+    wt->set_managed_id(t.managed_id);
+    wt->set_thread_address(t.thread_address);
+    wt->set_state(t.state);
+    wt->set_is_finalizer(t.is_finalizer);
+    wt->set_is_gc(t.is_gc);
+    wt->set_is_background(t.is_background);
+    wt->set_is_threadpool(t.is_threadpool);
+    wt->set_is_dead(t.is_dead);
+    wt->set_is_unstarted(t.is_unstarted);
+    wt->set_os_name(t.os_name);
+    if (t.has_exception) ExceptionToWire(t.exception, 0, wt->mutable_exception());
+    FramesToWire(t.frames, wt->mutable_frames());
+    wt->set_frames_error(t.frames_error);
+  }
+  FramesToWire(s.named_code, w->mutable_named_code());
+}
+
+absl::StatusOr<ManagedState> StateFromWire(const wire::ManagedState& w) {
+  const absl::Status bad = absl::DataLossError("malformed managed state from the DAC process");
+  ManagedState s;
+  s.runtime_version = w.runtime_version();
+  s.runtime_path = w.runtime_path();
+  s.dac_path = w.dac_path();
+  s.dac_match = w.dac_match();
+  s.dac_load_us = w.dac_load_us();
+  s.total_us = w.total_us();
+  s.errors.assign(w.errors().begin(), w.errors().end());
+  s.threads.resize(static_cast<size_t>(w.threads_size()));
+  for (int i = 0; i < w.threads_size(); ++i) {
+    const wire::ManagedThread& wt = w.threads(i);
+    ManagedThread& t = s.threads[static_cast<size_t>(i)];
+    t.os_thread_id = wt.os_thread_id();
+    t.managed_id = wt.managed_id();
+    t.thread_address = wt.thread_address();
+    t.state = wt.state();
+    t.is_finalizer = wt.is_finalizer();
+    t.is_gc = wt.is_gc();
+    t.is_background = wt.is_background();
+    t.is_threadpool = wt.is_threadpool();
+    t.is_dead = wt.is_dead();
+    t.is_unstarted = wt.is_unstarted();
+    t.os_name = wt.os_name();
+    t.has_exception = wt.has_exception();
+    if (t.has_exception && !ExceptionFromWire(wt.exception(), 0, &t.exception)) return bad;
+    if (!FramesFromWire(wt.frames(), &t.frames)) return bad;
+    t.frames_error = wt.frames_error();
+  }
+  if (!FramesFromWire(w.named_code(), &s.named_code)) return bad;
+  return s;
+}
+
+}  // namespace
+
+std::string SerializeDacResult(const absl::StatusOr<ManagedState>& result) {
+  wire::DacResult message;
+  if (result.ok()) {
+    StateToWire(*result, message.mutable_state());
+  } else {
+    message.mutable_error()->set_code(static_cast<int32_t>(result.status().code()));
+    message.mutable_error()->set_message(std::string(result.status().message()));
+  }
+  return message.SerializeAsString();
+}
+
+absl::StatusOr<ManagedState> ParseDacResult(std::string_view bytes) {
+  wire::DacResult message;
+  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError("the DAC process sent a result that does not parse");
+  }
+  switch (message.result_case()) {
+    case wire::DacResult::kState:
+      return StateFromWire(message.state());
+    case wire::DacResult::kError: {
+      const int code = message.error().code();
+      // An error with no error code, or one we do not know, is still an error.
+      const absl::StatusCode status_code =
+          code > 0 && code <= static_cast<int>(absl::StatusCode::kUnauthenticated)
+              ? static_cast<absl::StatusCode>(code)
+              : absl::StatusCode::kUnknown;
+      return absl::Status(status_code, message.error().message());
+    }
+    case wire::DacResult::RESULT_NOT_SET:
+      break;
+  }
+  return absl::DataLossError("the DAC process sent an empty result");
+}
+
+}  // namespace ddcrash::dac

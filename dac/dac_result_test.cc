@@ -1,0 +1,180 @@
+#include "dac/dac_result.h"
+
+#include "dac/dac_result.pb.h"
+#include "gtest/gtest.h"
+
+namespace ddcrash::dac {
+namespace {
+
+ManagedState Sample() {
+  ManagedState s;
+  s.runtime_version = "9.0.20";
+  s.runtime_path = "/app/libcoreclr.so";
+  s.dac_path = "/app/libmscordaccore.so";
+  s.dac_match = "version stamp '@(#)Version 9.0.2026.41315'";
+  s.dac_load_us = 700;
+  s.total_us = 30000;
+  s.errors = {"one", ""};
+  ManagedThread t;
+  t.os_thread_id = 42;
+  t.managed_id = 7;
+  t.thread_address = 0x1234;
+  t.state = 0x220;
+  t.is_background = true;
+  t.os_name = "ddcrash-thrower";
+  t.has_exception = true;
+  t.exception.type = "System.ApplicationException";
+  t.exception.message = "outer \xC3\xA9";
+  t.exception.hresult = static_cast<int32_t>(0x80131600);
+  ManagedException inner;
+  inner.type = "System.InvalidOperationException";
+  inner.message = "inner";
+  t.exception.inner.push_back(inner);
+  ManagedFrame f;
+  f.ip = 0x7f00;
+  f.sp = 0x7ff0;
+  f.kind = ManagedFrameKind::kManagedMethod;
+  f.method_signature = "A.B.C(System.Int32)";
+  f.method = "A.B.C";
+  f.type = "A.B";
+  f.module_path = "/app/A.dll";
+  f.token = 0x06000001;
+  f.il_offset = 12;
+  f.native_offset = 0x20;
+  f.method_start = 0x7ee0;
+  f.method_desc = 0xabc0;
+  f.code_kind = CodeKind::kJit;
+  ManagedFrame g;
+  g.kind = ManagedFrameKind::kRuntimeTransition;
+  g.transition_frame = "InlinedCallFrame";
+  g.frame_address = 0x5555;
+  t.frames = {f, g};
+  s.threads = {t, ManagedThread()};
+  f.ip = 0x7e00;
+  f.method = "A.B.Tier0";
+  s.named_code = {f};
+  return s;
+}
+
+TEST(DacResult, StateRoundTripsFieldForField) {
+  absl::StatusOr<ManagedState> d = ParseDacResult(SerializeDacResult(Sample()));
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->runtime_version, "9.0.20");
+  EXPECT_EQ(d->runtime_path, "/app/libcoreclr.so");
+  EXPECT_EQ(d->dac_path, "/app/libmscordaccore.so");
+  EXPECT_EQ(d->dac_match, "version stamp '@(#)Version 9.0.2026.41315'");
+  EXPECT_EQ(d->dac_load_us, 700u);
+  EXPECT_EQ(d->total_us, 30000u);
+  EXPECT_EQ(d->errors, (std::vector<std::string>{"one", ""}));
+  ASSERT_EQ(d->threads.size(), 2u);
+  const ManagedThread& t = d->threads[0];
+  EXPECT_EQ(t.os_thread_id, 42u);
+  EXPECT_EQ(t.managed_id, 7u);
+  EXPECT_EQ(t.thread_address, 0x1234u);
+  EXPECT_EQ(t.state, 0x220);
+  EXPECT_TRUE(t.is_background);
+  EXPECT_FALSE(t.is_finalizer || t.is_gc || t.is_threadpool || t.is_dead || t.is_unstarted);
+  EXPECT_EQ(t.os_name, "ddcrash-thrower");
+  ASSERT_TRUE(t.has_exception);
+  EXPECT_EQ(t.exception.type, "System.ApplicationException");
+  EXPECT_EQ(t.exception.message, "outer \xC3\xA9");
+  EXPECT_EQ(t.exception.hresult, static_cast<int32_t>(0x80131600));
+  ASSERT_EQ(t.exception.inner.size(), 1u);
+  EXPECT_EQ(t.exception.inner[0].message, "inner");
+  ASSERT_EQ(t.frames.size(), 2u);
+  const ManagedFrame& f = t.frames[0];
+  EXPECT_EQ(f.ip, 0x7f00u);
+  EXPECT_EQ(f.sp, 0x7ff0u);
+  EXPECT_EQ(f.kind, ManagedFrameKind::kManagedMethod);
+  EXPECT_EQ(f.method_signature, "A.B.C(System.Int32)");
+  EXPECT_EQ(f.method, "A.B.C");
+  EXPECT_EQ(f.type, "A.B");
+  EXPECT_EQ(f.module_path, "/app/A.dll");
+  EXPECT_EQ(f.token, 0x06000001u);
+  EXPECT_EQ(f.il_offset, 12u);
+  EXPECT_EQ(f.native_offset, 0x20u);
+  EXPECT_EQ(f.method_start, 0x7ee0u);
+  EXPECT_EQ(f.method_desc, 0xabc0u);
+  EXPECT_EQ(f.code_kind, CodeKind::kJit);
+  EXPECT_EQ(t.frames[1].kind, ManagedFrameKind::kRuntimeTransition);
+  EXPECT_EQ(t.frames[1].transition_frame, "InlinedCallFrame");
+  EXPECT_EQ(t.frames[1].frame_address, 0x5555u);
+  EXPECT_FALSE(d->threads[1].has_exception);
+  EXPECT_TRUE(d->threads[1].frames.empty());
+  ASSERT_EQ(d->named_code.size(), 1u);
+  EXPECT_EQ(d->named_code[0].ip, 0x7e00u);
+  EXPECT_EQ(d->named_code[0].method, "A.B.Tier0");
+}
+
+TEST(DacResult, ErrorComesBackWithItsCodeAndMessage) {
+  absl::StatusOr<ManagedState> d =
+      ParseDacResult(SerializeDacResult(absl::FailedPreconditionError("DAC refused: mismatch")));
+  EXPECT_TRUE(absl::IsFailedPrecondition(d.status())) << d.status();
+  EXPECT_EQ(d.status().message(), "DAC refused: mismatch");
+}
+
+TEST(DacResult, UnknownErrorCodeIsStillAnError) {
+  wire::DacResult message;
+  message.mutable_error()->set_code(0);
+  message.mutable_error()->set_message("odd");
+  absl::StatusOr<ManagedState> d = ParseDacResult(message.SerializeAsString());
+  EXPECT_TRUE(absl::IsUnknown(d.status())) << d.status();
+  message.mutable_error()->set_code(999);
+  EXPECT_TRUE(absl::IsUnknown(ParseDacResult(message.SerializeAsString()).status()));
+}
+
+TEST(DacResult, EmptyAndGarbageInputAreDataLoss) {
+  EXPECT_TRUE(absl::IsDataLoss(ParseDacResult("").status()));
+  EXPECT_TRUE(absl::IsDataLoss(ParseDacResult("\xff\xff\xff").status()));
+}
+
+TEST(DacResult, OutOfRangeEnumIsRefused) {
+  wire::DacResult message;
+  message.mutable_state()->add_named_code()->set_kind(static_cast<wire::ManagedFrame::Kind>(7));
+  EXPECT_TRUE(absl::IsDataLoss(ParseDacResult(message.SerializeAsString()).status()));
+}
+
+TEST(DacResult, ExceptionChainsAreCutWhenWrittenAndRefusedWhenTooDeep) {
+  ManagedState s;
+  s.threads.resize(1);
+  s.threads[0].has_exception = true;
+  ManagedException* e = &s.threads[0].exception;
+  for (int depth = 0; depth < kMaxWireExceptionDepth + 5; ++depth) {
+    e->inner.resize(1);
+    e = &e->inner[0];
+  }
+  absl::StatusOr<ManagedState> d = ParseDacResult(SerializeDacResult(s));
+  ASSERT_TRUE(d.ok()) << d.status();
+  int depth = 0;
+  for (const ManagedException* x = &d->threads[0].exception; !x->inner.empty(); x = &x->inner[0]) {
+    ++depth;
+  }
+  EXPECT_EQ(depth, kMaxWireExceptionDepth);
+
+  // A child that writes a deeper chain (it ran over corrupt memory) is refused.
+  wire::DacResult deep;
+  wire::ManagedException* w = deep.mutable_state()->add_threads()->mutable_exception();
+  for (int i = 0; i < kMaxWireExceptionDepth + 1; ++i) w = w->add_inner();
+  EXPECT_TRUE(absl::IsDataLoss(ParseDacResult(deep.SerializeAsString()).status()));
+}
+
+TEST(DacResult, CorruptBytesParseOrFailAsDataLoss) {
+  const std::string bytes = SerializeDacResult(Sample());
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    for (uint8_t x : {0x01, 0x80, 0xFF}) {
+      std::string copy = bytes;
+      copy[i] = static_cast<char>(copy[i] ^ x);
+      absl::StatusOr<ManagedState> d = ParseDacResult(copy);
+      // A flipped byte can turn the state into an error result, never into a crash or an
+      // unbounded thread list.
+      if (d.ok()) {
+        EXPECT_LE(d->threads.size(), 2u) << i;
+      } else {
+        EXPECT_FALSE(d.status().message().empty()) << i;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ddcrash::dac
