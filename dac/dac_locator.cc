@@ -1,10 +1,13 @@
 #include "dac/dac_locator.h"
 
+#include <unistd.h>
+
 #include <memory>
 
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "dac/trusted_file.h"
 #include "unwind/elf_file.h"
 
 namespace ddcrash::dac {
@@ -17,6 +20,16 @@ std::string DefaultDacPath(const RuntimeInfo& runtime) {
 }
 
 absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::string& dac_path) {
+  // Whose code it may be: this process runs it (the DAC process, already confined to the
+  // target owner's credentials), so only root or this user may have been able to write it.
+  if (absl::Status trusted = CheckTrustedFile(dac_path, geteuid()); !trusted.ok()) {
+    if (absl::IsNotFound(trusted)) {
+      return absl::NotFoundError(absl::StrCat("no DAC at ", dac_path, " (", trusted.message(), ")"));
+    }
+    return absl::PermissionDeniedError(absl::StrCat("DAC ", dac_path, " refused: ",
+                                                    trusted.message(), " (it would run as uid ",
+                                                    geteuid(), ")"));
+  }
   absl::StatusOr<std::unique_ptr<ElfFile>> dac = ElfFile::Open(dac_path);
   if (!dac.ok()) {
     if (absl::IsNotFound(dac.status())) {

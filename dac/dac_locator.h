@@ -3,6 +3,8 @@
 // Where: the path the caller gives (ddreport's DDCRASH_DAC_PATH, read by cli/config), else
 // libmscordaccore.so in the directory of the runtime module (libcoreclr.so, or the single-file
 // executable). Nothing here reads the environment.
+// Trust rule first: the file and every directory above it are owned by root or by the user this
+// process runs as, and writable by no one else (trusted_file.h); a DAC is code we run.
 // Match rule, never guessed around:
 //  - the runtime exports DotNetRuntimeInfo (single-file): the DAC's GNU build id must equal
 //    DacModuleIndex;
@@ -29,8 +31,9 @@ struct DacLocation {
   std::string match;
 };
 
-// Checks that the DAC at `dac_path` belongs to `runtime`. FailedPrecondition naming both sides
-// on a mismatch; NotFound when the file does not exist.
+// Checks that the DAC at `dac_path` may be trusted and belongs to `runtime`. PermissionDenied
+// saying why when it may not be trusted; FailedPrecondition naming both sides on a mismatch;
+// NotFound when the file does not exist.
 absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::string& dac_path);
 
 // The default place of the DAC for `runtime` (beside the runtime module).

@@ -1,6 +1,7 @@
 #include "dac/dac_locator.h"
 
 #include <elf.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -118,6 +119,18 @@ TEST(DacLocator, GivenPathOverridesTheDefault) {
   // A given path is still checked.
   std::string other = WriteTemp("dac_given_other", MakeElf("\x02", std::string(kStamp9) + '\0'));
   EXPECT_TRUE(absl::IsFailedPrecondition(LocateDac(r, other).status()));
+}
+
+TEST(DacLocator, ADacSomeoneElseCouldHaveWrittenIsRefusedBeforeItIsRead) {
+  std::string dac = WriteTemp("dac_writable", MakeElf("\x01", std::string(kStamp8) + '\0'));
+  ASSERT_EQ(chmod(dac.c_str(), 0666), 0);
+  absl::StatusOr<DacLocation> loc = CheckDac(SharedRuntime(TempDir()), dac);
+  EXPECT_TRUE(absl::IsPermissionDenied(loc.status())) << loc.status();
+  EXPECT_NE(loc.status().message().find("is writable by others"), std::string::npos)
+      << loc.status();
+  EXPECT_NE(loc.status().message().find("it would run as uid"), std::string::npos) << loc.status();
+  ASSERT_EQ(chmod(dac.c_str(), 0644), 0);
+  EXPECT_TRUE(CheckDac(SharedRuntime(TempDir()), dac).ok());
 }
 
 }  // namespace

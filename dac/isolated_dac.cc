@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "dac/dac_confinement.h"
 #include "dac/dac_result.h"
 
 namespace ddcrash::dac {
@@ -34,15 +35,18 @@ bool WriteAll(int fd, const std::string& data) {
   return true;
 }
 
-[[noreturn]] void RunChild(int fd, ProcessMemory& memory, absl::Span<const ThreadState> threads,
-                           absl::Span<const LoadedModule> modules, const IsolatedDacOptions& options) {
+[[noreturn]] void RunChild(int fd, pid_t parent, ProcessSnapshot& snapshot,
+                           const IsolatedDacOptions& options) {
+  const absl::Status confined = ConfineDacProcess(snapshot.pid(), snapshot.memory());
+  // After confinement: a change of credentials clears the parent-death signal.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(4);
   if (options.child_hook_for_testing) options.child_hook_for_testing();
   absl::StatusOr<std::unique_ptr<DacSession>> session =
-      DacSession::Open(memory, threads, modules, options.session);
-  const std::string message = SerializeDacResult(
-      session.ok() ? absl::StatusOr<ManagedState>((*session)->Collect()) : session.status());
-  bool ok = WriteAll(fd, message);
+      confined.ok() ? DacSession::Open(snapshot, options.session) : confined;
+  bool ok = WriteAll(fd, SerializeDacResult(
+                             session.ok() ? absl::StatusOr<ManagedState>((*session)->Collect())
+                                          : session.status()));
   // Skip destructors and atexit handlers (the DAC's among them): this process is done.
   _exit(ok ? 0 : 3);
 }
@@ -56,17 +60,10 @@ std::string SignalName(int sig) {
 
 absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessSnapshot& snapshot,
                                                          const IsolatedDacOptions& options) {
-  return CollectManagedStateIsolated(snapshot.memory(), snapshot.threads(),
-                                     snapshot.modules().modules(), options);
-}
-
-absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessMemory& memory,
-                                                         absl::Span<const ThreadState> threads,
-                                                         absl::Span<const LoadedModule> modules,
-                                                         const IsolatedDacOptions& options) {
   const absl::Time deadline = absl::Now() + options.timeout;
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return absl::ErrnoToStatus(errno, "pipe2 for the DAC child");
+  const pid_t parent = getpid();
   pid_t child = fork();
   if (child < 0) {
     int e = errno;
@@ -76,7 +73,7 @@ absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessMemory& memory,
   }
   if (child == 0) {
     close(fds[0]);
-    RunChild(fds[1], memory, threads, modules, options);
+    RunChild(fds[1], parent, snapshot, options);
   }
   close(fds[1]);
 

@@ -2,10 +2,11 @@
 // corrupt; a crash or hang in it must cost only this stage. The parent (ddreport) keeps every
 // target thread frozen; the forked child inherits the captured snapshot (registers, module
 // map, memory reader: process_vm_readv / /proc/PID/mem need no ptrace stop of their own, only
-// permission, which a child of the tracer has), loads the DAC, runs DacSession::Collect and
-// writes the result (a DacResult message, dac_result.h) to a pipe. The parent waits at most the timeout
-// (DDCRASH_DAC_TIMEOUT_MS), then SIGKILLs the child. Every failure comes back as
-// a status saying what happened: the child's own error, "killed by signal N", or "timed out".
+// permission, which a child of the tracer has), confines itself to the target owner's
+// privileges (dac_confinement.h), loads the DAC, runs DacSession::Collect and writes the result
+// (a DacResult message, dac_result.h) to a pipe. The parent waits at most the timeout
+// (DDCRASH_DAC_TIMEOUT_MS), then SIGKILLs the child. Every failure comes back as a status
+// saying what happened: the child's own error, "killed by signal N", or "timed out".
 //
 // fork() of a multithreaded parent: the child runs the DAC (malloc, dlopen) after fork, so the
 // parent should fork it while no other thread of its own holds allocator or loader locks (ddreport
@@ -20,10 +21,7 @@
 #include "absl/types/span.h"
 #include "dac/dac_session.h"
 #include "dac/managed_state.h"
-#include "ptrace/module_map.h"
-#include "ptrace/process_memory.h"
 #include "ptrace/process_snapshot.h"
-#include "ptrace/thread_state.h"
 
 namespace ddcrash::dac {
 
@@ -33,14 +31,11 @@ inline constexpr char kDacTimeoutEnv[] = "DDCRASH_DAC_TIMEOUT_MS";
 struct IsolatedDacOptions {
   DacSessionOptions session;
   absl::Duration timeout = absl::Seconds(3);
-  // Tests only: runs in the child before the DAC is touched (to make it crash or hang).
+  // Tests only: runs in the child once it is confined, before the DAC is touched (to make it
+  // crash or hang, or to look at its credentials).
   std::function<void()> child_hook_for_testing;
 };
 
-absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessMemory& memory,
-                                                         absl::Span<const ThreadState> threads,
-                                                         absl::Span<const LoadedModule> modules,
-                                                         const IsolatedDacOptions& options = {});
 absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessSnapshot& snapshot,
                                                          const IsolatedDacOptions& options = {});
 

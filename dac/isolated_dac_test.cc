@@ -2,23 +2,29 @@
 
 #include <signal.h>
 #include <stdlib.h>
+#include <grp.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "ptrace/fake_process_memory.h"
+#include "ptrace/fake_process_snapshot.h"
 
 namespace ddcrash::dac {
 namespace {
 
+using ::testing::HasSubstr;
+
 TEST(IsolatedDac, ChildErrorsComeBackAsTheirStatus) {
-  FakeProcessMemory memory;  // no runtime in it
-  absl::StatusOr<ManagedState> s = CollectManagedStateIsolated(memory, {}, {});
+  FakeProcessSnapshot snapshot(getpid());  // no runtime in its memory
+  absl::StatusOr<ManagedState> s = CollectManagedStateIsolated(snapshot);
   EXPECT_TRUE(absl::IsNotFound(s.status())) << s.status();
-  EXPECT_NE(s.status().message().find("no .NET runtime"), std::string::npos);
+  EXPECT_THAT(s.status().message(), HasSubstr("no .NET runtime"));
 }
 
 TEST(IsolatedDac, ACrashCostsOnlyTheStage) {
-  FakeProcessMemory memory;
+  FakeProcessSnapshot snapshot(getpid());
   IsolatedDacOptions options;
   // The default action, as in a real fault; sanitizers' own SIGSEGV handlers must not turn it
   // into an abort.
@@ -26,22 +32,65 @@ TEST(IsolatedDac, ACrashCostsOnlyTheStage) {
     signal(SIGSEGV, SIG_DFL);
     raise(SIGSEGV);
   };
-  absl::StatusOr<ManagedState> s = CollectManagedStateIsolated(memory, {}, {}, options);
+  absl::StatusOr<ManagedState> s = CollectManagedStateIsolated(snapshot, options);
   ASSERT_TRUE(absl::IsInternal(s.status())) << s.status();
-  EXPECT_NE(s.status().message().find("SIGSEGV"), std::string::npos) << s.status();
+  EXPECT_THAT(s.status().message(), HasSubstr("SIGSEGV"));
 }
 
 TEST(IsolatedDac, AHangIsKilledAtTheTimeout) {
-  FakeProcessMemory memory;
+  FakeProcessSnapshot snapshot(getpid());
   IsolatedDacOptions options;
   options.timeout = absl::Milliseconds(200);
   options.child_hook_for_testing = [] {
     while (true) pause();
   };
   absl::Time start = absl::Now();
-  absl::StatusOr<ManagedState> s = CollectManagedStateIsolated(memory, {}, {}, options);
+  absl::StatusOr<ManagedState> s = CollectManagedStateIsolated(snapshot, options);
   EXPECT_TRUE(absl::IsDeadlineExceeded(s.status())) << s.status();
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+}
+
+// Root reporting on another user's process: the DAC process runs as that user, with its groups,
+// and can gain no privilege back (the hook sees it after confinement, where the DAC would load).
+TEST(IsolatedDac, TheDacProcessRunsAsTheTargetsUser) {
+  ASSERT_EQ(geteuid(), 0u) << "this test needs root: it reports on another user's process";
+  constexpr uid_t kNobody = 65534;
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t target = fork();
+  ASSERT_GE(target, 0);
+  if (target == 0) {
+    if (setgroups(0, nullptr) != 0 || setresgid(kNobody, kNobody, kNobody) != 0 ||
+        setresuid(kNobody, kNobody, kNobody) != 0) {
+      _exit(1);
+    }
+    (void)!write(ready[1], "r", 1);
+    while (true) pause();
+  }
+  char c;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  FakeProcessSnapshot snapshot(target);
+  IsolatedDacOptions options;
+  options.child_hook_for_testing = [] {
+    uid_t r, e, s;
+    gid_t rg, eg, sg;
+    getresuid(&r, &e, &s);
+    getresgid(&rg, &eg, &sg);
+    const bool dropped = r == kNobody && e == kNobody && s == kNobody && rg == kNobody &&
+                         eg == kNobody && sg == kNobody && getgroups(0, nullptr) == 0;
+    _exit(dropped && prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ? 42 : 43);
+  };
+  absl::StatusOr<ManagedState> s = CollectManagedStateIsolated(snapshot, options);
+  kill(target, SIGKILL);
+  waitpid(target, nullptr, 0);
+  EXPECT_THAT(s.status().message(), HasSubstr("exited with status 42")) << s.status();
+}
+
+TEST(IsolatedDac, ATargetWhoseOwnerCannotBeReadGetsNoDac) {
+  FakeProcessSnapshot snapshot(0x7ffffff0);
+  absl::StatusOr<ManagedState> s = CollectManagedStateIsolated(snapshot);
+  EXPECT_TRUE(absl::IsPermissionDenied(s.status())) << s.status();
+  EXPECT_THAT(s.status().message(), HasSubstr("cannot tell whom the target runs as"));
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ class CachedProcessMemory : public ProcessMemory {
   CachedProcessMemory& operator=(const CachedProcessMemory&) = delete;
 
   absl::StatusOr<size_t> Read(uint64_t address, absl::Span<uint8_t> out) override;
+  absl::Status HoldAccess() override { return underlying_.HoldAccess(); }
 
   size_t cached_pages() const { return pages_.size(); }
 

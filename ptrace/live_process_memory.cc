@@ -20,12 +20,25 @@ LiveProcessMemory::~LiveProcessMemory() {
   if (mem_fd_ >= 0) close(mem_fd_);
 }
 
-size_t LiveProcessMemory::ReadProcMem(uint64_t address, absl::Span<uint8_t> out, int& error) {
-  if (mem_fd_ < 0 && mem_open_errno_ == 0) {
-    std::string path = absl::StrFormat("/proc/%d/mem", pid_);
-    mem_fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (mem_fd_ < 0) mem_open_errno_ = errno;
+void LiveProcessMemory::OpenProcMem() {
+  if (mem_fd_ >= 0 || mem_open_errno_ != 0) return;
+  std::string path = absl::StrFormat("/proc/%d/mem", pid_);
+  mem_fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (mem_fd_ < 0) mem_open_errno_ = errno;
+}
+
+absl::Status LiveProcessMemory::HoldAccess() {
+  OpenProcMem();
+  if (mem_fd_ < 0) {
+    return absl::ErrnoToStatus(mem_open_errno_,
+                               absl::StrFormat("cannot open /proc/%d/mem", pid_));
   }
+  vm_readv_usable_ = false;
+  return absl::OkStatus();
+}
+
+size_t LiveProcessMemory::ReadProcMem(uint64_t address, absl::Span<uint8_t> out, int& error) {
+  OpenProcMem();
   if (mem_fd_ < 0) {
     error = mem_open_errno_;
     return 0;

@@ -27,10 +27,14 @@ class LiveProcessMemory : public ProcessMemory {
   LiveProcessMemory& operator=(const LiveProcessMemory&) = delete;
 
   absl::StatusOr<size_t> Read(uint64_t address, absl::Span<uint8_t> out) override;
+  // Opens /proc/PID/mem now (its permission check happens at open) and reads through it from
+  // then on, since process_vm_readv checks permission at every call.
+  absl::Status HoldAccess() override;
 
   pid_t pid() const { return pid_; }
 
  private:
+  void OpenProcMem();
   // Reads with pread on /proc/PID/mem; returns bytes read (0 with `error` set on failure).
   size_t ReadProcMem(uint64_t address, absl::Span<uint8_t> out, int& error);
 

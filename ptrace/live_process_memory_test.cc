@@ -1,6 +1,8 @@
 #include "ptrace/live_process_memory.h"
 
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -75,6 +77,42 @@ TEST(LiveProcessMemoryTest, ProtNonePagesAreReadThroughProcMem) {
   ASSERT_TRUE(n.ok()) << n.status();
   ASSERT_EQ(*n, kPage);
   EXPECT_EQ(out[7], PatternByte(2 * kPage + 7));
+}
+
+// The DAC process reads the target after dropping to the target's credentials: what HoldAccess
+// opened while privileged must keep reading after this process becomes an unrelated user that
+// could not open the target's memory itself. Needs root (as the whole suite does).
+TEST(LiveProcessMemoryTest, HeldAccessOutlivesAPrivilegeDrop) {
+  ASSERT_EQ(geteuid(), 0u) << "this test drops privileges and must start as root";
+  std::unique_ptr<TestChild> child = StartChild();
+  ASSERT_NE(child, nullptr);
+  uint64_t address = ReceiveAddress(*child);
+  pid_t reader = fork();
+  ASSERT_GE(reader, 0);
+  if (reader == 0) {
+    constexpr uid_t kNobody = 65534;
+    LiveProcessMemory held(child->pid());
+    LiveProcessMemory unheld(child->pid());
+    if (!held.HoldAccess().ok()) _exit(10);
+    if (setgroups(0, nullptr) != 0 || setresgid(kNobody, kNobody, kNobody) != 0 ||
+        setresuid(kNobody, kNobody, kNobody) != 0) {
+      _exit(11);
+    }
+    uint8_t byte = 0;
+    // Without held access the target is out of reach now...
+    if (unheld.Read(address + 9, absl::MakeSpan(&byte, 1)).ok()) _exit(12);
+    // ...with it, every page reads as before, the PROT_NONE one included.
+    absl::StatusOr<size_t> n = held.Read(address + 9, absl::MakeSpan(&byte, 1));
+    if (!n.ok() || *n != 1 || byte != PatternByte(9)) _exit(13);
+    n = held.Read(address + 2 * kPage + 3, absl::MakeSpan(&byte, 1));
+    if (!n.ok() || *n != 1 || byte != PatternByte(2 * kPage + 3)) _exit(14);
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(reader, &status, 0), reader);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "10: HoldAccess failed, 11: drop failed, 12: unheld read "
+                                       "still worked, 13/14: held read failed";
 }
 
 TEST(LiveProcessMemoryTest, ReadsIntoUnmappedMemoryAreShortOrFail) {

@@ -23,6 +23,11 @@ class ProcessMemory {
   // first byte is readable.
   virtual absl::StatusOr<size_t> Read(uint64_t address, absl::Span<uint8_t> out) = 0;
 
+  // Acquires now whatever later reads need, so that they keep working after this process
+  // gives up privileges (the DAC process drops to the target's credentials, which may not be
+  // allowed to open the target's memory anew). Readers that need nothing succeed.
+  virtual absl::Status HoldAccess() { return absl::OkStatus(); }
+
   // Reads exactly `out.size()` bytes or fails.
   absl::Status ReadExact(uint64_t address, absl::Span<uint8_t> out) {
     size_t done = 0;

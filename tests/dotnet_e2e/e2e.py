@@ -120,9 +120,15 @@ def run_app(e, app, args, env, timeout=60):
 class LiveApp:
     """`Ddcrash.TestApp live [N]`, started and waited on until it prints READY <pid>."""
 
-    def __init__(self, app, args=("live",), env=None, timeout=60):
+    def __init__(self, app, args=("live",), env=None, timeout=60, user=None):
+        """`user`: (uid, gid) to run the app as, with no supplementary groups."""
+        def become_user():
+            os.setgroups([])
+            os.setresgid(user[1], user[1], user[1])
+            os.setresuid(user[0], user[0], user[0])
         self.p = subprocess.Popen([app] + list(args), env=env or clean_env(),
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  preexec_fn=become_user if user else None)
         deadline = time.monotonic() + timeout
         import select
         buf = ""
