@@ -1,18 +1,28 @@
 // libddhook.so: turns the .NET runtime's crash-time launch of createdump into a launch of
-// ddreport. Preloaded (LD_PRELOAD) into .NET processes.
+// ddreport. Preloaded (LD_PRELOAD or /etc/ld.so.preload) into .NET processes.
 //
 // At load time it enables the runtime's crash-dump launch with a marker dump name, remembers
 // what the user had asked for, and prepares every string the exec path needs. The execve
 // interposer runs in the forked child of a crashing, multithreaded process: it only reads
 // prepared data, scans argv/envp, fills static arrays and calls the real execve — no malloc,
 // no locks, no stdio. Written in C with libc as its only dependency.
+//
+// It takes over only when it may: never in a secure-execution process (setuid, setgid, file
+// capabilities: its environment belongs to a less privileged user), and only with a reporter
+// that nobody but root and the process's own user could have written.
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <sys/time.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 typedef int (*execve_fn)(const char*, char* const[], char* const[]);
@@ -20,12 +30,23 @@ typedef int (*execve_fn)(const char*, char* const[], char* const[]);
 // Part of the dump name that marks a crash launch done for us; on-demand dumps (dotnet-dump,
 // diagnostics IPC) carry their own names and pass through untouched.
 #define MARKER "ddcrash-hook-marker"
+// The dump name the hook sets. Nobody, root included, can create a file in /proc: a runtime
+// that inherits this name without the hook taking over (LD_PRELOAD dropped) launches its
+// createdump, which fails to create the dump and writes nothing.
+#define MARKER_DUMP_NAME "/proc/" MARKER ".%p"
 #define MAX_ARGS 128
-#define MAX_ENV 1024
+// ddreport's environment: the DDCRASH_* settings go first, so only ordinary variables beyond
+// this many can be left out.
+#define MAX_ENV 16384
 
-// Variables through which ddreport learns what the user had configured.
+// Variables through which ddreport (and hooks in child processes) learn what the user had
+// configured before the hook changed it.
 #define ENV_USER_WANTS_DUMP "DDCRASH_USER_DUMP"
 #define ENV_USER_DUMP_NAME "DDCRASH_USER_DUMP_NAME"
+#define ENV_ENABLE_DUMP "DOTNET_DbgEnableMiniDump"
+#define ENV_DUMP_NAME "DOTNET_DbgMiniDumpName"
+#define ENV_LEGACY_ENABLE_DUMP "COMPlus_DbgEnableMiniDump"
+#define ENV_LEGACY_DUMP_NAME "COMPlus_DbgMiniDumpName"
 
 static execve_fn real_execve;
 static int hook_enabled;
@@ -47,6 +68,10 @@ static int starts_with(const char* s, const char* prefix) {
   return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+static int equals(const char* s, const char* expected) {
+  return s != NULL && strcmp(s, expected) == 0;
+}
+
 static const char* basename_of(const char* path) {
   const char* slash = strrchr(path, '/');
   return slash ? slash + 1 : path;
@@ -61,32 +86,64 @@ static int copy_string(char* dst, size_t size, const char* a, const char* b) {
   return 1;
 }
 
-// The user's own DbgEnableMiniDump / DbgMiniDumpName, before we change them. A process
-// started by a hooked process inherits our changes, so the first hook records the user's
-// values in DDCRASH_USER_DUMP* and later ones read them from there.
+// A hooked process's children inherit the hook's dump settings along with DDCRASH_USER_DUMP*,
+// the user's own values the first hook recorded. That record describes a child's environment
+// only while the dump settings are still exactly what the hook set: once the user (a shell
+// that inherited them, say) sets their own, those are the user's wish again.
+static int inherited_record_applies(void) {
+  return secure_getenv(ENV_USER_WANTS_DUMP) != NULL && equals(secure_getenv(ENV_ENABLE_DUMP), "1") &&
+         equals(secure_getenv(ENV_DUMP_NAME), MARKER_DUMP_NAME);
+}
+
+// The user's own DbgEnableMiniDump / DbgMiniDumpName, before we change them: the inherited
+// record when it applies, else the environment as the runtime would read it.
 static void remember_user_dump_settings(void) {
-  const char* wants = getenv(ENV_USER_WANTS_DUMP);
-  const char* name = getenv(ENV_USER_DUMP_NAME);
-  if (wants == NULL) {
-    const char* enable = getenv("DOTNET_DbgEnableMiniDump");
-    if (enable == NULL) enable = getenv("COMPlus_DbgEnableMiniDump");
-    wants = (enable != NULL && strcmp(enable, "1") == 0) ? "1" : "0";
-    name = getenv("DOTNET_DbgMiniDumpName");
-    if (name == NULL) name = getenv("COMPlus_DbgMiniDumpName");
-    if (name == NULL) name = "";
-    setenv(ENV_USER_WANTS_DUMP, wants, 1);
-    setenv(ENV_USER_DUMP_NAME, name, 1);
+  const char* wants;
+  const char* name;
+  if (inherited_record_applies()) {
+    wants = equals(secure_getenv(ENV_USER_WANTS_DUMP), "1") ? "1" : "0";
+    name = secure_getenv(ENV_USER_DUMP_NAME);
+  } else {
+    const char* enable = secure_getenv(ENV_ENABLE_DUMP);
+    if (enable == NULL) enable = secure_getenv(ENV_LEGACY_ENABLE_DUMP);
+    wants = equals(enable, "1") ? "1" : "0";
+    name = secure_getenv(ENV_DUMP_NAME);
+    if (name == NULL) name = secure_getenv(ENV_LEGACY_DUMP_NAME);
   }
   if (name == NULL) name = "";
   copy_string(user_dump_env, sizeof(user_dump_env), ENV_USER_WANTS_DUMP "=", wants);
   if (!copy_string(user_dump_name_env, sizeof(user_dump_name_env), ENV_USER_DUMP_NAME "=", name)) {
-    copy_string(user_dump_name_env, sizeof(user_dump_name_env), ENV_USER_DUMP_NAME "=", "");
+    name = "";
+    copy_string(user_dump_name_env, sizeof(user_dump_name_env), ENV_USER_DUMP_NAME "=", name);
   }
+  // Copied above first: setenv may free the strings `wants` and `name` point into.
+  setenv(ENV_USER_WANTS_DUMP, user_dump_env + sizeof(ENV_USER_WANTS_DUMP), 1);
+  setenv(ENV_USER_DUMP_NAME, user_dump_name_env + sizeof(ENV_USER_DUMP_NAME), 1);
+}
+
+// The hook does not take over in this process, but an ancestor's hook did: give the runtime
+// (and this process's children) the user's own dump settings back, so it never dumps to the
+// marker and does what it would have done without ddcrash.
+static void restore_user_dump_settings(void) {
+  if (!inherited_record_applies()) return;
+  const char* name = secure_getenv(ENV_USER_DUMP_NAME);
+  if (equals(secure_getenv(ENV_USER_WANTS_DUMP), "1")) {
+    if (name != NULL && name[0] != '\0') {
+      setenv(ENV_DUMP_NAME, name, 1);
+    } else {
+      unsetenv(ENV_DUMP_NAME);
+    }
+  } else {
+    unsetenv(ENV_ENABLE_DUMP);
+    unsetenv(ENV_DUMP_NAME);
+  }
+  unsetenv(ENV_USER_WANTS_DUMP);
+  unsetenv(ENV_USER_DUMP_NAME);
 }
 
 // DDCRASH_TIMEOUT_MS as ddreport reads it (a positive decimal), else the default.
 static long timeout_ms(void) {
-  const char* text = getenv("DDCRASH_TIMEOUT_MS");
+  const char* text = secure_getenv("DDCRASH_TIMEOUT_MS");
   long value = 0;
   if (text == NULL || *text == '\0') return DEFAULT_TIMEOUT_MS;
   for (; *text != '\0'; ++text) {
@@ -97,7 +154,7 @@ static long timeout_ms(void) {
 }
 
 static int locate_reporter(void) {
-  const char* configured = getenv("DDCRASH_REPORTER");
+  const char* configured = secure_getenv("DDCRASH_REPORTER");
   if (configured != NULL && configured[0] != '\0') {
     return copy_string(reporter_path, sizeof(reporter_path), configured, NULL);
   }
@@ -113,22 +170,111 @@ static int locate_reporter(void) {
   return 1;
 }
 
-__attribute__((constructor)) static void ddhook_init(void) {
-  real_execve = (execve_fn)dlsym(RTLD_NEXT, "execve");
-  const char* enabled = getenv("DDCRASH_ENABLED");
-  if (enabled != NULL && strcmp(enabled, "0") == 0) return;
-  if (real_execve == NULL || !locate_reporter() || access(reporter_path, X_OK) != 0) return;
+// lstat by system call: glibc's lstat symbol is newer (GLIBC_2.33) than the oldest glibc the
+// library supports.
+static int lstat_path(const char* path, struct stat* st) {
+  return (int)syscall(SYS_newfstatat, AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
+
+// The rule the DAC is held to (dac/trusted_file.cc): owned by root or `euid`, not writable by
+// others (a sticky directory excepted), not writable by a group other than root's. Fills
+// `why` when it fails.
+static int trusted_entry(const char* path, uid_t euid, char* why, size_t size) {
+  struct stat st;
+  if (lstat_path(path, &st) != 0) {
+    snprintf(why, size, "cannot stat %s: %s", path, strerror(errno));
+    return 0;
+  }
+  const int directory = S_ISDIR(st.st_mode);
+  if (!directory && !S_ISREG(st.st_mode)) {
+    snprintf(why, size, "%s is not a regular file", path);
+    return 0;
+  }
+  if (st.st_uid != 0 && st.st_uid != euid) {
+    snprintf(why, size, "%s is owned by uid %d, neither root nor uid %d", path, (int)st.st_uid,
+             (int)euid);
+    return 0;
+  }
+  if ((st.st_mode & S_IWOTH) != 0 && !(directory && (st.st_mode & S_ISVTX) != 0)) {
+    snprintf(why, size, "%s is writable by others", path);
+    return 0;
+  }
+  if ((st.st_mode & S_IWGRP) != 0 && st.st_gid != 0) {
+    snprintf(why, size, "%s is writable by group %d", path, (int)st.st_gid);
+    return 0;
+  }
+  return 1;
+}
+
+// Replaces reporter_path with its real path when the reporter and every directory above it
+// pass trusted_entry. Then nobody but root and this user can change what that path names
+// between now and a crash, so the exec path can run it by name (which also keeps its argv[0],
+// /proc/PID/exe and comm ordinary, and works with any glibc).
+static int trust_reporter(char* why, size_t size) {
+  char resolved[PATH_MAX];
+  if (realpath(reporter_path, resolved) == NULL) {
+    snprintf(why, size, "cannot resolve it: %s", strerror(errno));
+    return 0;
+  }
+  const uid_t euid = geteuid();
+  if (!trusted_entry(resolved, euid, why, size)) return 0;
+  char dir[PATH_MAX];
+  memcpy(dir, resolved, strlen(resolved) + 1);
+  for (char* slash = strrchr(dir, '/'); slash != NULL; slash = strrchr(dir, '/')) {
+    if (slash == dir) {
+      if (!trusted_entry("/", euid, why, size)) return 0;
+      break;
+    }
+    *slash = '\0';
+    if (!trusted_entry(dir, euid, why, size)) return 0;
+  }
+  memcpy(reporter_path, resolved, strlen(resolved) + 1);
+  return 1;
+}
+
+// Load time, before the runtime reads its settings: 1 when the hook takes over crash dumps.
+static int take_over(void) {
+  if (real_execve == NULL || equals(secure_getenv("DDCRASH_ENABLED"), "0")) return 0;
+  // A missing reporter (a partial install) is not worth a line in every process.
+  if (!locate_reporter() || access(reporter_path, X_OK) != 0) return 0;
+  char configured[PATH_MAX], why[2 * PATH_MAX + 64], line[sizeof(configured) + sizeof(why) + 64];
+  memcpy(configured, reporter_path, strlen(reporter_path) + 1);
+  if (!trust_reporter(why, sizeof(why))) {
+    const int length = snprintf(line, sizeof(line), "ddcrash: not using reporter %s: %s\n", configured, why);
+    if (length > 0) {
+      const ssize_t written = write(STDERR_FILENO, line, (size_t)length < sizeof(line) ? (size_t)length : sizeof(line) - 1);
+      (void)written;
+    }
+    return 0;
+  }
+  // The reporter itself (under /etc/ld.so.preload every process loads the hook) keeps the
+  // record it was given: it reads the user's wish from there.
+  char self[PATH_MAX];
+  const ssize_t self_length = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (self_length > 0) {
+    self[self_length] = '\0';
+    if (strcmp(self, reporter_path) == 0) return 0;
+  }
   remember_user_dump_settings();
   const long budget_ms = timeout_ms() + WATCHDOG_GRACE_MS;
   watchdog.it_value.tv_sec = budget_ms / 1000;
   watchdog.it_value.tv_usec = (budget_ms % 1000) * 1000;
   // The runtime reads these when it starts, after preload constructors have run. The name
   // keeps the runtime's %p so the launch is recognisable and unique per process.
-  setenv("DOTNET_DbgEnableMiniDump", "1", 1);
-  setenv("DOTNET_DbgMiniDumpName", "/tmp/" MARKER ".%p", 1);
-  unsetenv("COMPlus_DbgEnableMiniDump");
-  unsetenv("COMPlus_DbgMiniDumpName");
-  hook_enabled = 1;
+  setenv(ENV_ENABLE_DUMP, "1", 1);
+  setenv(ENV_DUMP_NAME, MARKER_DUMP_NAME, 1);
+  unsetenv(ENV_LEGACY_ENABLE_DUMP);
+  unsetenv(ENV_LEGACY_DUMP_NAME);
+  return 1;
+}
+
+__attribute__((constructor)) static void ddhook_init(void) {
+  real_execve = (execve_fn)dlsym(RTLD_NEXT, "execve");
+  // Secure execution (setuid, setgid, file capabilities): the environment belongs to a less
+  // privileged user. Nothing at all: no variable read or changed, every exec passes through.
+  if (getauxval(AT_SECURE) != 0) return;
+  hook_enabled = take_over();
+  if (!hook_enabled) restore_user_dump_settings();
 }
 
 // True for ".../createdump ... --name <...marker...> ...".
@@ -146,26 +292,26 @@ static int is_marked_crash_launch(const char* path, char* const argv[]) {
 // Variables ddreport must not inherit: the preload itself (ddreport and any createdump it
 // runs must not be hooked) and the crash-dump switches we set.
 static int is_dropped_variable(const char* entry) {
-  return starts_with(entry, "LD_PRELOAD=") || starts_with(entry, "DOTNET_DbgEnableMiniDump=") ||
-         starts_with(entry, "COMPlus_DbgEnableMiniDump=") ||
-         starts_with(entry, "DOTNET_DbgMiniDumpName=") ||
-         starts_with(entry, "COMPlus_DbgMiniDumpName=") ||
+  return starts_with(entry, "LD_PRELOAD=") || starts_with(entry, ENV_ENABLE_DUMP "=") ||
+         starts_with(entry, ENV_LEGACY_ENABLE_DUMP "=") || starts_with(entry, ENV_DUMP_NAME "=") ||
+         starts_with(entry, ENV_LEGACY_DUMP_NAME "=") ||
          starts_with(entry, ENV_USER_WANTS_DUMP "=") || starts_with(entry, ENV_USER_DUMP_NAME "=");
 }
 
-__attribute__((visibility("default"))) int execve(const char* path, char* const argv[], char* const envp[]) {
+// Compiled under its own name and exported as execve below: glibc declares execve's `path` and
+// `argv` nonnull, and under that declaration the optimiser deletes the NULL checks a buggy
+// caller needs (the real execve fails with EFAULT for a NULL path and reads a NULL argv or
+// envp as empty).
+static int hooked_execve(const char* path, char* const argv[], char* const envp[]) {
   if (real_execve == NULL) {
     // Only before our constructor ran (another preload's constructor exec'ing): find it now.
     real_execve = (execve_fn)dlsym(RTLD_NEXT, "execve");
-    if (real_execve == NULL) return -1;
+    if (real_execve == NULL) {
+      errno = ENOSYS;
+      return -1;
+    }
   }
-  // glibc declares `path` nonnull, but a buggy caller must get EFAULT from the kernel, not a
-  // crash in our strcmp.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnonnull-compare"
-  const int path_is_null = path == NULL;
-#pragma GCC diagnostic pop
-  if (!hook_enabled || path_is_null || !is_marked_crash_launch(path, argv)) {
+  if (!hook_enabled || path == NULL || !is_marked_crash_launch(path, argv)) {
     return real_execve(path, argv, envp);
   }
   // ddreport createdump <createdump path> <original arguments...>
@@ -179,11 +325,16 @@ __attribute__((visibility("default"))) int execve(const char* path, char* const 
   }
   exec_argv[n] = NULL;
 
+  // The user's dump settings, then DDCRASH_*, then the rest while there is room.
   int e = 0;
   exec_envp[e++] = user_dump_env;
   exec_envp[e++] = user_dump_name_env;
-  for (int i = 0; envp != NULL && envp[i] != NULL && e < MAX_ENV + 2; ++i) {
-    if (!is_dropped_variable(envp[i])) exec_envp[e++] = envp[i];
+  for (int settings = 1; settings >= 0; --settings) {
+    for (int i = 0; envp != NULL && envp[i] != NULL && e < MAX_ENV + 2; ++i) {
+      if (starts_with(envp[i], "DDCRASH_") == settings && !is_dropped_variable(envp[i])) {
+        exec_envp[e++] = envp[i];
+      }
+    }
   }
   exec_envp[e] = NULL;
   // The timer's signal must be able to act: default disposition, not blocked (both are
@@ -219,3 +370,7 @@ __attribute__((visibility("default"))) int execve(const char* path, char* const 
   exec_argv[n] = NULL;
   return real_execve(path, exec_argv, envp);
 }
+
+__attribute__((visibility("default"), alias("hooked_execve"))) int execve(const char* path,
+                                                                          char* const argv[],
+                                                                          char* const envp[]);

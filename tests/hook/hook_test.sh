@@ -83,14 +83,23 @@ elapsed_ms=$(( $(date +%s%3N) - start_ms ))
   && pass "crashing reporter: app exit $status after ${elapsed_ms} ms" \
   || fail "crashing reporter: exit $status after ${elapsed_ms} ms"
 
-# 7. Every other exec goes through untouched with the library preloaded.
+# 7. DDCRASH_* settings reach ddreport however large the environment: 1,500 entries, with
+#    DDCRASH_REPORT_DIR the last of them.
+filler=()
+for i in $(seq 1500); do filler+=("FILLER_$i=value-$i"); done
+crash LD_PRELOAD="$hook" DDCRASH_REPORTER="$ddreport" "${filler[@]}" DDCRASH_REPORT_DIR="$work/reports-bigenv"
+ls "$work"/reports-bigenv/ddcrash.fake_runtime.*.pb > /dev/null 2>&1 \
+  && pass "1,500 environment entries: the report is in DDCRASH_REPORT_DIR" \
+  || { fail "1,500 environment entries: no report in DDCRASH_REPORT_DIR"; cat "$work/stderr"; }
+
+# 8. Every other exec goes through untouched with the library preloaded.
 out=$(LD_PRELOAD="$hook" DDCRASH_REPORTER="$ddreport" sh -c 'echo hello-from-sh')
 [ "$out" = "hello-from-sh" ] && pass "sh -c works" || fail "sh -c printed '$out'"
 out=$(LD_PRELOAD="$hook" DDCRASH_REPORTER="$ddreport" env | grep -c '^LD_PRELOAD=')
 [ "$out" = "1" ] && pass "env works and children keep LD_PRELOAD" || fail "env: $out"
 rm -f "$FAKE_CREATEDUMP_LOG"
-LD_PRELOAD="$hook" DDCRASH_REPORTER="$ddreport" sh -c "\"$work/runtime/createdump\" --name /tmp/on-demand.%p 1"
-grep -q -- "--name /tmp/on-demand.%p 1" "$FAKE_CREATEDUMP_LOG" 2>/dev/null \
+LD_PRELOAD="$hook" DDCRASH_REPORTER="$ddreport" sh -c "\"$work/runtime/createdump\" --name $work/on-demand.%p 1"
+grep -q -- "--name $work/on-demand.%p 1" "$FAKE_CREATEDUMP_LOG" 2>/dev/null \
   && pass "on-demand createdump (no marker) untouched" || fail "on-demand createdump was intercepted"
 out=$(LD_PRELOAD="$hook" python3 -c 'import subprocess; print(subprocess.run(["echo","py-child"],capture_output=True,text=True).stdout.strip())' 2>&1)
 [ "$out" = "py-child" ] && pass "python subprocess works" || fail "python subprocess: $out"
