@@ -8,8 +8,9 @@
 // no locks, no stdio. Written in C with libc as its only dependency.
 //
 // It takes over only when it may: never in a secure-execution process (setuid, setgid, file
-// capabilities: its environment belongs to a less privileged user), and only with a reporter
-// that nobody but root and the process's own user could have written.
+// capabilities: its environment belongs to a less privileged user; elsewhere settings are read
+// with secure_getenv), and only with a reporter that nobody but root and the process's own
+// user could have written.
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -91,7 +92,8 @@ static int copy_string(char* dst, size_t size, const char* a, const char* b) {
 // only while the dump settings are still exactly what the hook set: once the user (a shell
 // that inherited them, say) sets their own, those are the user's wish again.
 static int inherited_record_applies(void) {
-  return secure_getenv(ENV_USER_WANTS_DUMP) != NULL && equals(secure_getenv(ENV_ENABLE_DUMP), "1") &&
+  return secure_getenv(ENV_USER_WANTS_DUMP) != NULL &&
+         equals(secure_getenv(ENV_ENABLE_DUMP), "1") &&
          equals(secure_getenv(ENV_DUMP_NAME), MARKER_DUMP_NAME);
 }
 
@@ -116,7 +118,7 @@ static void remember_user_dump_settings(void) {
     name = "";
     copy_string(user_dump_name_env, sizeof(user_dump_name_env), ENV_USER_DUMP_NAME "=", name);
   }
-  // Copied above first: setenv may free the strings `wants` and `name` point into.
+  // From the copies: setenv may replace the strings `wants` and `name` point into.
   setenv(ENV_USER_WANTS_DUMP, user_dump_env + sizeof(ENV_USER_WANTS_DUMP), 1);
   setenv(ENV_USER_DUMP_NAME, user_dump_name_env + sizeof(ENV_USER_DUMP_NAME), 1);
 }
@@ -237,12 +239,14 @@ static int take_over(void) {
   if (real_execve == NULL || equals(secure_getenv("DDCRASH_ENABLED"), "0")) return 0;
   // A missing reporter (a partial install) is not worth a line in every process.
   if (!locate_reporter() || access(reporter_path, X_OK) != 0) return 0;
-  char configured[PATH_MAX], why[2 * PATH_MAX + 64], line[sizeof(configured) + sizeof(why) + 64];
+  char configured[PATH_MAX], why[PATH_MAX + 256], line[sizeof(configured) + sizeof(why) + 64];
   memcpy(configured, reporter_path, strlen(reporter_path) + 1);
   if (!trust_reporter(why, sizeof(why))) {
-    const int length = snprintf(line, sizeof(line), "ddcrash: not using reporter %s: %s\n", configured, why);
+    const int length =
+        snprintf(line, sizeof(line), "ddcrash: not using reporter %s: %s\n", configured, why);
     if (length > 0) {
-      const ssize_t written = write(STDERR_FILENO, line, (size_t)length < sizeof(line) ? (size_t)length : sizeof(line) - 1);
+      const ssize_t written = write(
+          STDERR_FILENO, line, (size_t)length < sizeof(line) ? (size_t)length : sizeof(line) - 1);
       (void)written;
     }
     return 0;

@@ -13,7 +13,8 @@ int main(void) {
   const int fd = open(witness, O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (fd < 0) return 1;
   char line[64];
-  const int length = snprintf(line, sizeof(line), "uid=%d euid=%d\n", (int)getuid(), (int)geteuid());
+  const int length =
+      snprintf(line, sizeof(line), "uid=%d euid=%d\n", (int)getuid(), (int)geteuid());
   const int ok = write(fd, line, (size_t)length) == length;
   close(fd);
   return ok ? 0 : 1;

@@ -96,7 +96,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (getenv("DDCRASH_USER_DUMP") == NULL) {
-    printf("FAIL: the hook did not take over (no DDCRASH_USER_DUMP): the NULL checks are not reached\n");
+    printf(
+        "FAIL: the hook did not take over (no DDCRASH_USER_DUMP): the NULL checks are not "
+        "reached\n");
     return 1;
   }
   // Through pointers the compiler cannot see into, so this file's calls stay as written.

@@ -16,9 +16,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const char* enable = getenv("DOTNET_DbgEnableMiniDump");
-  printf("launcher: secure=%lu euid=%d egid=%d DOTNET_DbgEnableMiniDump=%s\n",
-         getauxval(AT_SECURE), (int)geteuid(), (int)getegid(),
-         enable != NULL ? enable : "(unset)");
+  printf("launcher: secure=%lu euid=%d egid=%d DOTNET_DbgEnableMiniDump=%s\n", getauxval(AT_SECURE),
+         (int)geteuid(), (int)getegid(), enable != NULL ? enable : "(unset)");
   fflush(stdout);
   char pid[24];
   snprintf(pid, sizeof(pid), "%d", (int)getpid());
