@@ -13,6 +13,7 @@ ddreport=$(realpath "$1") ddquery=$(realpath "$2") hook=$(realpath "$3")
 package_sh=$(realpath "$4") readme=$(realpath "$5") license=$(realpath "$6")
 install_sh=$(realpath "$7") inside_sh=$(realpath "$8") build_sh=$(realpath "$9")
 fail() { echo "FAIL: $*"; exit 1; }
+export PATH=/usr/sbin:/sbin:$PATH  # debootstrap and chroot (Bazel's strict action PATH lacks them)
 
 [ "$(id -u)" -eq 0 ] || fail "must run as root (debootstrap, unshare -m, chroot)"
 for tool in debootstrap unshare chroot flock dpkg-deb mount; do

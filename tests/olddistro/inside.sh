@@ -28,7 +28,13 @@ check "a plain program runs with the tarball's hook preloaded" \
   sh -c '[ "$(LD_PRELOAD=/opt/ddcrash/libddhook.so /bin/echo hello)" = hello ]'
 rm -rf /opt/ddcrash
 
-# The Debian package.
+# The Debian package. Every file outside the scratch and dpkg's own records, before
+# installing, to compare with after removing.
+files() {
+  find / -xdev \( -path /tmp -o -path /ddcrash-test -o -path /var/lib/dpkg -o -path /var/log \
+    -o -path /var/cache \) -prune -o -print | sort
+}
+files > /tmp/files.before
 dpkg -i "$deb" > /tmp/dpkg.out 2>&1
 check "dpkg -i exits 0" [ $? -eq 0 ] || cat /tmp/dpkg.out
 check "ddreport --version names the version and revision $revision" \
@@ -76,7 +82,12 @@ check "the snapshot names managed frames (Worker.Run)" has /tmp/live.json 'Worke
 dpkg -r ddcrash > /tmp/dpkg-r.out 2>&1
 check "dpkg -r exits 0" [ $? -eq 0 ]
 check "dpkg -r removed /opt/ddcrash" [ ! -e /opt/ddcrash ]
-check "dpkg no longer lists ddcrash files" sh -c '! dpkg -L ddcrash > /dev/null 2>&1 || [ -z "$(dpkg -L ddcrash 2>/dev/null | grep /opt)" ]'
+files > /tmp/files.after
+check "dpkg -r left no file behind (nor removed one)" cmp -s /tmp/files.before /tmp/files.after
+cmp -s /tmp/files.before /tmp/files.after || diff /tmp/files.before /tmp/files.after | head -20
+status=$(dpkg-query -W -f='${db:Status-Status}' ddcrash 2>/dev/null)
+check "dpkg knows ddcrash as not installed (status '$status')" \
+  sh -c '[ -z "$0" ] || [ "$0" = not-installed ]' "$status"
 
 if [ $failures -ne 0 ]; then
   echo "$failures check(s) FAILED"
