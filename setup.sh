@@ -10,6 +10,7 @@ packages=(
   libunwind-dev liblzma-dev libelf-dev libdw-dev systemtap-sdt-dev
   clang-14 libclang-rt-14-dev
   elfutils gdb binutils libc6-dbg bpftrace hyperfine
+  debootstrap  # tests/olddistro: the Debian 11 root filesystem
 )
 
 missing=()

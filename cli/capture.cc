@@ -156,6 +156,7 @@ absl::StatusOr<Report> CaptureProcess(const CaptureRequest& request, const Confi
   const absl::Time deadline = request.start + config.timeout;
   std::vector<std::string> warnings = config.warnings;
   ReportBuilder builder(MakeScrubber(config, &warnings), kDdcrashVersion, request.start);
+  builder.SetReporterSourceRevision(kDdcrashSourceRevision);
   for (std::string& warning : warnings) builder.AddError(std::move(warning));
   builder.SetTrigger(request.trigger);
   if (request.crash) {

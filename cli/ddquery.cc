@@ -67,7 +67,7 @@ std::optional<Options> Parse(const std::vector<std::string>& args, std::ostream&
       return std::nullopt;
     }
     if (arg == "--version") {
-      out << "ddquery " << kDdcrashVersion << "\n";
+      out << "ddquery " << kDdcrashVersion << " (" << kDdcrashSourceRevision << ")\n";
       *exit_code = kDdqueryOk;
       return std::nullopt;
     }

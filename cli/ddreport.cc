@@ -239,7 +239,7 @@ int RunDdreport(const std::vector<std::string>& args, std::ostream& out, std::os
       out << kDdreportUsageText;
       return kDdreportComplete;
     case DdreportOptions::Mode::kVersion:
-      out << "ddreport " << kDdcrashVersion << "\n";
+      out << "ddreport " << kDdcrashVersion << " (" << kDdcrashSourceRevision << ")\n";
       return kDdreportComplete;
     case DdreportOptions::Mode::kSnapshot:
       return RunSnapshot(*options, err);

@@ -24,6 +24,9 @@ class ReportBuilder {
   ReportBuilder(Scrubber scrubber, std::string reporter_version, absl::Time start_time);
 
   void SetTrigger(Trigger trigger) { report_.set_trigger(trigger); }
+  void SetReporterSourceRevision(std::string revision) {
+    report_.mutable_diagnostics()->set_reporter_source_revision(std::move(revision));
+  }
 
   // Command line and environment are scrubbed here; nothing unscrubbed is ever stored.
   void SetProcess(uint32_t pid, uint32_t ppid, std::string exe,

@@ -21,9 +21,10 @@ crash() {
   status=$?
 }
 
-# 1. NEEDED: libc only.
+# 1. NEEDED: libc, and libdl, where dlsym is on glibc < 2.34 (third_party/glibc).
 needed=$(readelf -d "$hook" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
-[ "$needed" = "libc.so.6 " ] && pass "libddhook.so needs only libc" || fail "libddhook.so NEEDED: $needed"
+[ "$needed" = "libdl.so.2 libc.so.6 " ] && pass "libddhook.so needs only libc and libdl" ||
+  fail "libddhook.so NEEDED: $needed"
 
 # 2. Baseline without the hook: SIGSEGV kills it (128 + 11).
 crash DOTNET_DbgEnableMiniDump=0
