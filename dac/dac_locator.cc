@@ -5,7 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "unwind/elf_file.h"
+#include "elf/elf_file.h"
 
 namespace ddcrash::dac {
 
