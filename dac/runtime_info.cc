@@ -210,8 +210,8 @@ absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, 
 
   if (found->runtime_info_value) {
     if (!module.load_bias.has_value()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "load bias of the runtime ", module.path, " unknown: its program headers were unreadable"));
+      return absl::FailedPreconditionError(absl::StrCat("load bias of the runtime ", module.path,
+                                                        " unknown: its program headers were unreadable"));
     }
     info.runtime_info_address = *module.load_bias + *found->runtime_info_value;
     std::vector<uint8_t> bytes(kDotNetRuntimeInfoV2Size);

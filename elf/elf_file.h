@@ -1,6 +1,6 @@
 // A read-only view of one ELF64 (x86-64 or any little-endian) file: headers, sections,
-// program headers, symbols, the build id, .gnu_debuglink. Every offset and size read from the file is validated; a truncated
-// or corrupt file yields an error, never a crash.
+// program headers, symbols, the build id, .gnu_debuglink. Every offset and size read from the
+// file is validated; a truncated or corrupt file yields an error, never a crash.
 //
 // Files are read with pread(2) on a descriptor the ElfFile owns and closes exactly once; nothing
 // is ever mmap'd, so there is no mapping whose lifetime could go wrong (compare libunwind issue

@@ -1,8 +1,7 @@
 #include "elf/elf_file.h"
 
-#include <elf.h>
-
 #include <dirent.h>
+#include <elf.h>
 
 #include <fstream>
 #include <sstream>
@@ -32,7 +31,8 @@ TEST(ElfFileTest, ReadsCompiledFixture) {
   absl::StatusOr<std::vector<ElfSymbol>> symtab = (*elf)->ReadSymbols(SymbolTableKind::kSymtab);
   ASSERT_TRUE(symtab.ok());
   bool found = false;
-  for (const ElfSymbol& s : *symtab) found |= s.name == "_ZN6sample7RecurseEi" && s.type == STT_FUNC;
+  for (const ElfSymbol& s : *symtab)
+    found |= s.name == "_ZN6sample7RecurseEi" && s.type == STT_FUNC;
   EXPECT_TRUE(found);
   EXPECT_FALSE((*elf)->DebugLink().has_value());
   // A PIE: its first PT_LOAD is at vaddr 0, so the bias is where offset 0 is mapped.
@@ -99,8 +99,9 @@ TEST(ElfFileTest, EveryTruncationOfARealFileFailsOrParsesCleanly) {
 
 TEST(ElfFileTest, BuiltImageNotesSymbolsAndDebugLink) {
   TestElfBuilder builder;
-  size_t note = builder.AddSection({".note.gnu.build-id", SHT_NOTE,
-                                    TestElfBuilder::Note("GNU", NT_GNU_BUILD_ID, "\x01\x02\x03\x04")});
+  size_t note =
+      builder.AddSection({".note.gnu.build-id", SHT_NOTE,
+                          TestElfBuilder::Note("GNU", NT_GNU_BUILD_ID, "\x01\x02\x03\x04")});
   builder.AddSegmentForSection(PT_NOTE, note);
   std::string link("app.debug\0\0\0", 12);
   uint32_t crc = 0xdeadbeef;

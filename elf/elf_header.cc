@@ -45,8 +45,8 @@ absl::StatusOr<ElfHeader> ParseElfHeader(absl::Span<const uint8_t> bytes) {
     return absl::InvalidArgumentError(
         absl::StrFormat("program header entry size %d too small", header.phentsize));
   }
-  if (header.phoff == 0 || !elf_internal::RangeWithin(header.phoff, ProgramHeaderTableSize(header),
-                                                      UINT64_MAX)) {
+  if (header.phoff == 0 ||
+      !elf_internal::RangeWithin(header.phoff, ProgramHeaderTableSize(header), UINT64_MAX)) {
     return absl::InvalidArgumentError("bad program header offset");
   }
   return header;
@@ -56,8 +56,8 @@ size_t ProgramHeaderTableSize(const ElfHeader& header) {
   return static_cast<size_t>(header.phentsize) * header.phnum;
 }
 
-absl::StatusOr<std::vector<ElfProgramHeader>> ParseProgramHeaders(
-    const ElfHeader& header, absl::Span<const uint8_t> table) {
+absl::StatusOr<std::vector<ElfProgramHeader>> ParseProgramHeaders(const ElfHeader& header,
+                                                                  absl::Span<const uint8_t> table) {
   if (header.phnum == 0) return std::vector<ElfProgramHeader>();
   if (header.phentsize < sizeof(Elf64_Phdr) || table.size() < ProgramHeaderTableSize(header)) {
     return absl::InvalidArgumentError("program header table truncated");

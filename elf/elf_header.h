@@ -55,8 +55,8 @@ absl::StatusOr<ElfHeader> ParseElfHeader(absl::Span<const uint8_t> bytes);
 size_t ProgramHeaderTableSize(const ElfHeader& header);
 
 // Parses the program header table; `table` must hold ProgramHeaderTableSize(header) bytes.
-absl::StatusOr<std::vector<ElfProgramHeader>> ParseProgramHeaders(
-    const ElfHeader& header, absl::Span<const uint8_t> table);
+absl::StatusOr<std::vector<ElfProgramHeader>> ParseProgramHeaders(const ElfHeader& header,
+                                                                  absl::Span<const uint8_t> table);
 
 }  // namespace ddcrash
 

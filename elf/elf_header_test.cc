@@ -53,8 +53,8 @@ TEST(ElfHeaderTest, RejectsBadHeaders) {
               ::testing::HasSubstr("too many program headers"));
   EXPECT_TRUE(with(offsetof(Elf64_Ehdr, e_phnum), {0x00, 0x01}).ok());
   EXPECT_FALSE(with(offsetof(Elf64_Ehdr, e_phentsize), {8, 0}).ok());
-  EXPECT_FALSE(with(offsetof(Elf64_Ehdr, e_phoff),
-                    {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}).ok());
+  EXPECT_FALSE(
+      with(offsetof(Elf64_Ehdr, e_phoff), {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}).ok());
   EXPECT_FALSE(with(offsetof(Elf64_Ehdr, e_phoff), {0, 0, 0, 0, 0, 0, 0, 0}).ok());
 }
 

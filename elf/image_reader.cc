@@ -11,7 +11,7 @@
 namespace ddcrash {
 
 absl::StatusOr<std::vector<ElfProgramHeader>> ReadProgramHeaders(ElfByteReader read,
-                                                                  uint64_t image_start) {
+                                                                 uint64_t image_start) {
   absl::StatusOr<std::vector<uint8_t>> ehdr_bytes = read(image_start, kElfHeaderSize);
   if (!ehdr_bytes.ok()) return ehdr_bytes.status();
   absl::StatusOr<ElfHeader> header = ParseElfHeader(*ehdr_bytes);

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "gmock/gmock.h"
-#include "gtest/gtest.h"
 #include "elf/load_bias.h"
 #include "elf/testing/elf_builder.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
 
 namespace ddcrash {
 namespace {

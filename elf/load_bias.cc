@@ -39,8 +39,7 @@ absl::StatusOr<uint64_t> ComputeLoadBias(absl::Span<const ElfProgramHeader> head
     uint64_t vaddr = covering->vaddr - covering->offset + mapping_offset;
     return mapping_start - vaddr;
   }
-  return absl::NotFoundError(
-      absl::StrFormat("no PT_LOAD covers file offset 0x%x", mapping_offset));
+  return absl::NotFoundError(absl::StrFormat("no PT_LOAD covers file offset 0x%x", mapping_offset));
 }
 
 }  // namespace ddcrash

@@ -32,8 +32,8 @@ TEST(LoadBiasTest, UsesTheSegmentCoveringTheMappingOffset) {
 
 TEST(LoadBiasTest, NonPieExecutableHasZeroBias) {
   // ET_EXEC: the first PT_LOAD is at its link address, mapped there.
-  std::vector<ElfProgramHeader> headers = {{PT_LOAD, PF_R | PF_X, 0, 0x400000, 0x800, 0x800,
-                                            0x1000}};
+  std::vector<ElfProgramHeader> headers = {
+      {PT_LOAD, PF_R | PF_X, 0, 0x400000, 0x800, 0x800, 0x1000}};
   absl::StatusOr<uint64_t> bias = ComputeLoadBias(headers, 0x400000, 0);
   ASSERT_TRUE(bias.ok());
   EXPECT_EQ(*bias, 0u);

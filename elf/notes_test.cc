@@ -37,17 +37,19 @@ TEST(NotesTest, FindGnuBuildIdSkipsOtherNotesAndStopsAtMalformedOnes) {
   EXPECT_EQ(FindGnuBuildId(notes, 4), "\x12\x34");
 
   // Truncated descriptor: ignored rather than read past the end.
-  EXPECT_EQ(FindGnuBuildId(RawNote(4, 20, NT_GNU_BUILD_ID, std::string("GNU\0", 4), "ab"), 4),
-            "");
+  EXPECT_EQ(FindGnuBuildId(RawNote(4, 20, NT_GNU_BUILD_ID, std::string("GNU\0", 4), "ab"), 4), "");
   // Absurd sizes.
   EXPECT_EQ(FindGnuBuildId(RawNote(0xffffffff, 0xffffffff, NT_GNU_BUILD_ID, "", ""), 4), "");
-  EXPECT_EQ(FindGnuBuildId(std::string("\xff\xff\xff\x7f\x04\x00\x00\x00\x03\x00\x00\x00GNU\0", 16), 4),
-            "");
-  EXPECT_EQ(FindGnuBuildId(std::string("\x04\x00\x00\x00\xff\xff\xff\xff\x03\x00\x00\x00GNU\0", 16), 4),
-            "");
+  EXPECT_EQ(
+      FindGnuBuildId(std::string("\xff\xff\xff\x7f\x04\x00\x00\x00\x03\x00\x00\x00GNU\0", 16), 4),
+      "");
+  EXPECT_EQ(
+      FindGnuBuildId(std::string("\x04\x00\x00\x00\xff\xff\xff\xff\x03\x00\x00\x00GNU\0", 16), 4),
+      "");
   // Empty and oversized build ids are no build id; a later good one is still found.
-  std::string sizes = TestElfBuilder::Note("GNU", NT_GNU_BUILD_ID, "") +
-                      TestElfBuilder::Note("GNU", NT_GNU_BUILD_ID, std::string(kMaxBuildIdSize + 1, 'x'));
+  std::string sizes =
+      TestElfBuilder::Note("GNU", NT_GNU_BUILD_ID, "") +
+      TestElfBuilder::Note("GNU", NT_GNU_BUILD_ID, std::string(kMaxBuildIdSize + 1, 'x'));
   EXPECT_EQ(FindGnuBuildId(sizes, 4), "");
   EXPECT_EQ(FindGnuBuildId(sizes + TestElfBuilder::Note("GNU", NT_GNU_BUILD_ID, "ok"), 4), "ok");
   EXPECT_EQ(FindGnuBuildId("", 4), "");
@@ -99,7 +101,8 @@ TEST(NotesTest, RealEightByteAlignedPropertyNote) {
   }
   ASSERT_FALSE(property_area.empty()) << "no 8-aligned PT_NOTE in /usr/bin/true";
   EXPECT_EQ(FindGnuBuildId(property_area, 8), "");
-  EXPECT_EQ(FindGnuBuildId(property_area + TestElfBuilder::Note("GNU", NT_GNU_BUILD_ID, "\xab\xcd", 8), 8),
+  EXPECT_EQ(FindGnuBuildId(
+                property_area + TestElfBuilder::Note("GNU", NT_GNU_BUILD_ID, "\xab\xcd", 8), 8),
             "\xab\xcd");
 }
 
