@@ -8,7 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "dac/trusted_file.h"
-#include "unwind/elf_file.h"
+#include "elf/elf_file.h"
 
 namespace ddcrash::dac {
 

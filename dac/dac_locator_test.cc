@@ -8,10 +8,12 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "unwind/test_elf_builder.h"
+#include "elf/testing/elf_builder.h"
 
 namespace ddcrash::dac {
 namespace {
+
+using elf_testing::TestElfBuilder;
 
 std::string TempDir() {
   const char* dir = std::getenv("TEST_TMPDIR");

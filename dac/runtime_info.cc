@@ -14,7 +14,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "ptrace/elf_notes.h"
 
 namespace ddcrash::dac {
 namespace {
@@ -58,27 +57,6 @@ absl::StatusOr<uint64_t> FindDynamicSymbol(const ElfFile& file, std::string_view
     if (symbol.name == name) return symbol.value;
   }
   return absl::NotFoundError(absl::StrCat(file.path(), ": no dynamic symbol ", std::string(name)));
-}
-
-// Build id of the ELF image mapped in the target at `base` (where its file offset 0 is),
-// read from target memory. NotFound when it has none.
-absl::StatusOr<std::string> ReadBuildIdFromMemory(ProcessMemory& memory, uint64_t base) {
-  auto read = [&memory](uint64_t where, size_t size) -> absl::StatusOr<std::vector<uint8_t>> {
-    std::vector<uint8_t> out(size);
-    absl::Status s = memory.ReadExact(where, absl::MakeSpan(out));
-    if (!s.ok()) return s;
-    return out;
-  };
-  absl::StatusOr<std::vector<ElfProgramHeader>> headers = ReadProgramHeaders(read, base);
-  if (!headers.ok()) return headers.status();
-  absl::StatusOr<uint64_t> bias = ComputeLoadBias(*headers, base, 0);
-  if (!bias.ok()) return bias.status();
-  absl::StatusOr<std::string> id = ReadBuildId(read, *headers, ElfLayout::kMemory, *bias);
-  if (!id.ok()) return id.status();
-  if (id->empty()) {
-    return absl::NotFoundError(absl::StrCat("no GNU build id in the image at 0x", absl::Hex(base)));
-  }
-  return id;
 }
 
 }  // namespace
@@ -204,16 +182,13 @@ absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, 
   info.module_path = module.path;
   info.module_base = module.base;
 
-  // Identity from target memory; the module map may already know it.
-  absl::StatusOr<std::string> id = ReadBuildIdFromMemory(memory, module.base);
-  if (id.ok()) {
-    info.build_id = *id;
-  } else if (!module.build_id.empty()) {
-    info.build_id = module.build_id;
-  } else {
+  // Identity: the module map read it from target memory (falling back to the file).
+  if (module.build_id.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "cannot read the build id of the runtime ", module.path, ": ", id.status().message()));
+        "no build id for the runtime ", module.path,
+        ": its notes were unreadable in target memory and in the file"));
   }
+  info.build_id = module.build_id;
 
   if (!file) {
     absl::StatusOr<std::unique_ptr<ElfFile>> f = ElfFile::Open(module.path);
@@ -234,14 +209,11 @@ absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, 
   }
 
   if (found->runtime_info_value) {
-    // Where file offset 0 is loaded (the module map's base is that mapping).
-    std::optional<uint64_t> offset0_vaddr = file->VaddrForFileOffset(0);
-    if (module.load_bias == 0 && !offset0_vaddr) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("the runtime file ", module.path, " has no PT_LOAD segment at offset 0"));
+    if (!module.load_bias.has_value()) {
+      return absl::FailedPreconditionError(absl::StrCat("load bias of the runtime ", module.path,
+                                                        " unknown: its program headers were unreadable"));
     }
-    uint64_t bias = module.load_bias != 0 ? module.load_bias : module.base - *offset0_vaddr;
-    info.runtime_info_address = bias + *found->runtime_info_value;
+    info.runtime_info_address = *module.load_bias + *found->runtime_info_value;
     std::vector<uint8_t> bytes(kDotNetRuntimeInfoV2Size);
     absl::StatusOr<size_t> n = memory.Read(info.runtime_info_address, absl::MakeSpan(bytes));
     if (!n.ok()) {

@@ -18,7 +18,7 @@
 #include "absl/types/span.h"
 #include "ptrace/module_map.h"
 #include "ptrace/process_memory.h"
-#include "unwind/elf_file.h"
+#include "elf/elf_file.h"
 
 namespace ddcrash::dac {
 
@@ -69,7 +69,7 @@ struct RuntimeInfo {
   Kind kind = Kind::kSharedLibrary;
   std::string module_path;  // the mapped file holding the runtime
   uint64_t module_base = 0;
-  std::string build_id;  // raw GNU build id of that module, read from target memory
+  std::string build_id;  // raw GNU build id of that module: the module map's
   // From the DotNetRuntimeInfo export, when the module has one (single-file hosts).
   bool has_runtime_info = false;
   uint64_t runtime_info_address = 0;
@@ -81,9 +81,11 @@ struct RuntimeInfo {
 };
 
 // Finds the runtime among `modules`: the ELF module named libcoreclr.so, else an ELF module
-// exporting DotNetRuntimeInfo (single-file). Reads its build id and the DotNetRuntimeInfo
-// struct from target memory and its version stamp from the file. NotFound when the process
-// has no .NET runtime; FailedPrecondition when the file on disk is not the mapped image.
+// exporting DotNetRuntimeInfo (single-file). Its build id and load bias are the module map's
+// (ptrace/module_map_builder.h reads them from target memory); the DotNetRuntimeInfo struct
+// is read from target memory and the version stamp from the file. NotFound when the process
+// has no .NET runtime; FailedPrecondition when the module map has no build id for it, or the
+// file on disk is not the mapped image.
 absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, ProcessMemory& memory);
 
 }  // namespace ddcrash::dac

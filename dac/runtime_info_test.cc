@@ -11,11 +11,14 @@
 #include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
 #include "ptrace/fake_process_memory.h"
-#include "unwind/elf_file.h"
-#include "unwind/test_elf_builder.h"
+#include "elf/elf_file.h"
+#include "elf/testing/elf_builder.h"
+#include "ptrace/module_map_builder.h"
 
 namespace ddcrash::dac {
 namespace {
+
+using elf_testing::TestElfBuilder;
 
 std::vector<uint8_t> RuntimeInfoBytes(int version, std::string runtime_id, std::string dac_id) {
   std::vector<uint8_t> b(kDotNetRuntimeInfoV2Size, 0);
@@ -154,12 +157,23 @@ TEST(FindVersionStamp, MissingOrUnterminated) {
   EXPECT_TRUE(absl::IsInvalidArgument(FindVersionStamp(*too_long).status()));
 }
 
-TEST(FindVersionStamp, TruncatedCopiesNeverCrash) {
+TEST(FindVersionStamp, TruncatedCopiesGiveTheStampOrAnError) {
   std::string bytes = ElfWithSections(std::string(kStamp8) + '\0', "rodata");
+  int parsed = 0;
   for (size_t n = 0; n < bytes.size(); ++n) {
     absl::StatusOr<std::unique_ptr<ElfFile>> cut = ElfFile::FromBytes(bytes.substr(0, n));
-    if (cut.ok()) (void)FindVersionStamp(**cut);
+    if (!cut.ok()) continue;
+    ++parsed;
+    SCOPED_TRACE(n);
+    // The section table comes last: a truncated copy that parses has lost it, so it has no
+    // sections and no stamp (never a partial one).
+    EXPECT_TRUE((*cut)->sections().empty());
+    EXPECT_TRUE(absl::IsNotFound(FindVersionStamp(**cut).status()));
   }
+  EXPECT_GT(parsed, 0);  // from the header on, truncated copies parse without sections
+  absl::StatusOr<std::unique_ptr<ElfFile>> whole = ElfFile::FromBytes(bytes);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(FindVersionStamp(**whole).value_or(""), kStamp8);
 }
 
 // A runtime-like ELF image whose virtual addresses equal its file offsets, so that mapped
@@ -202,14 +216,20 @@ std::string RuntimeImage(const std::string& build_id, const std::string& data,
                first->FindSection(".data")->offset);
 }
 
-LoadedModule ElfModule(const std::string& path, uint64_t base, size_t size) {
-  LoadedModule m;
-  m.path = path;
-  m.kind = ModuleKind::kElf;
-  m.base = base;
-  m.end = base + size;
-  m.load_bias = base;
-  return m;
+// The module map of `image` mapped whole at `base` from the file at `path`: its facts (kind,
+// load bias, build id) come from BuildModuleMap, as in a real capture.
+LoadedModule ElfModule(const std::string& path, uint64_t base, size_t size,
+                       ProcessMemory& memory) {
+  Mapping mapping;
+  mapping.start = base;
+  mapping.end = base + (size + 0xfff) / 0x1000 * 0x1000;
+  mapping.readable = true;
+  mapping.executable = true;
+  mapping.inode = 1;
+  mapping.path = path;
+  ModuleMap map = BuildModuleMap({mapping}, memory);
+  EXPECT_EQ(map.modules().size(), 1u);
+  return map.modules().empty() ? LoadedModule() : map.modules()[0];
 }
 
 TEST(FindRuntime, SharedLibraryIdentifiedFromMemoryAndFile) {
@@ -220,7 +240,8 @@ TEST(FindRuntime, SharedLibraryIdentifiedFromMemoryAndFile) {
   constexpr uint64_t kBase = 0x7f1200000000;
   FakeProcessMemory memory;
   memory.AddRegion(kBase, image);
-  std::vector<LoadedModule> modules = {ElfModule(path, kBase, image.size())};
+  std::vector<LoadedModule> modules = {ElfModule(path, kBase, image.size(), memory)};
+  EXPECT_EQ(modules[0].load_bias, kBase);
   absl::StatusOr<RuntimeInfo> info = FindRuntime(modules, memory);
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_EQ(info->kind, RuntimeInfo::Kind::kSharedLibrary);
@@ -241,7 +262,8 @@ TEST(FindRuntime, RefusesAFileThatIsNotTheMappedImage) {
   FakeProcessMemory memory;
   memory.AddRegion(kBase, mapped);
   std::vector<LoadedModule> modules = {
-      ElfModule(WriteTemp("libcoreclr.so", on_disk), kBase, mapped.size())};
+      ElfModule(WriteTemp("libcoreclr.so", on_disk), kBase, mapped.size(), memory)};
+  ASSERT_EQ(modules[0].build_id, "\xaa\xbb\xcc\xdd");  // from memory
   absl::StatusOr<RuntimeInfo> info = FindRuntime(modules, memory);
   ASSERT_TRUE(absl::IsFailedPrecondition(info.status())) << info.status();
   EXPECT_NE(info.status().message().find("aabbccdd"), std::string::npos) << info.status();
@@ -262,8 +284,7 @@ TEST(FindRuntime, SingleFileHostExportingDotNetRuntimeInfo) {
   LoadedModule libc;
   libc.path = "/nonexistent/libc.so.6";
   libc.kind = ModuleKind::kElf;
-  LoadedModule app = ElfModule(path, kBase, image.size());
-  app.load_bias = 0;  // unknown to the module map: computed from the file's PT_LOAD
+  LoadedModule app = ElfModule(path, kBase, image.size(), memory);
   std::vector<LoadedModule> modules = {libc, app};
   absl::StatusOr<RuntimeInfo> info = FindRuntime(modules, memory);
   ASSERT_TRUE(info.ok()) << info.status();
@@ -301,6 +322,25 @@ TEST(FindRuntime, UnreadableRuntimeImageIsAClearError) {
   std::vector<LoadedModule> modules = {coreclr};
   absl::StatusOr<RuntimeInfo> info = FindRuntime(modules, memory);
   EXPECT_TRUE(absl::IsFailedPrecondition(info.status())) << info.status();
+  EXPECT_NE(info.status().message().find("no build id"), std::string::npos) << info.status();
+}
+
+TEST(FindRuntime, UnknownLoadBiasOfASingleFileHostIsAClearError) {
+  const std::string id("\x0a\x0b\x0c\x0d", 4);
+  std::vector<uint8_t> runtime_info = RuntimeInfoBytes(2, id, std::string(20, '\x22'));
+  std::string image = RuntimeImage(id, std::string(runtime_info.begin(), runtime_info.end()), true);
+  ASSERT_FALSE(image.empty());
+  FakeProcessMemory memory;
+  LoadedModule app;
+  app.path = WriteTemp("singlefile_nobias", image);
+  app.kind = ModuleKind::kElf;
+  app.base = 0x5700000000;
+  app.end = app.base + image.size();
+  app.build_id = id;  // known, but not where the image is loaded
+  std::vector<LoadedModule> modules = {app};
+  absl::StatusOr<RuntimeInfo> info = FindRuntime(modules, memory);
+  EXPECT_TRUE(absl::IsFailedPrecondition(info.status())) << info.status();
+  EXPECT_NE(info.status().message().find("load bias"), std::string::npos) << info.status();
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #define DDCRASH_PTRACE_MODULE_MAP_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,11 @@ struct LoadedModule {
   uint64_t end = 0;
   // File offset of the mapping at `base`.
   uint64_t file_offset = 0;
-  // For ELF: difference between run-time addresses and the file's virtual addresses.
-  uint64_t load_bias = 0;
+  // The module's facts, computed once by BuildModuleMap (module_map_builder.h) through elf/
+  // and used as they are by the unwinder, the symbolizer and runtime discovery:
+  // for ELF, run-time address minus the file's virtual address; unset when the program
+  // headers could not be read (from memory or the file) or no PT_LOAD covers the mapping.
+  std::optional<uint64_t> load_bias;
   // Raw GNU build-id bytes (NT_GNU_BUILD_ID), empty when none was found.
   std::string build_id;
   bool deleted = false;

@@ -14,7 +14,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
-#include "ptrace/elf_notes.h"
+#include "elf/elf_header.h"
+#include "elf/image_reader.h"
+#include "elf/load_bias.h"
 
 namespace ddcrash {
 namespace {

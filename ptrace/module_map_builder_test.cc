@@ -11,12 +11,12 @@
 
 #include "gtest/gtest.h"
 #include "ptrace/fake_process_memory.h"
-#include "ptrace/internal/elf_builder.h"
+#include "elf/testing/elf_builder.h"
 
 namespace ddcrash {
 namespace {
 
-using ptrace_internal::BuildTestElf;
+using elf_testing::BuildTestElf;
 
 Mapping FileMapping(uint64_t start, uint64_t end, uint64_t offset, const std::string& path,
                     uint64_t inode, bool exec = false) {
@@ -126,7 +126,7 @@ TEST(BuildModuleMapTest, PeImagesFromMemoryOrFromTheFile) {
   EXPECT_EQ(map.modules()[0].kind, ModuleKind::kPe);
   EXPECT_EQ(map.modules()[1].kind, ModuleKind::kPe);
   EXPECT_EQ(map.modules()[1].file_offset, 0x1000u);
-  EXPECT_EQ(map.modules()[1].load_bias, 0u);
+  EXPECT_FALSE(map.modules()[1].load_bias.has_value());  // not ELF
 }
 
 TEST(BuildModuleMapTest, AnonymousExecutableVdsoAndOtherFiles) {
@@ -194,7 +194,9 @@ TEST(BuildModuleMapTest, CorruptImagesGiveModulesWithoutIdentity) {
   ASSERT_EQ(map.modules().size(), 3u);
   EXPECT_EQ(map.modules()[0].kind, ModuleKind::kElf);
   EXPECT_EQ(map.modules()[0].build_id, "");
+  EXPECT_FALSE(map.modules()[0].load_bias.has_value());
   EXPECT_EQ(map.modules()[1].kind, ModuleKind::kElf);
+  EXPECT_FALSE(map.modules()[1].load_bias.has_value());
   EXPECT_EQ(map.modules()[2].kind, ModuleKind::kOtherFile);
 }
 

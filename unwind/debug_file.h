@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "unwind/elf_file.h"
+#include "elf/elf_file.h"
 
 namespace ddcrash {
 

@@ -53,10 +53,4 @@ absl::StatusOr<std::unique_ptr<ElfFile>> OpenModuleElf(const LoadedModule& modul
   return last;
 }
 
-uint64_t ModuleLoadBias(const LoadedModule& module, const std::vector<ElfSegment>& segments) {
-  std::optional<uint64_t> vaddr = VaddrForFileOffset(segments, module.file_offset);
-  if (!vaddr.has_value()) return module.load_bias;
-  return module.base - *vaddr;
-}
-
 }  // namespace ddcrash

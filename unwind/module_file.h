@@ -1,5 +1,6 @@
 // Where to read a module's file from: its path, or /proc/PID/map_files/<start>-<end> when the
-// file was deleted (or replaced) after being mapped.
+// file was deleted (or replaced) after being mapped. The module's facts (load bias, build id)
+// come from the module map; the file is only checked against its build id.
 #ifndef DDCRASH_UNWIND_MODULE_FILE_H_
 #define DDCRASH_UNWIND_MODULE_FILE_H_
 
@@ -12,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "ptrace/module_map.h"
-#include "unwind/elf_file.h"
+#include "elf/elf_file.h"
 
 namespace ddcrash {
 
@@ -25,10 +26,6 @@ std::vector<std::string> ModuleFileCandidates(const LoadedModule& module, std::o
 absl::StatusOr<std::unique_ptr<ElfFile>> OpenModuleElf(const LoadedModule& module,
                                                        std::optional<pid_t> pid,
                                                        std::string* opened_path);
-
-// Run-time minus ELF virtual addresses for `module`, computed from the file's PT_LOAD segments
-// (falls back to module.load_bias when they do not cover module.file_offset).
-uint64_t ModuleLoadBias(const LoadedModule& module, const std::vector<ElfSegment>& segments);
 
 }  // namespace ddcrash
 

@@ -1,6 +1,5 @@
 #include "unwind/module_file.h"
 
-#include <elf.h>
 #include <unistd.h>
 
 #include "gtest/gtest.h"
@@ -59,21 +58,6 @@ TEST(ModuleFileTest, BuildIdMismatchIsRefused) {
   module.build_id = "not the right id";
   EXPECT_EQ(OpenModuleElf(module, std::nullopt, nullptr).status().code(),
             absl::StatusCode::kFailedPrecondition);
-}
-
-TEST(ModuleFileTest, LoadBiasFromSegments) {
-  std::vector<ElfSegment> segments = {{PT_LOAD, PF_R, 0, 0x400000, 0x1000, 0x1000, 0x1000},
-                                      {PT_LOAD, PF_R | PF_X, 0x1000, 0x401000, 0x500, 0x500, 0x1000}};
-  LoadedModule module;
-  module.base = 0x555555554000;
-  module.file_offset = 0;
-  EXPECT_EQ(ModuleLoadBias(module, segments), 0x555555554000u - 0x400000u);
-  module.file_offset = 0x1000;
-  module.base = 0x555555555000;
-  EXPECT_EQ(ModuleLoadBias(module, segments), 0x555555555000u - 0x401000u);
-  module.file_offset = 0x9000;  // not covered: fall back to the module's own bias
-  module.load_bias = 42;
-  EXPECT_EQ(ModuleLoadBias(module, segments), 42u);
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "unwind/elf_file.h"
+#include "elf/elf_file.h"
 
 namespace ddcrash {
 

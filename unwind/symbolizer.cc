@@ -25,7 +25,6 @@ Symbolizer::ModuleSymbols& Symbolizer::Load(const LoadedModule& module) {
     symbols.status = elf.status();
     return symbols;
   }
-  symbols.segments = (*elf)->segments();
   absl::StatusOr<std::vector<ElfSymbol>> symtab = (*elf)->ReadSymbols(SymbolTableKind::kSymtab);
   if (symtab.ok() && !symtab->empty()) {
     symbols.table.Add(std::move(*symtab));
@@ -58,7 +57,11 @@ absl::StatusOr<SymbolInfo> Symbolizer::Symbolize(const LoadedModule& module, uin
   if (!module.Contains(address)) return absl::InvalidArgumentError("address outside module");
   ModuleSymbols& symbols = Load(module);
   if (symbols.table.empty()) return symbols.status;
-  uint64_t bias = ModuleLoadBias(module, symbols.segments);
+  if (!module.load_bias.has_value()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("load bias of ", module.path, " unknown (its program headers were unreadable)"));
+  }
+  const uint64_t bias = *module.load_bias;
   std::optional<SymbolHit> hit = symbols.table.Lookup(address - bias);
   if (!hit.has_value()) {
     return absl::NotFoundError(absl::StrCat("no symbol at 0x", absl::Hex(address)));

@@ -17,7 +17,7 @@
 #include "absl/status/statusor.h"
 #include "ptrace/module_map.h"
 #include "unwind/debug_file.h"
-#include "unwind/elf_file.h"
+#include "elf/elf_file.h"
 #include "unwind/symbol_table.h"
 
 namespace ddcrash {
@@ -43,7 +43,8 @@ class Symbolizer {
   Symbolizer(const Symbolizer&) = delete;
   Symbolizer& operator=(const Symbolizer&) = delete;
 
-  // Symbolizes the run-time `address` inside `module` (an ELF module). For a return address,
+  // Symbolizes the run-time `address` inside `module` (an ELF module whose load bias the
+  // module map knows: symbol addresses are file vaddrs plus that bias). For a return address,
   // pass return address - 1 so the call instruction's function is found (a call at the very
   // end of a function is followed by the next function). NotFound when no symbol covers it.
   absl::StatusOr<SymbolInfo> Symbolize(const LoadedModule& module, uint64_t address);
@@ -54,7 +55,6 @@ class Symbolizer {
  private:
   struct ModuleSymbols {
     absl::Status status;  // why there are no symbols, when tables are empty
-    std::vector<ElfSegment> segments;
     SymbolTable table;
     bool from_debug_file = false;
   };

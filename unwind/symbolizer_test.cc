@@ -6,7 +6,8 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "unwind/elf_file.h"
+#include "elf/elf_file.h"
+#include "elf/load_bias.h"
 
 namespace ddcrash {
 namespace {
@@ -24,6 +25,10 @@ LoadedModule ModuleFor(const std::string& relative, uint64_t base) {
   module.base = base;
   module.end = base + (64 << 20);
   module.build_id = (*elf)->BuildId();
+  // What the module map computes for this mapping.
+  absl::StatusOr<uint64_t> bias = ComputeLoadBias((*elf)->program_headers(), base, 0);
+  EXPECT_TRUE(bias.ok()) << bias.status();
+  if (bias.ok()) module.load_bias = *bias;
   return module;
 }
 

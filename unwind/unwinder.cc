@@ -13,8 +13,9 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "unwind/eh_frame_hdr.h"
-#include "unwind/elf_file.h"
+#include "elf/eh_frame_hdr.h"
+#include "elf/elf_file.h"
+#include "elf/image_reader.h"
 #include "unwind/frame_pointer.h"
 #include "unwind/module_file.h"
 #include "unwind/symbolizer.h"
@@ -217,10 +218,17 @@ absl::Status FillTable(absl::Span<const uint8_t> bytes, uint64_t hdr_address, co
 
 RemoteUnwinder::ModuleTable RemoteUnwinder::LoadTable(const LoadedModule& module) {
   ModuleTable table;
+  // Run-time addresses of the table come from the module map's load bias (computed once,
+  // from the same program headers).
+  if (!module.load_bias.has_value()) {
+    table.status = absl::FailedPreconditionError("load bias unknown: program headers unreadable");
+    return table;
+  }
+  const uint64_t bias = *module.load_bias;
   // From the file on disk (pread; nothing is mapped).
   absl::StatusOr<std::unique_ptr<ElfFile>> elf = OpenModuleElf(module, pid_, nullptr);
   if (elf.ok()) {
-    std::optional<ElfSegment> segment = (*elf)->EhFrameHdrSegment();
+    std::optional<ElfProgramHeader> segment = (*elf)->EhFrameHdrSegment();
     if (!segment.has_value()) {
       table.status = absl::NotFoundError("no .eh_frame_hdr (.debug_frame is not used)");
       return table;
@@ -234,7 +242,6 @@ RemoteUnwinder::ModuleTable RemoteUnwinder::LoadTable(const LoadedModule& module
       table.status = bytes.status();
       return table;
     }
-    uint64_t bias = ModuleLoadBias(module, (*elf)->segments());
     table.status = FillTable(
         absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()),
         segment->vaddr + bias, module, table);
@@ -248,42 +255,34 @@ RemoteUnwinder::ModuleTable RemoteUnwinder::LoadTable(const LoadedModule& module
         absl::StrCat("file unreadable (", elf.status().message(), ") and headers not mapped"));
     return table;
   }
-  absl::StatusOr<Elf64_Ehdr> ehdr = memory_.ReadValue<Elf64_Ehdr>(module.base);
-  if (!ehdr.ok() || std::memcmp(ehdr->e_ident, ELFMAG, SELFMAG) != 0 ||
-      ehdr->e_ident[EI_CLASS] != ELFCLASS64 || ehdr->e_phentsize != sizeof(Elf64_Phdr) ||
-      ehdr->e_phnum > 512) {
-    table.status = absl::NotFoundError("no ELF header in target memory");
+  auto read_memory = [this](uint64_t address, size_t size) -> absl::StatusOr<std::vector<uint8_t>> {
+    std::vector<uint8_t> bytes(size);
+    absl::Status status = memory_.ReadExact(address, absl::MakeSpan(bytes));
+    if (!status.ok()) return status;
+    return bytes;
+  };
+  absl::StatusOr<std::vector<ElfProgramHeader>> headers =
+      ReadProgramHeaders(read_memory, module.base);
+  if (!headers.ok()) {
+    table.status = absl::NotFoundError(
+        absl::StrCat("no ELF headers in target memory: ", headers.status().message()));
     return table;
   }
-  std::vector<Elf64_Phdr> phdrs(ehdr->e_phnum);
-  absl::Status status = memory_.ReadExact(
-      module.base + ehdr->e_phoff,
-      absl::Span<uint8_t>(reinterpret_cast<uint8_t*>(phdrs.data()),
-                          phdrs.size() * sizeof(Elf64_Phdr)));
-  if (!status.ok()) {
-    table.status = status;
-    return table;
+  const ElfProgramHeader* eh_frame_hdr = nullptr;
+  for (const ElfProgramHeader& h : *headers) {
+    if (h.type == PT_GNU_EH_FRAME) eh_frame_hdr = &h;
   }
-  std::vector<ElfSegment> segments;
-  const Elf64_Phdr* eh_frame_hdr = nullptr;
-  for (const Elf64_Phdr& p : phdrs) {
-    segments.push_back(
-        ElfSegment{p.p_type, p.p_flags, p.p_offset, p.p_vaddr, p.p_filesz, p.p_memsz, p.p_align});
-    if (p.p_type == PT_GNU_EH_FRAME) eh_frame_hdr = &p;
-  }
-  if (eh_frame_hdr == nullptr || eh_frame_hdr->p_memsz > kMaxEhFrameHdrSize) {
+  if (eh_frame_hdr == nullptr || eh_frame_hdr->memsz > kMaxEhFrameHdrSize) {
     table.status = absl::NotFoundError("no PT_GNU_EH_FRAME in target memory");
     return table;
   }
-  uint64_t bias = ModuleLoadBias(module, segments);
-  uint64_t hdr_address = eh_frame_hdr->p_vaddr + bias;
-  std::vector<uint8_t> bytes(eh_frame_hdr->p_memsz);
-  status = memory_.ReadExact(hdr_address, absl::Span<uint8_t>(bytes));
-  if (!status.ok()) {
-    table.status = status;
+  uint64_t hdr_address = eh_frame_hdr->vaddr + bias;
+  absl::StatusOr<std::vector<uint8_t>> bytes = read_memory(hdr_address, eh_frame_hdr->memsz);
+  if (!bytes.ok()) {
+    table.status = bytes.status();
     return table;
   }
-  table.status = FillTable(bytes, hdr_address, module, table);
+  table.status = FillTable(*bytes, hdr_address, module, table);
   return table;
 }
 

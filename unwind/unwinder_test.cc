@@ -1,5 +1,7 @@
 #include "unwind/unwinder.h"
 
+#include <elf.h>
+
 #include <string>
 #include <vector>
 
@@ -7,7 +9,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ptrace/fake_process_memory.h"
+#include "elf/elf_file.h"
 #include "ptrace/frozen_process.h"
+#include "ptrace/module_map_builder.h"
 #include "unwind/fixture_process.h"
 #include "unwind/native_frame.h"
 #include "unwind/symbolizer.h"
@@ -270,6 +274,68 @@ TEST(RemoteUnwinderTest, CallThroughNullPointerRecoversCallerFromStackTop) {
   EXPECT_EQ(stack->frames[1].sp, kStack + 0x108);
   EXPECT_EQ(stack->frames[1].trust, NativeFrameTrust::kScan);
   EXPECT_NE(stack->end_reason.find("frame pointer"), std::string::npos) << stack->end_reason;
+}
+
+// A module whose file cannot be opened (gone, another mount namespace): the unwind table is
+// found through the ELF and program headers mapped in target memory, at the load bias the
+// module map computed, and libunwind finds a function's FDE through it.
+TEST(RemoteUnwinderTest, FindsTheUnwindTableThroughHeadersInMemory) {
+  absl::StatusOr<std::unique_ptr<ElfFile>> elf = ElfFile::Open(kFixture);
+  ASSERT_TRUE(elf.ok()) << elf.status();
+  absl::StatusOr<std::string> file = (*elf)->ReadAt(0, (*elf)->file_size());
+  ASSERT_TRUE(file.ok());
+  const uint64_t bias = (*elf)->type() == ET_EXEC ? 0 : 0x7f1000000000;
+  // The image as the loader maps it: each PT_LOAD's file pages at bias + its vaddr page.
+  FakeProcessMemory memory;
+  uint64_t start = UINT64_MAX, end = 0;
+  for (const ElfProgramHeader& h : (*elf)->program_headers()) {
+    if (h.type != PT_LOAD) continue;
+    uint64_t head = h.offset % 0x1000;
+    std::string bytes = file->substr(h.offset - head, head + h.filesz);
+    bytes.resize(head + h.memsz, '\0');
+    memory.AddRegion(bias + h.vaddr - head, bytes);
+    start = std::min(start, bias + h.vaddr - head);
+    end = std::max(end, bias + h.vaddr + h.memsz);
+  }
+  Mapping mapping;
+  mapping.start = start;
+  mapping.end = (end + 0xfff) / 0x1000 * 0x1000;
+  mapping.readable = true;
+  mapping.executable = true;
+  mapping.inode = 1;
+  mapping.path = "/nonexistent/fixture";
+  ModuleMap modules = BuildModuleMap({mapping}, memory);
+  ASSERT_EQ(modules.modules().size(), 1u);
+  ASSERT_EQ(modules.modules()[0].kind, ModuleKind::kElf);
+  ASSERT_EQ(modules.modules()[0].load_bias, bias);
+  EXPECT_EQ(modules.modules()[0].build_id, (*elf)->BuildId());
+
+  absl::StatusOr<std::vector<ElfSymbol>> symbols = (*elf)->ReadSymbols(SymbolTableKind::kSymtab);
+  ASSERT_TRUE(symbols.ok());
+  uint64_t recurse = 0;
+  for (const ElfSymbol& symbol : *symbols) {
+    if (symbol.name == "_ZN7fixture7RecurseEi") recurse = symbol.value;
+  }
+  ASSERT_NE(recurse, 0u);
+  RemoteUnwinder unwinder(memory, modules);
+  EXPECT_TRUE(unwinder.HasUnwindInfo(bias + recurse + 1));
+  EXPECT_EQ(unwinder.stats().modules_with_tables, 1);
+  EXPECT_EQ(unwinder.stats().modules_without_tables, 0);
+}
+
+// Without a load bias (the module map could not read the program headers) there is no table.
+TEST(RemoteUnwinderTest, NoTableWithoutALoadBias) {
+  FakeProcessMemory memory;
+  Mapping code{0x10000, 0x11000, 0, true, false, true, false, 0, 0, 1, "/nonexistent/lib.so"};
+  LoadedModule module;
+  module.kind = ModuleKind::kElf;
+  module.path = code.path;
+  module.base = code.start;
+  module.end = code.end;
+  ModuleMap modules({code}, {module});
+  RemoteUnwinder unwinder(memory, modules);
+  EXPECT_FALSE(unwinder.HasUnwindInfo(0x10100));
+  EXPECT_EQ(unwinder.stats().modules_without_tables, 1);
 }
 
 }  // namespace
