@@ -17,9 +17,9 @@ TEST(TextRendererTest, SummaryShowsCauseExceptionAndCrashingStack) {
                                  "worker thread (HResult 0x80131509)"));
   EXPECT_THAT(summary, HasSubstr("---> Inner: System.IO.FileNotFoundException: missing.txt"));
   EXPECT_THAT(summary, HasSubstr("Threads: 3  Modules: 4"));
-  EXPECT_THAT(summary, HasSubstr("Incomplete: [dac: test: pretend"));
+  EXPECT_THAT(summary, HasSubstr("Incomplete: [attach: threads kept appearing"));
   EXPECT_THAT(summary,
-              HasSubstr("Thread 4243 \"worker\" (managed 3 \"ddcrash-worker-1\") [crashed]"));
+              HasSubstr("Thread 4243 \"worker\" (managed 3) [crashed]"));
   EXPECT_THAT(summary, HasSubstr("libc.so.6!__pthread_kill_implementation+0x11c"));
   EXPECT_THAT(summary, HasSubstr("Ddcrash.TestApp.Crasher.Fail() (App.dll IL_0012)  [managed,dac]"));
 }
