@@ -79,8 +79,8 @@ Thread* ReportBuilder::AddThread(uint32_t tid, std::string name) {
 Frame* ReportBuilder::AddFrame(Thread* thread, Frame frame) {
   const int count = thread->frames_size();
   frame.set_index(static_cast<uint32_t>(count));
-  const bool ip_is_exact =
-      count == 0 || thread->frames(count - 1).kind() == FRAME_KIND_SIGNAL_TRAMPOLINE;
+  const bool ip_is_exact = count == 0 || frame.kind() == FRAME_KIND_SIGNAL_TRAMPOLINE ||
+                           thread->frames(count - 1).kind() == FRAME_KIND_SIGNAL_TRAMPOLINE;
   const uint64_t code_address = ip_is_exact || frame.ip() == 0 ? frame.ip() : frame.ip() - 1;
   const int module_index = frame.ip() == 0 ? -1 : FindModuleIndex(code_address);
   frame.set_module_index(module_index);

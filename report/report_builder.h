@@ -44,7 +44,7 @@ class ReportBuilder {
   Thread* AddThread(uint32_t tid, std::string name);
   // Appends a frame to `thread`: sets its index and its module reference, module path and
   // module offset, as report.proto defines them on Frame (the module of the frame's code
-  // address: ip for frame 0 and a frame right above a signal trampoline, else ip - 1;
+  // address: ip for frame 0, a signal trampoline and the frame right above one, else ip - 1;
   // module_offset = ip - module base). This is the one place frames are attributed to
   // modules. A frame of the native walk (kind unset) becomes FRAME_KIND_NATIVE in an ELF
   // module and FRAME_KIND_UNKNOWN elsewhere (JIT code, PE images: until the DAC names it).

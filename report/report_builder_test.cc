@@ -93,7 +93,7 @@ TEST(ReportBuilderTest, ReturnAddressesAreAttributedThroughTheCallBeforeThem) {
   // A return address right after a call that ends `first`: the call is in `first`.
   builder.AddFrame(thread, frame);
   Frame trampoline;
-  trampoline.set_ip(0x1800);
+  trampoline.set_ip(0x2000);  // not a return address either
   trampoline.set_kind(FRAME_KIND_SIGNAL_TRAMPOLINE);
   builder.AddFrame(thread, trampoline);
   // Interrupted by the signal: exact again.
@@ -108,6 +108,7 @@ TEST(ReportBuilderTest, ReturnAddressesAreAttributedThroughTheCallBeforeThem) {
   EXPECT_EQ(built.frames(1).module_offset(), 0x1000u);  // of the ip, not the looked-up address
   EXPECT_EQ(built.frames(1).kind(), FRAME_KIND_NATIVE);
   EXPECT_EQ(built.frames(2).kind(), FRAME_KIND_SIGNAL_TRAMPOLINE);
+  EXPECT_EQ(built.frames(2).module_index(), 1);
   EXPECT_EQ(built.frames(3).module_index(), 1);
   EXPECT_EQ(built.frames(3).module(), "/app/second.dll");
 }

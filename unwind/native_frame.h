@@ -14,7 +14,8 @@ enum class NativeFrameTrust {
   kContext,       // frame 0: the thread's captured registers
   kCfi,           // DWARF call-frame information (.eh_frame) of the callee
   kFramePointer,  // the callee's rbp chain: [rbp] = caller's rbp, [rbp+8] = return address
-  kScan,          // stack scanning (reserved; not produced by this unwinder)
+  kScan,          // the word at the stack pointer taken as the return address (frame 0 called a
+                  // bad pointer); no wider stack scanning
 };
 
 const char* FrameTrustName(NativeFrameTrust trust);
