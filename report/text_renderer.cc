@@ -54,7 +54,7 @@ const char* WalkStop(UnwindEnd end) {
     case UNWIND_END_UNREADABLE_STACK: return "unreadable stack";
     case UNWIND_END_LOOP: return "the stack went round";
     case UNWIND_END_UNWINDER_ERROR: return "unwinder error";
-    case UNWIND_END_DEADLINE: return "not walked: DDCRASH_TIMEOUT_MS ran out";
+    case UNWIND_END_DEADLINE: return "DDCRASH_TIMEOUT_MS ran out before it began; frame 0 only";
     default: return "";
   }
 }
