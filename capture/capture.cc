@@ -188,10 +188,10 @@ void Capture::UnwindStacks(const ProcessSnapshot& process, NativeUnwinder& unwin
   WriteCheckpoint("managed frames, managed threads and the exception (stopped after native unwinding)");
 }
 
-void Capture::AddManagedState(ProcessSnapshot& process, ManagedStateSource& source) {
+void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource& source) {
   StageTimer timer(&builder_, "dac");
   Runtime* runtime = builder_.mutable_runtime();
-  absl::StatusOr<FoundRuntime> found = source.FindRuntime(process);
+  absl::StatusOr<dac::FoundRuntime> found = source.FindRuntime(process);
   if (absl::IsNotFound(found.status())) {
     runtime->set_flavor(RUNTIME_FLAVOR_NONE);
     return;
@@ -210,7 +210,7 @@ void Capture::AddManagedState(ProcessSnapshot& process, ManagedStateSource& sour
     builder_.MarkIncomplete("dac", "no time left in DDCRASH_TIMEOUT_MS for the DAC");
     return;
   }
-  ManagedStateRequest request;
+  dac::ManagedStateRequest request;
   request.timeout = std::min(options_.dac_timeout, remaining);
   request.dac_path = options_.dac_path;
   request.max_frames = options_.max_frames;

@@ -28,12 +28,12 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "capture/managed_state_source.h"
-#include "capture/native_unwinder.h"
+#include "dac/managed_state_source.h"
 #include "ptrace/process_info.h"
 #include "ptrace/process_snapshot.h"
 #include "report/report.pb.h"
 #include "report/report_builder.h"
+#include "unwind/native_unwinder.h"
 
 namespace ddcrash {
 
@@ -99,7 +99,7 @@ class Capture {
   // Stage 4: the runtime's identity, managed frames merged into the native stacks, managed
   // thread ids and roles, exceptions. Any failure costs only this stage and is recorded as
   // incomplete (stage "dac").
-  void AddManagedState(ProcessSnapshot& process, ManagedStateSource& source);
+  void AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource& source);
 
   // Stage 5: the outcome of the caller's detach, and whether the process died while frozen.
   void RecordDetach(const absl::Status& detached, bool died_while_frozen);

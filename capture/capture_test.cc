@@ -117,18 +117,18 @@ class FakeUnwinder : public NativeUnwinder {
   size_t last_max_frames = 0;
 };
 
-class FakeManagedSource : public ManagedStateSource {
+class FakeManagedSource : public dac::ManagedStateSource {
  public:
-  absl::StatusOr<FoundRuntime> FindRuntime(ProcessSnapshot&) override { return runtime; }
+  absl::StatusOr<dac::FoundRuntime> FindRuntime(ProcessSnapshot&) override { return runtime; }
   absl::StatusOr<dac::ManagedState> Collect(ProcessSnapshot&,
-                                            const ManagedStateRequest& request) override {
+                                            const dac::ManagedStateRequest& request) override {
     requests.push_back(request);
     return state;
   }
 
-  absl::StatusOr<FoundRuntime> runtime = FoundRuntime{false, "/dotnet/libcoreclr.so", "8.0.11"};
+  absl::StatusOr<dac::FoundRuntime> runtime = dac::FoundRuntime{false, "/dotnet/libcoreclr.so", "8.0.11"};
   absl::StatusOr<dac::ManagedState> state = dac::ManagedState();
-  std::vector<ManagedStateRequest> requests;
+  std::vector<dac::ManagedStateRequest> requests;
 };
 
 ProcessInfo Info() {
@@ -387,7 +387,7 @@ TEST(CaptureTest, ManagedFramesMergeIntoNativeStacksWithThreadIdentities) {
   const Report report = h.Run();
 
   ASSERT_EQ(h.managed.requests.size(), 1u);
-  const ManagedStateRequest& request = h.managed.requests[0];
+  const dac::ManagedStateRequest& request = h.managed.requests[0];
   EXPECT_EQ(request.timeout, absl::Seconds(3));
   EXPECT_EQ(request.max_frames, 64);
   // Frames the native walk could not name, frame 0 (registers) aside.

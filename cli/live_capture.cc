@@ -6,11 +6,11 @@
 #include <string>
 #include <utility>
 
-#include "capture/live_managed_state_source.h"
-#include "capture/live_native_unwinder.h"
 #include "cli/version.h"
+#include "dac/live_managed_state_source.h"
 #include "ptrace/frozen_process.h"
 #include "ptrace/process_info.h"
+#include "unwind/live_native_unwinder.h"
 
 namespace ddcrash {
 namespace {
@@ -59,7 +59,7 @@ absl::StatusOr<Report> CaptureLiveProcess(const LiveCaptureRequest& request, con
     LiveNativeUnwinder unwinder(*process);
     capture.UnwindStacks(*process, unwinder);
   }
-  LiveManagedStateSource managed;
+  dac::LiveManagedStateSource managed;
   capture.AddManagedState(*process, managed);
   {
     StageTimer timer = capture.TimeStage("detach");

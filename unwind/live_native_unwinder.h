@@ -1,10 +1,10 @@
 // NativeUnwinder over a live (frozen) process: libunwind's remote walk over our accessors
 // (RemoteUnwinder) and the ELF symbolizer, both caching per module for the whole snapshot.
-#ifndef DDCRASH_CAPTURE_LIVE_NATIVE_UNWINDER_H_
-#define DDCRASH_CAPTURE_LIVE_NATIVE_UNWINDER_H_
+#ifndef DDCRASH_UNWIND_LIVE_NATIVE_UNWINDER_H_
+#define DDCRASH_UNWIND_LIVE_NATIVE_UNWINDER_H_
 
-#include "capture/native_unwinder.h"
 #include "ptrace/process_snapshot.h"
+#include "unwind/native_unwinder.h"
 #include "unwind/symbolizer.h"
 #include "unwind/unwinder.h"
 
@@ -26,4 +26,4 @@ class LiveNativeUnwinder : public NativeUnwinder {
 
 }  // namespace ddcrash
 
-#endif  // DDCRASH_CAPTURE_LIVE_NATIVE_UNWINDER_H_
+#endif  // DDCRASH_UNWIND_LIVE_NATIVE_UNWINDER_H_

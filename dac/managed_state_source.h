@@ -1,8 +1,8 @@
-// What the capture pipeline needs from the .NET side: which runtime the process hosts, and
-// the DAC's view of it (managed frames, threads, exceptions). The live implementation is
-// LiveManagedStateSource; tests give their own.
-#ifndef DDCRASH_CAPTURE_MANAGED_STATE_SOURCE_H_
-#define DDCRASH_CAPTURE_MANAGED_STATE_SOURCE_H_
+// What the capture pipeline (capture/) needs from the .NET side: which runtime the process
+// hosts, and the DAC's view of it (managed frames, threads, exceptions). The live
+// implementation is LiveManagedStateSource; capture/'s tests give their own.
+#ifndef DDCRASH_DAC_MANAGED_STATE_SOURCE_H_
+#define DDCRASH_DAC_MANAGED_STATE_SOURCE_H_
 
 #include <cstdint>
 #include <string>
@@ -13,7 +13,7 @@
 #include "dac/managed_state.h"
 #include "ptrace/process_snapshot.h"
 
-namespace ddcrash {
+namespace ddcrash::dac {
 
 struct FoundRuntime {
   // The runtime is embedded in the executable (a single-file app), not libcoreclr.so.
@@ -43,10 +43,10 @@ class ManagedStateSource {
 
   // The DAC's view of `process` (whose runtime FindRuntime found). Fails when nothing came
   // back: the DAC could not be loaded, crashed, or ran out of time.
-  virtual absl::StatusOr<dac::ManagedState> Collect(ProcessSnapshot& process,
+  virtual absl::StatusOr<ManagedState> Collect(ProcessSnapshot& process,
                                                     const ManagedStateRequest& request) = 0;
 };
 
-}  // namespace ddcrash
+}  // namespace ddcrash::dac
 
-#endif  // DDCRASH_CAPTURE_MANAGED_STATE_SOURCE_H_
+#endif  // DDCRASH_DAC_MANAGED_STATE_SOURCE_H_

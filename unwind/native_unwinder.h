@@ -1,7 +1,8 @@
-// What the capture pipeline needs from native unwinding: walk one stopped thread's stack, and
-// name frames. The live implementation is LiveNativeUnwinder; tests give their own.
-#ifndef DDCRASH_CAPTURE_NATIVE_UNWINDER_H_
-#define DDCRASH_CAPTURE_NATIVE_UNWINDER_H_
+// What the capture pipeline (capture/) needs from native unwinding: walk one stopped thread's
+// stack, and name frames. The live implementation is LiveNativeUnwinder; capture/'s tests give
+// their own.
+#ifndef DDCRASH_UNWIND_NATIVE_UNWINDER_H_
+#define DDCRASH_UNWIND_NATIVE_UNWINDER_H_
 
 #include <cstddef>
 
@@ -25,4 +26,4 @@ class NativeUnwinder {
 
 }  // namespace ddcrash
 
-#endif  // DDCRASH_CAPTURE_NATIVE_UNWINDER_H_
+#endif  // DDCRASH_UNWIND_NATIVE_UNWINDER_H_

@@ -1,29 +1,29 @@
-#include "capture/live_managed_state_source.h"
+#include "dac/live_managed_state_source.h"
 
 #include "dac/isolated_dac.h"
 #include "dac/runtime_info.h"
 
-namespace ddcrash {
+namespace ddcrash::dac {
 
 absl::StatusOr<FoundRuntime> LiveManagedStateSource::FindRuntime(ProcessSnapshot& process) {
-  absl::StatusOr<dac::RuntimeInfo> info =
+  absl::StatusOr<RuntimeInfo> info =
       dac::FindRuntime(process.modules().modules(), process.memory());
   if (!info.ok()) return info.status();
   FoundRuntime found;
-  found.single_file = info->kind == dac::RuntimeInfo::Kind::kSingleFile;
+  found.single_file = info->kind == RuntimeInfo::Kind::kSingleFile;
   found.path = info->module_path;
   found.version = info->version.ToString();
   return found;
 }
 
-absl::StatusOr<dac::ManagedState> LiveManagedStateSource::Collect(
+absl::StatusOr<ManagedState> LiveManagedStateSource::Collect(
     ProcessSnapshot& process, const ManagedStateRequest& request) {
-  dac::IsolatedDacOptions options;
+  IsolatedDacOptions options;
   options.timeout = request.timeout;
   options.session.dac_path = request.dac_path;
   options.session.max_frames = request.max_frames;
   options.session.code_addresses_to_name = request.code_addresses_to_name;
-  return dac::CollectManagedStateIsolated(process, options);
+  return CollectManagedStateIsolated(process, options);
 }
 
-}  // namespace ddcrash
+}  // namespace ddcrash::dac

@@ -1,4 +1,4 @@
-#include "capture/live_native_unwinder.h"
+#include "unwind/live_native_unwinder.h"
 
 #include "unwind/stack_walker.h"
 
