@@ -43,6 +43,7 @@ TEST(FingerprintTest, GoldenValueForAManagedException) {
 
 TEST(FingerprintTest, GoldenValueForASignalWithAnUnnamedFrame) {
   Frame unnamed;
+  unnamed.set_kind(FRAME_KIND_NATIVE);  // a stripped library: no symbol
   unnamed.set_module("/usr/lib/libfoo.so");
   unnamed.set_module_offset(0x1234);
   const Report report = CrashWith("", "SIGSEGV", {unnamed, Named("bar")});
