@@ -12,14 +12,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "cli/capture.h"
 #include "cli/config.h"
 #include "cli/createdump_args.h"
 #include "cli/ddreport_options.h"
 #include "cli/exit_codes.h"
 #include "cli/fatal_signals.h"
-#include "cli/report_file.h"
+#include "cli/live_capture.h"
 #include "cli/version.h"
+#include "report/storage/report_file.h"
 #include "report/text_renderer.h"
 
 namespace ddcrash {
@@ -55,18 +55,18 @@ int RunSnapshot(const DdreportOptions& options, std::ostream& err) {
 
   // No checkpoints: a live process can be snapshotted again, and a snapshot should hold the
   // app stopped no longer than the capture itself needs.
-  CaptureRequest request;
+  LiveCaptureRequest request;
   request.pid = options.pid;
   request.trigger = TRIGGER_SNAPSHOT;
   request.start = start;
-  absl::StatusOr<Report> report = CaptureProcess(request, config);
+  absl::StatusOr<Report> report = CaptureLiveProcess(request, config);
   if (!report.ok()) {
     err << "ddreport: cannot capture process " << options.pid << ": " << report.status().message()
         << "\n";
     return ExitCodeFor(report.status());
   }
 
-  ReportFile file(options.output_path, config, start);
+  ReportFile file(options.output_path, config.report_dir, config.max_reports, start);
   absl::StatusOr<std::string> path = file.WriteFinal(*report);
   if (!path.ok()) {
     err << "ddreport: " << path.status().message() << "\n";
@@ -174,7 +174,7 @@ int RunCreatedump(const DdreportOptions& options, std::ostream& err) {
     err << "ddcrash: " << args.status().message() << "\n";
     return kDdreportUsage;
   }
-  CaptureRequest request;
+  LiveCaptureRequest request;
   request.pid = args->pid;
   request.trigger = TRIGGER_CRASH;
   request.start = start;
@@ -190,14 +190,14 @@ int RunCreatedump(const DdreportOptions& options, std::ostream& err) {
 
   // The crash happens once: checkpoints keep what was captured if the reporter is killed,
   // crashes or stalls before the end.
-  ReportFile file("", config, start);
+  ReportFile file("", config.report_dir, config.max_reports, start);
   request.checkpoint = [&file](const Report& checkpoint) {
     file.WriteCheckpoint(checkpoint);
     if (file.has_checkpoint()) SetReportPathForFatalSignals(file.path(), /*final=*/false);
   };
 
   int exit_code = kDdreportComplete;
-  absl::StatusOr<Report> report = CaptureProcess(request, capture_config);
+  absl::StatusOr<Report> report = CaptureLiveProcess(request, capture_config);
   if (!report.ok()) {
     err << "ddcrash: cannot capture crashing process " << args->pid << ": "
         << report.status().message() << "\n";

@@ -50,10 +50,9 @@ class FrozenProcess : public ProcessSnapshot {
   // Page-cached; reflects the process as frozen. Valid until Detach().
   ProcessMemory& memory() override { return cached_memory_; }
 
-  // True when thread discovery proved it found every thread (see DiscoverThreads).
-  bool all_threads_found() const { return all_threads_found_; }
-  // Why the module map is empty or partial, if it is.
-  const absl::Status& modules_status() const { return modules_status_; }
+  // Thread discovery's proof: see DiscoverThreads.
+  bool all_threads_found() const override { return all_threads_found_; }
+  const absl::Status& modules_status() const override { return modules_status_; }
 
   // Lets every seized thread run again, re-delivering signals that arrived while it was
   // stopped. A thread that has not stopped yet is interrupted and waited for (bounded by the

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include "absl/status/status.h"
 #include "absl/types/span.h"
 #include "ptrace/module_map.h"
 #include "ptrace/process_memory.h"
@@ -21,6 +22,11 @@ class ProcessSnapshot {
   virtual absl::Span<const ThreadState> threads() const = 0;
   virtual const ModuleMap& modules() const = 0;
   virtual ProcessMemory& memory() = 0;
+
+  // True when thread discovery proved that threads() holds every thread of the process.
+  virtual bool all_threads_found() const = 0;
+  // Why modules() is empty or partial, if it is.
+  virtual const absl::Status& modules_status() const = 0;
 };
 
 }  // namespace ddcrash

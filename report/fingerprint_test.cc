@@ -1,10 +1,64 @@
 #include "report/fingerprint.h"
 
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 #include "report/testing/sample_report.h"
 
 namespace ddcrash {
 namespace {
+
+// The golden values below are FNV-1a 64 of the cause and each used frame followed by "\n",
+// computed independently of this code; they change only when the fingerprint's definition
+// does, which regroups every stored crash.
+Report CrashWith(const std::string& exception_type, const std::string& signal_name,
+                 const std::vector<Frame>& frames) {
+  Report report;
+  report.mutable_exception()->set_type(exception_type);
+  report.mutable_signal()->set_name(signal_name);
+  report.add_threads()->set_tid(1);
+  Thread* crashed = report.add_threads();
+  crashed->set_crashed(true);
+  for (const Frame& frame : frames) *crashed->add_frames() = frame;
+  return report;
+}
+
+Frame Named(const std::string& function) {
+  Frame frame;
+  frame.set_function(function);
+  frame.set_kind(FRAME_KIND_NATIVE);
+  return frame;
+}
+
+TEST(FingerprintTest, GoldenValueForAManagedException) {
+  Frame trampoline = Named("");
+  trampoline.set_kind(FRAME_KIND_SIGNAL_TRAMPOLINE);
+  const Report report =
+      CrashWith("System.InvalidOperationException", "SIGABRT",
+                {Named("raise"), Named("abort"), trampoline, Named("Ddcrash.App.Fail()"),
+                 Named("Ddcrash.App.Main(System.String[])")});
+  EXPECT_EQ(CrashFingerprint(report), "5fa86ed78db1b738");
+}
+
+TEST(FingerprintTest, GoldenValueForASignalWithAnUnnamedFrame) {
+  Frame unnamed;
+  unnamed.set_kind(FRAME_KIND_NATIVE);  // a stripped library: no symbol
+  unnamed.set_module("/usr/lib/libfoo.so");
+  unnamed.set_module_offset(0x1234);
+  const Report report = CrashWith("", "SIGSEGV", {unnamed, Named("bar")});
+  EXPECT_EQ(CrashFingerprint(report), "885dcf2869ac4a7e");
+}
+
+TEST(FingerprintTest, GoldenValueWithoutFramesIsTheCauseAlone) {
+  EXPECT_EQ(CrashFingerprint(CrashWith("", "SIGSEGV", {})), "32bea7f9e86174db");
+}
+
+TEST(FingerprintTest, GoldenValueUsesTheTopFiveFramesOnly) {
+  std::vector<Frame> frames;
+  for (const char* name : {"f1", "f2", "f3", "f4", "f5", "f6"}) frames.push_back(Named(name));
+  EXPECT_EQ(CrashFingerprint(CrashWith("", "SIGABRT", frames)), "6e6374cdb383c3e8");
+}
 
 TEST(FingerprintTest, IgnoresAddressesPidsAndTimes) {
   Report a = SampleCrashReport();

@@ -77,16 +77,25 @@ Thread* ReportBuilder::AddThread(uint32_t tid, std::string name) {
 }
 
 Frame* ReportBuilder::AddFrame(Thread* thread, Frame frame) {
-  frame.set_index(static_cast<uint32_t>(thread->frames_size()));
-  const int module_index = FindModuleIndex(frame.ip());
+  const int count = thread->frames_size();
+  frame.set_index(static_cast<uint32_t>(count));
+  const bool ip_is_exact = count == 0 || frame.kind() == FRAME_KIND_SIGNAL_TRAMPOLINE ||
+                           thread->frames(count - 1).kind() == FRAME_KIND_SIGNAL_TRAMPOLINE;
+  const uint64_t code_address = ip_is_exact || frame.ip() == 0 ? frame.ip() : frame.ip() - 1;
+  const int module_index = frame.ip() == 0 ? -1 : FindModuleIndex(code_address);
   frame.set_module_index(module_index);
   if (module_index >= 0) {
     const Module& module = report_.modules(module_index);
     frame.set_module(module.path());
-    frame.set_module_offset(frame.ip() - module.base() + module.file_offset());
+    frame.set_module_offset(frame.ip() - module.base());
   } else {
     frame.clear_module();
     frame.clear_module_offset();
+  }
+  if (frame.kind() == FRAME_KIND_UNSPECIFIED) {
+    const bool elf =
+        module_index >= 0 && report_.modules(module_index).format() == MODULE_FORMAT_ELF;
+    frame.set_kind(elf ? FRAME_KIND_NATIVE : FRAME_KIND_UNKNOWN);
   }
   Frame* added = thread->add_frames();
   *added = std::move(frame);

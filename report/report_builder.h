@@ -32,6 +32,9 @@ class ReportBuilder {
   void SetProcess(uint32_t pid, uint32_t ppid, std::string exe,
                   const std::vector<std::string>& cmdline,
                   const std::vector<std::string>& environment);
+  void SetHostname(std::string hostname) {
+    report_.mutable_process()->set_hostname(std::move(hostname));
+  }
   Runtime* mutable_runtime() { return report_.mutable_process()->mutable_runtime(); }
 
   // Fills the names from the numbers.
@@ -42,11 +45,16 @@ class ReportBuilder {
   int AddModule(Module module);
 
   Thread* AddThread(uint32_t tid, std::string name);
-  // Appends a frame to `thread`: sets its index and, from its ip, the module reference
-  // (module_index -1 when the ip is in no module), module path and module offset.
+  // Appends a frame to `thread`: sets its index and its module reference, module path and
+  // module offset, as report.proto defines them on Frame (the module of the frame's code
+  // address: ip for frame 0, a signal trampoline and the frame right above one, else ip - 1;
+  // module_offset = ip - module base). This is the one place frames are attributed to
+  // modules. A frame of the native walk (kind unset) becomes FRAME_KIND_NATIVE in an ELF
+  // module and FRAME_KIND_UNKNOWN elsewhere (JIT code, PE images: until the DAC names it).
   Frame* AddFrame(Thread* thread, Frame frame);
 
   Exception* mutable_exception() { return report_.mutable_exception(); }
+  DacAccount* mutable_dac_account() { return report_.mutable_diagnostics()->mutable_dac(); }
 
   void AddError(std::string error) { report_.mutable_diagnostics()->add_errors(std::move(error)); }
   void MarkIncomplete(absl::string_view stage, absl::string_view reason);

@@ -63,12 +63,54 @@ TEST(ReportBuilderTest, FramesGetIndexesAndModules) {
   EXPECT_EQ(built.frames(0).index(), 0u);
   EXPECT_EQ(built.frames(0).module_index(), 0);
   EXPECT_EQ(built.frames(0).module(), "/lib/libc.so.6");
-  EXPECT_EQ(built.frames(0).module_offset(), 0x110u);
+  // ip - base: the mapping's file offset plays no part.
+  EXPECT_EQ(built.frames(0).module_offset(), 0x10u);
   EXPECT_EQ(built.frames(1).index(), 1u);
   EXPECT_EQ(built.frames(1).module_index(), 1);
   EXPECT_EQ(built.frames(1).module_offset(), 4u);
   EXPECT_EQ(built.frames(2).module_index(), -1);
   EXPECT_EQ(built.frames(2).module(), "");
+}
+
+TEST(ReportBuilderTest, ReturnAddressesAreAttributedThroughTheCallBeforeThem) {
+  ReportBuilder builder = MakeBuilder();
+  Module first;
+  first.set_path("/lib/first.so");
+  first.set_base(0x1000);
+  first.set_size(0x1000);
+  first.set_format(MODULE_FORMAT_ELF);
+  Module second;
+  second.set_path("/app/second.dll");
+  second.set_base(0x2000);
+  second.set_size(0x1000);
+  second.set_format(MODULE_FORMAT_PE);
+  builder.AddModule(first);
+  builder.AddModule(second);
+  Thread* thread = builder.AddThread(7, "main");
+  Frame frame;
+  frame.set_ip(0x2000);  // frame 0: the exact instruction, at the start of `second`
+  builder.AddFrame(thread, frame);
+  // A return address right after a call that ends `first`: the call is in `first`.
+  builder.AddFrame(thread, frame);
+  Frame trampoline;
+  trampoline.set_ip(0x2000);  // not a return address either
+  trampoline.set_kind(FRAME_KIND_SIGNAL_TRAMPOLINE);
+  builder.AddFrame(thread, trampoline);
+  // Interrupted by the signal: exact again.
+  builder.AddFrame(thread, frame);
+  Report report = std::move(builder).Build(absl::FromUnixSeconds(100));
+  const Thread& built = report.threads(0);
+  ASSERT_EQ(built.frames_size(), 4);
+  EXPECT_EQ(built.frames(0).module_index(), 1);
+  EXPECT_EQ(built.frames(0).module_offset(), 0u);
+  EXPECT_EQ(built.frames(0).kind(), FRAME_KIND_UNKNOWN);  // not ELF: until the DAC names it
+  EXPECT_EQ(built.frames(1).module_index(), 0);
+  EXPECT_EQ(built.frames(1).module_offset(), 0x1000u);  // of the ip, not the looked-up address
+  EXPECT_EQ(built.frames(1).kind(), FRAME_KIND_NATIVE);
+  EXPECT_EQ(built.frames(2).kind(), FRAME_KIND_SIGNAL_TRAMPOLINE);
+  EXPECT_EQ(built.frames(2).module_index(), 1);
+  EXPECT_EQ(built.frames(3).module_index(), 1);
+  EXPECT_EQ(built.frames(3).module(), "/app/second.dll");
 }
 
 TEST(ReportBuilderTest, CrashedFlagSignalNamesIncompleteAndTimings) {

@@ -44,12 +44,25 @@ absl::string_view FormatName(ModuleFormat format) {
   }
 }
 
+// Why the native walk stopped short of the outermost frame; empty for the clean end, for the
+// frame limit (said by "truncated") and for a thread not walked (said by its error).
+const char* WalkStop(UnwindEnd end) {
+  switch (end) {
+    case UNWIND_END_NO_UNWIND_INFO: return "no unwind information";
+    case UNWIND_END_CFI_FAILED: return "the CFI step failed";
+    case UNWIND_END_BAD_INSTRUCTION_POINTER: return "instruction pointer not in executable memory";
+    case UNWIND_END_UNREADABLE_STACK: return "unreadable stack";
+    case UNWIND_END_LOOP: return "the stack went round";
+    case UNWIND_END_UNWINDER_ERROR: return "unwinder error";
+    case UNWIND_END_DEADLINE: return "DDCRASH_TIMEOUT_MS ran out before it began; frame 0 only";
+    default: return "";
+  }
+}
+
 std::string ThreadTitle(const Thread& thread) {
   std::string title = absl::StrCat("Thread ", thread.tid(), " \"", thread.name(), "\"");
   if (thread.managed_id() != 0) {
-    absl::StrAppend(&title, " (managed ", thread.managed_id());
-    if (!thread.managed_name().empty()) absl::StrAppend(&title, " \"", thread.managed_name(), "\"");
-    absl::StrAppend(&title, ")");
+    absl::StrAppend(&title, " (managed ", thread.managed_id(), ")");
   }
   if (thread.crashed()) absl::StrAppend(&title, " [crashed]");
   if (!thread.error().empty()) absl::StrAppend(&title, " [", thread.error(), "]");
@@ -117,6 +130,9 @@ std::string RenderThread(const Report& report, const Thread& thread) {
                           TrustName(frame.trust()));
   }
   if (thread.truncated()) absl::StrAppend(&out, "  ... (truncated at the frame limit)\n");
+  if (const std::string stop = WalkStop(thread.unwind_end()); !stop.empty()) {
+    absl::StrAppend(&out, "  (native walk stopped: ", stop, ")\n");
+  }
   return out;
 }
 
@@ -157,7 +173,9 @@ std::string RenderSummary(const Report& report) {
                     absl::FormatTime(absl::RFC3339_sec,
                                      absl::FromUnixNanos(report.diagnostics().start_time_unix_nanos()),
                                      absl::UTCTimeZone()),
-                    " by ddreport ", report.diagnostics().reporter_version(), "\n");
+                    " by ddreport ", report.diagnostics().reporter_version(),
+                    process.hostname().empty() ? "" : absl::StrCat(" on ", process.hostname()),
+                    "\n");
   }
   if (report.has_signal() && report.signal().number() != 0) {
     const Signal& signal = report.signal();

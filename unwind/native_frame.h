@@ -14,7 +14,8 @@ enum class NativeFrameTrust {
   kContext,       // frame 0: the thread's captured registers
   kCfi,           // DWARF call-frame information (.eh_frame) of the callee
   kFramePointer,  // the callee's rbp chain: [rbp] = caller's rbp, [rbp+8] = return address
-  kScan,          // stack scanning (reserved; not produced by this unwinder)
+  kScan,          // the word at the stack pointer taken as the return address (frame 0 called a
+                  // bad pointer); no wider stack scanning
 };
 
 const char* FrameTrustName(NativeFrameTrust trust);
@@ -31,10 +32,8 @@ struct NativeFrame {
   // not a return address.
   bool ip_is_exact = false;
 
-  // Filled by symbolization (UnwindThread with symbolize = true).
-  int module_index = -1;       // into ModuleMap::modules(), -1 when in no module
-  uint64_t module_offset = 0;  // ip - module base
-  std::string build_id;        // raw bytes, copied from the module
+  // Filled by symbolization (SymbolizeFrames). Which module a frame is in is the report's
+  // business (ReportBuilder::AddFrame), not the walk's.
   std::string function;        // demangled; empty when unknown
   std::string mangled_name;
   uint64_t function_offset = 0;  // ip - symbol start
@@ -44,14 +43,24 @@ struct NativeFrame {
   uint64_t LookupAddress() const { return ip_is_exact || ip == 0 ? ip : ip - 1; }
 };
 
+// Why a native walk ended (report.proto's UnwindEnd says the same to readers).
+enum class WalkEnd {
+  kOutermostFrame,         // the clean end: the outermost frame has no caller
+  kNoUnwindInfo,           // no CFI for the ip, and the frame-pointer chain gave no caller
+  kCfiFailed,              // the CFI step failed, and the frame-pointer chain gave no caller
+  kBadInstructionPointer,  // frame 0 is not in executable memory, nor is the word at its sp
+  kUnreadableStack,        // the frame-pointer chain led to stack memory that cannot be read
+  kLoop,                   // the caller's sp was not above the callee's, or (ip, sp) repeated
+  kFrameLimit,             // UnwindOptions::max_frames frames; more may exist
+  kUnwinderError,          // libunwind refused to (re)start from the recovered registers
+};
+
 struct UnwoundStack {
   std::vector<NativeFrame> frames;
   // The frame cap was reached; more frames may exist.
   bool truncated = false;
-  // Why the walk ended: "end of stack" for a clean end; otherwise what stopped it (loop, bad
-  // stack pointer, no unwind information, unreadable memory, ...).
-  std::string end_reason;
-  bool reached_end() const { return end_reason == "end of stack"; }
+  WalkEnd end = WalkEnd::kOutermostFrame;
+  bool reached_end() const { return end == WalkEnd::kOutermostFrame; }
 };
 
 }  // namespace ddcrash

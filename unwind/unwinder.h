@@ -40,10 +40,6 @@ struct UnwindOptions {
   size_t max_frames = 1024;
   // Follow the rbp chain where there is no unwind information.
   bool frame_pointer_fallback = true;
-  // Fill module index/offset/build id/function per frame (UnwindThread only).
-  bool symbolize = true;
-  // Shared symbolizer (and its cache); when null, UnwindThread uses a temporary one.
-  Symbolizer* symbolizer = nullptr;
   // The target's pid: lets deleted module files be read via /proc/PID/map_files.
   std::optional<pid_t> pid;
 };

@@ -22,6 +22,8 @@
 #include "gtest/gtest.h"
 #include "unwind/fixture_process.h"
 #include "unwind/stack_walker.h"
+#include "unwind/symbolizer.h"
+#include "unwind/unwinder.h"
 
 namespace {
 std::atomic<bool> g_counting{false};
@@ -90,8 +92,10 @@ TEST(UnwinderNonElfTest, UnwindsThroughMappedPeImageWithoutMappingAnything) {
   g_counting = true;
   UnwindOptions options;
   options.pid = (*process)->pid();
-  absl::StatusOr<UnwoundStack> stack =
-      UnwindThread((*process)->main_thread(), frozen.memory(), frozen.modules(), options);
+  Symbolizer symbolizer(SymbolizerOptions{.pid = (*process)->pid()});
+  RemoteUnwinder unwinder(frozen.memory(), frozen.modules(), (*process)->pid(), &symbolizer);
+  absl::StatusOr<UnwoundStack> stack = unwinder.Unwind((*process)->main_thread(), options);
+  if (stack.ok()) SymbolizeFrames(frozen.modules(), symbolizer, *stack);
   g_counting = false;
   ASSERT_TRUE(stack.ok()) << stack.status();
 
@@ -105,8 +109,8 @@ TEST(UnwinderNonElfTest, UnwindsThroughMappedPeImageWithoutMappingAnything) {
     if (absl::StartsWith(frame.function, "fixture::") || frame.function == "main") {
       names.push_back(frame.function);
     }
-    if (frame.module_index >= 0 &&
-        frozen.modules().modules()[frame.module_index].path == image) {
+    const LoadedModule* module = frozen.modules().FindModule(frame.LookupAddress());
+    if (module != nullptr && module->path == image) {
       pe_frame = static_cast<int>(i);
     }
   }
@@ -114,13 +118,15 @@ TEST(UnwinderNonElfTest, UnwindsThroughMappedPeImageWithoutMappingAnything) {
                                  "fixture::PeCaller(char const*)", "main"));
   ASSERT_GT(pe_frame, 0);
   const NativeFrame& frame = stack->frames[pe_frame];
-  EXPECT_EQ(frozen.modules().modules()[frame.module_index].kind, ModuleKind::kPe);
-  EXPECT_EQ(frame.module_offset, 0x1006u);  // the return address after `call *%rdi`
+  const LoadedModule* pe = frozen.modules().FindModule(frame.LookupAddress());
+  ASSERT_NE(pe, nullptr);
+  EXPECT_EQ(pe->kind, ModuleKind::kPe);
+  EXPECT_EQ(frame.ip - pe->base, 0x1006u);  // the return address after `call *%rdi`
   EXPECT_EQ(frame.trust, NativeFrameTrust::kCfi);
   ASSERT_LT(pe_frame + 1, static_cast<int>(stack->frames.size()));
   EXPECT_EQ(stack->frames[pe_frame + 1].function, "fixture::PeCaller(char const*)");
   EXPECT_EQ(stack->frames[pe_frame + 1].trust, NativeFrameTrust::kFramePointer);
-  EXPECT_TRUE(stack->reached_end()) << stack->end_reason;
+  EXPECT_TRUE(stack->reached_end()) << static_cast<int>(stack->end);
 }
 
 }  // namespace

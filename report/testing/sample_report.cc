@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "report/report_builder.h"
 
@@ -20,15 +21,17 @@ Frame NativeFrame(uint64_t ip, uint64_t sp, const char* function, uint64_t offse
   return frame;
 }
 
+// As capture/ makes them: `function` is the signature, `method` the name without parameters.
 Frame ManagedFrameAt(uint64_t ip, uint64_t sp, const char* method, int il_offset) {
   Frame frame;
   frame.set_ip(ip);
   frame.set_sp(sp);
-  frame.set_function(method);
+  frame.set_function(absl::StrCat(method, "()"));
   frame.set_kind(FRAME_KIND_MANAGED);
   frame.set_trust(FRAME_TRUST_DAC);
   ManagedFrame* managed = frame.mutable_managed();
   managed->set_method(method);
+  managed->set_type("Ddcrash.TestApp.Crasher");
   managed->set_module_path("/app/App.dll");
   managed->set_metadata_token(0x06000004);
   managed->set_il_offset(il_offset);
@@ -49,6 +52,17 @@ Module MakeModule(const char* path, uint64_t base, uint64_t size, const char* bu
   return module;
 }
 
+// A stopped thread as capture/ records it before its frames: state and registers.
+Thread* AddStoppedThread(ReportBuilder& builder, uint32_t tid, const char* name, uint64_t rip,
+                         uint64_t rsp) {
+  Thread* thread = builder.AddThread(tid, name);
+  thread->set_state("S");
+  thread->mutable_registers()->set_rip(rip);
+  thread->mutable_registers()->set_rsp(rsp);
+  thread->set_unwind_end(UNWIND_END_OUTERMOST_FRAME);
+  return thread;
+}
+
 }  // namespace
 
 Report SampleCrashReport() {
@@ -57,8 +71,15 @@ Report SampleCrashReport() {
   builder.SetTrigger(TRIGGER_CRASH);
   builder.SetProcess(4242, 1, "/app/App", {"/app/App", "--token", "abc"},
                      {"PATH=/usr/bin", "API_KEY=xyz"});
+  builder.SetHostname("build-host");
   builder.mutable_runtime()->set_flavor(RUNTIME_FLAVOR_CORECLR);
   builder.mutable_runtime()->set_version("8.0.11");
+  builder.mutable_runtime()->set_path("/app/libcoreclr.so");
+  builder.mutable_runtime()->set_dac_path("/app/libmscordaccore.so");
+  DacAccount* dac = builder.mutable_dac_account();
+  dac->set_match("build id c0ffee");
+  dac->set_load_duration_nanos(9000000);
+  dac->set_session_duration_nanos(30000000);
   builder.SetSignal(6, -6, 0, 0);
   builder.SetCrashingTid(4243);
   builder.AddModule(MakeModule("/usr/lib/x86_64-linux-gnu/libc.so.6", 0x7f0000000000, 0x200000,
@@ -68,15 +89,15 @@ Report SampleCrashReport() {
   builder.AddModule(MakeModule("/app/App.dll", 0x7f2000000000, 0x10000, "", MODULE_FORMAT_PE));
   builder.AddModule(MakeModule("", 0x7f3000000000, 0x100000, "", MODULE_FORMAT_ANONYMOUS));
 
-  Thread* main_thread = builder.AddThread(4242, "App");
+  Thread* main_thread = AddStoppedThread(builder, 4242, "App", 0x7f0000012345, 0x7ffd00001000);
+  main_thread->add_roles(THREAD_ROLE_MAIN);
   builder.AddFrame(main_thread, NativeFrame(0x7f0000012345, 0x7ffd00001000, "__futex_abstimed_wait_common",
                                             0x15, FRAME_TRUST_CONTEXT));
   builder.AddFrame(main_thread, NativeFrame(0x7f1000001234, 0x7ffd00001100, "Thread::Block", 0x20,
                                             FRAME_TRUST_CFI));
 
-  Thread* worker = builder.AddThread(4243, "worker");
+  Thread* worker = AddStoppedThread(builder, 4243, "worker", 0x7f000001a000, 0x7f5000002000);
   worker->set_managed_id(3);
-  worker->set_managed_name("ddcrash-worker-1");
   builder.AddFrame(worker, NativeFrame(0x7f000001a000, 0x7f5000002000,
                                        "__pthread_kill_implementation", 0x11c, FRAME_TRUST_CONTEXT));
   builder.AddFrame(worker, NativeFrame(0x7f000001b000, 0x7f5000002100, "raise", 0x16,
@@ -88,11 +109,12 @@ Report SampleCrashReport() {
   builder.AddFrame(worker, NativeFrame(0x7f1000006000, 0x7f5000002400, "IL_Throw", 0x44,
                                        FRAME_TRUST_CFI));
   builder.AddFrame(worker, ManagedFrameAt(0x7f3000000100, 0x7f5000002500,
-                                          "Ddcrash.TestApp.Crasher.Fail()", 0x12));
+                                          "Ddcrash.TestApp.Crasher.Fail", 0x12));
   builder.AddFrame(worker, ManagedFrameAt(0x7f3000000200, 0x7f5000002600,
-                                          "Ddcrash.TestApp.Crasher.Run()", 0x5));
+                                          "Ddcrash.TestApp.Crasher.Run", 0x5));
 
-  Thread* finalizer = builder.AddThread(4244, ".NET Finalizer");
+  Thread* finalizer =
+      AddStoppedThread(builder, 4244, ".NET Finalizer", 0x7f0000012345, 0x7f6000001000);
   finalizer->add_roles(THREAD_ROLE_FINALIZER);
   builder.AddFrame(finalizer, NativeFrame(0x7f0000012345, 0x7f6000001000,
                                           "__futex_abstimed_wait_common", 0x15,
@@ -105,8 +127,10 @@ Report SampleCrashReport() {
   exception->set_tid(4243);
   exception->mutable_inner()->set_type("System.IO.FileNotFoundException");
   exception->mutable_inner()->set_message("missing.txt");
+  exception->mutable_inner()->set_tid(4243);
+  *worker->mutable_exception() = *exception;
 
-  builder.MarkIncomplete("dac", "test: pretend the DAC timed out for one thread");
+  builder.MarkIncomplete("attach", "threads kept appearing; some may be missing");
   builder.RecordStage("attach", absl::Milliseconds(2));
   return std::move(builder).Build(absl::FromUnixSeconds(1764000000) + absl::Milliseconds(40));
 }

@@ -1,6 +1,6 @@
 // Where reports go: the file name pattern and the report directory.
-#ifndef DDCRASH_CLI_REPORT_PATH_H_
-#define DDCRASH_CLI_REPORT_PATH_H_
+#ifndef DDCRASH_REPORT_STORAGE_REPORT_PATH_H_
+#define DDCRASH_REPORT_STORAGE_REPORT_PATH_H_
 
 #include <sys/types.h>
 
@@ -22,4 +22,4 @@ absl::Status EnsureDirectory(const std::string& directory);
 
 }  // namespace ddcrash
 
-#endif  // DDCRASH_CLI_REPORT_PATH_H_
+#endif  // DDCRASH_REPORT_STORAGE_REPORT_PATH_H_

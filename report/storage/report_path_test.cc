@@ -1,4 +1,4 @@
-#include "cli/report_path.h"
+#include "report/storage/report_path.h"
 
 #include <sys/stat.h>
 

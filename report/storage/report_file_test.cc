@@ -1,4 +1,4 @@
-#include "cli/report_file.h"
+#include "report/storage/report_file.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -40,18 +40,10 @@ std::vector<std::string> ListDir(const std::string& dir) {
   return names;
 }
 
-Config ConfigFor(const std::string& dir, int max_reports) {
-  Config config;
-  config.report_dir = dir;
-  config.max_reports = max_reports;
-  return config;
-}
-
 TEST(ReportFileTest, CheckpointsAndTheFinalReportShareOneNewPath) {
   const std::string dir = MakeTempDir() + "/reports";
-  const Config config = ConfigFor(dir, 50);
   const Report report = SampleCrashReport();
-  ReportFile file("", config, absl::FromUnixSeconds(1700000000));
+  ReportFile file("", dir, 50, absl::FromUnixSeconds(1700000000));
   EXPECT_EQ(file.path(), "");
 
   Report checkpoint = report;
@@ -78,7 +70,7 @@ TEST(ReportFileTest, CheckpointsAndTheFinalReportShareOneNewPath) {
 
 TEST(ReportFileTest, ExplicitPathIsUsedAsIs) {
   const std::string dir = MakeTempDir();
-  ReportFile file(dir + "/mine.pb", ConfigFor(dir + "/unused", 50), absl::Now());
+  ReportFile file(dir + "/mine.pb", dir + "/unused", 50, absl::Now());
   absl::StatusOr<std::string> path = file.WriteFinal(SampleCrashReport());
   ASSERT_TRUE(path.ok()) << path.status();
   EXPECT_EQ(*path, dir + "/mine.pb");
@@ -88,7 +80,7 @@ TEST(ReportFileTest, ExplicitPathIsUsedAsIs) {
 TEST(ReportFileTest, OneReportKeptMeansTheOldOneMakesRoom) {
   const std::string dir = MakeTempDir();
   { std::ofstream(dir + "/ddcrash.old.1.1.pb") << "an older report"; }
-  ReportFile file("", ConfigFor(dir, 1), absl::FromUnixSeconds(1700000000));
+  ReportFile file("", dir, 1, absl::FromUnixSeconds(1700000000));
   ASSERT_TRUE(file.WriteFinal(SampleCrashReport()).ok());
   const std::vector<std::string> names = ListDir(dir);
   ASSERT_EQ(names.size(), 1u);
@@ -97,7 +89,7 @@ TEST(ReportFileTest, OneReportKeptMeansTheOldOneMakesRoom) {
 
 TEST(ReportFileTest, UnwritableDirectoryFailsTheFinalWriteWithTheReason) {
   // /proc accepts no new directories or files, even from root.
-  ReportFile file("", ConfigFor("/proc/ddcrash-reports", 50), absl::Now());
+  ReportFile file("", "/proc/ddcrash-reports", 50, absl::Now());
   file.WriteCheckpoint(SampleCrashReport());
   EXPECT_FALSE(file.has_checkpoint());
   absl::StatusOr<std::string> path = file.WriteFinal(SampleCrashReport());

@@ -1,4 +1,4 @@
-#include "cli/report_retention.h"
+#include "report/storage/report_retention.h"
 
 #include <dirent.h>
 #include <sys/stat.h>

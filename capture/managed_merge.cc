@@ -1,4 +1,4 @@
-#include "cli/managed_merge.h"
+#include "capture/managed_merge.h"
 
 #include <algorithm>
 #include <utility>

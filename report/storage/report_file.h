@@ -1,24 +1,25 @@
 // The one file a ddreport run writes. While a crash is captured, checkpoints are renamed over
 // it; the final report replaces the last one. A reporter that is killed, crashes or runs out
 // of time therefore still leaves its latest checkpoint, marked incomplete.
-#ifndef DDCRASH_CLI_REPORT_FILE_H_
-#define DDCRASH_CLI_REPORT_FILE_H_
+#ifndef DDCRASH_REPORT_STORAGE_REPORT_FILE_H_
+#define DDCRASH_REPORT_STORAGE_REPORT_FILE_H_
 
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "cli/config.h"
 #include "report/report.pb.h"
 
 namespace ddcrash {
 
 class ReportFile {
  public:
-  // `explicit_path` is -o; when empty, the report gets a new name in DDCRASH_REPORT_DIR,
-  // chosen from the report's process and `start`.
-  ReportFile(std::string explicit_path, const Config& config, absl::Time start);
+  // `explicit_path` is -o; when empty, the report gets a new name in `report_dir`
+  // (DDCRASH_REPORT_DIR), chosen from the report's process and `start`, and the directory keeps
+  // at most `max_reports` reports (DDCRASH_MAX_REPORTS; 0 keeps all).
+  ReportFile(std::string explicit_path, std::string report_dir, int max_reports,
+             absl::Time start);
 
   // Writes a checkpoint, without fsync. After a failed write no further checkpoint is tried
   // (the final write still is, and says why it fails).
@@ -46,4 +47,4 @@ class ReportFile {
 
 }  // namespace ddcrash
 
-#endif  // DDCRASH_CLI_REPORT_FILE_H_
+#endif  // DDCRASH_REPORT_STORAGE_REPORT_FILE_H_

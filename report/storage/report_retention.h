@@ -1,6 +1,6 @@
 // Keeps a report directory bounded: a crash loop must not fill the disk.
-#ifndef DDCRASH_CLI_REPORT_RETENTION_H_
-#define DDCRASH_CLI_REPORT_RETENTION_H_
+#ifndef DDCRASH_REPORT_STORAGE_REPORT_RETENTION_H_
+#define DDCRASH_REPORT_STORAGE_REPORT_RETENTION_H_
 
 #include <string>
 
@@ -15,4 +15,4 @@ absl::Status PruneReports(const std::string& directory, int keep);
 
 }  // namespace ddcrash
 
-#endif  // DDCRASH_CLI_REPORT_RETENTION_H_
+#endif  // DDCRASH_REPORT_STORAGE_REPORT_RETENTION_H_

@@ -1,4 +1,4 @@
-#include "cli/report_conversion.h"
+#include "capture/report_conversion.h"
 
 #include "absl/strings/escaping.h"
 
@@ -76,7 +76,7 @@ Registers RegistersToProto(const ThreadState& thread) {
   return proto;
 }
 
-Frame NativeFrameToProto(const NativeFrame& frame, const ModuleMap& modules) {
+Frame NativeFrameToProto(const NativeFrame& frame) {
   Frame proto;
   proto.set_ip(frame.ip);
   proto.set_sp(frame.sp);
@@ -85,16 +85,22 @@ Frame NativeFrameToProto(const NativeFrame& frame, const ModuleMap& modules) {
   proto.set_function(frame.function);
   if (frame.mangled_name != frame.function) proto.set_mangled_function(frame.mangled_name);
   proto.set_function_offset(frame.function_offset);
-  const LoadedModule* module = modules.FindModule(frame.LookupAddress());
-  if (frame.is_signal_frame) {
-    proto.set_kind(FRAME_KIND_SIGNAL_TRAMPOLINE);
-  } else if (module != nullptr && module->kind == ModuleKind::kElf) {
-    proto.set_kind(FRAME_KIND_NATIVE);
-  } else {
-    // JIT code, PE images and unmapped addresses stay "unknown" until the DAC names them.
-    proto.set_kind(FRAME_KIND_UNKNOWN);
-  }
+  if (frame.is_signal_frame) proto.set_kind(FRAME_KIND_SIGNAL_TRAMPOLINE);
   return proto;
+}
+
+UnwindEnd UnwindEndToProto(WalkEnd end) {
+  switch (end) {
+    case WalkEnd::kOutermostFrame: return UNWIND_END_OUTERMOST_FRAME;
+    case WalkEnd::kNoUnwindInfo: return UNWIND_END_NO_UNWIND_INFO;
+    case WalkEnd::kCfiFailed: return UNWIND_END_CFI_FAILED;
+    case WalkEnd::kBadInstructionPointer: return UNWIND_END_BAD_INSTRUCTION_POINTER;
+    case WalkEnd::kUnreadableStack: return UNWIND_END_UNREADABLE_STACK;
+    case WalkEnd::kLoop: return UNWIND_END_LOOP;
+    case WalkEnd::kFrameLimit: return UNWIND_END_FRAME_LIMIT;
+    case WalkEnd::kUnwinderError: return UNWIND_END_UNWINDER_ERROR;
+  }
+  return UNWIND_END_UNSPECIFIED;
 }
 
 }  // namespace ddcrash

@@ -1,20 +1,21 @@
-#include "cli/report_file.h"
+#include "report/storage/report_file.h"
 
 #include <sys/sdt.h>
 
 #include <utility>
 
-#include "cli/report_path.h"
-#include "cli/report_retention.h"
+#include "report/storage/report_path.h"
+#include "report/storage/report_retention.h"
 #include "report/report_builder.h"
 #include "report/report_writer.h"
 
 namespace ddcrash {
 
-ReportFile::ReportFile(std::string explicit_path, const Config& config, absl::Time start)
+ReportFile::ReportFile(std::string explicit_path, std::string report_dir, int max_reports,
+                       absl::Time start)
     : path_(std::move(explicit_path)),
-      report_dir_(config.report_dir),
-      max_reports_(config.max_reports),
+      report_dir_(std::move(report_dir)),
+      max_reports_(max_reports),
       start_(start) {}
 
 absl::Status ReportFile::Resolve(const Report& report) {

@@ -1,6 +1,6 @@
 // Maps the captured picture of a process (ptrace/, unwind/) onto report.proto messages.
-#ifndef DDCRASH_CLI_REPORT_CONVERSION_H_
-#define DDCRASH_CLI_REPORT_CONVERSION_H_
+#ifndef DDCRASH_CAPTURE_REPORT_CONVERSION_H_
+#define DDCRASH_CAPTURE_REPORT_CONVERSION_H_
 
 #include <string>
 
@@ -17,9 +17,13 @@ Module ModuleToProto(const LoadedModule& module);
 
 Registers RegistersToProto(const ThreadState& thread);
 
-// A native frame as a report frame (the builder fills module references from the ip).
-Frame NativeFrameToProto(const NativeFrame& frame, const ModuleMap& modules);
+// A native frame as a report frame. Its module reference, and with it whether it is native
+// code or still unknown (JIT code until the DAC names it), are the builder's (AddFrame).
+Frame NativeFrameToProto(const NativeFrame& frame);
+
+// Why the native walk ended, as the report says it.
+UnwindEnd UnwindEndToProto(WalkEnd end);
 
 }  // namespace ddcrash
 
-#endif  // DDCRASH_CLI_REPORT_CONVERSION_H_
+#endif  // DDCRASH_CAPTURE_REPORT_CONVERSION_H_

@@ -1,7 +1,7 @@
 // One stack per thread, native and managed interleaved: the DAC's frames are merged into the
 // native walk by instruction pointer and stack pointer, with no frame lost or duplicated.
-#ifndef DDCRASH_CLI_MANAGED_MERGE_H_
-#define DDCRASH_CLI_MANAGED_MERGE_H_
+#ifndef DDCRASH_CAPTURE_MANAGED_MERGE_H_
+#define DDCRASH_CAPTURE_MANAGED_MERGE_H_
 
 #include <vector>
 
@@ -30,4 +30,4 @@ Exception ExceptionToProto(const dac::ManagedException& exception, uint32_t tid)
 
 }  // namespace ddcrash
 
-#endif  // DDCRASH_CLI_MANAGED_MERGE_H_
+#endif  // DDCRASH_CAPTURE_MANAGED_MERGE_H_

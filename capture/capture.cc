@@ -1,0 +1,268 @@
+#include "capture/capture.h"
+
+#include <sys/sdt.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iterator>
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "capture/managed_merge.h"
+#include "capture/report_conversion.h"
+
+namespace ddcrash {
+namespace {
+
+Scrubber MakeScrubber(const std::string& pattern, std::vector<std::string>* warnings) {
+  absl::StatusOr<Scrubber> scrubber = Scrubber::Create(pattern);
+  if (scrubber.ok()) return *std::move(scrubber);
+  // A typo in DDCRASH_SCRUB must not cost the report; the default pattern still applies.
+  warnings->push_back(std::string(scrubber.status().message()));
+  return *Scrubber::Create("");
+}
+
+// Problems shared by many threads become one incomplete reason each (a thousand threads that
+// missed the deadline are one fact, not a thousand).
+class ThreadProblems {
+ public:
+  void Add(const std::string& problem, pid_t tid) { tids_[problem].push_back(tid); }
+
+  void Report(absl::string_view stage, ReportBuilder& builder) const {
+    constexpr size_t kListed = 5;
+    for (const auto& [problem, tids] : tids_) {
+      std::string which;
+      for (size_t i = 0; i < tids.size() && i < kListed; ++i) {
+        absl::StrAppend(&which, i == 0 ? "" : ", ", tids[i]);
+      }
+      if (tids.size() > kListed) absl::StrAppend(&which, ", ...");
+      builder.MarkIncomplete(stage, absl::StrCat(tids.size(), tids.size() == 1 ? " thread" : " threads",
+                                                 " (", which, "): ", problem));
+    }
+  }
+
+ private:
+  std::map<std::string, std::vector<pid_t>> tids_;
+};
+
+void AddThreadRoles(const dac::ManagedThread& managed, Thread* thread) {
+  if (managed.is_finalizer) thread->add_roles(THREAD_ROLE_FINALIZER);
+  if (managed.is_gc) thread->add_roles(THREAD_ROLE_GC);
+  if (managed.is_threadpool) thread->add_roles(THREAD_ROLE_THREADPOOL_WORKER);
+  if (managed.is_background) thread->add_roles(THREAD_ROLE_BACKGROUND);
+}
+
+// Return addresses into code the native walk could not name (JIT code has no ELF module), for
+// the DAC to look up; most are the frames its own walk lists, the rest it names here.
+std::vector<uint64_t> UnnamedReturnAddresses(const std::vector<Thread*>& threads) {
+  std::vector<uint64_t> addresses;
+  for (const Thread* thread : threads) {
+    for (const Frame& frame : thread->frames()) {
+      if (frame.kind() == FRAME_KIND_UNKNOWN && frame.trust() != FRAME_TRUST_CONTEXT) {
+        addresses.push_back(frame.ip());
+      }
+    }
+  }
+  std::sort(addresses.begin(), addresses.end());
+  addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
+  return addresses;
+}
+
+// Leave room to detach and write when the DAC uses its whole allowance.
+constexpr absl::Duration kAfterDacReserve = absl::Milliseconds(200);
+
+}  // namespace
+
+Capture::Capture(CaptureOptions options)
+    : options_(std::move(options)),
+      deadline_(options_.start + options_.timeout),
+      builder_(MakeScrubber(options_.scrub_pattern, &options_.warnings),
+               options_.reporter_version, options_.start) {
+  builder_.SetReporterSourceRevision(options_.reporter_source_revision);
+  for (const std::string& warning : options_.warnings) builder_.AddError(warning);
+  builder_.SetTrigger(options_.trigger);
+  if (options_.crash) {
+    const CrashContext& crash = *options_.crash;
+    if (crash.signal != 0) {
+      builder_.SetSignal(crash.signal, crash.code, crash.error_number, crash.fault_address);
+    }
+    builder_.SetCrashingTid(static_cast<uint32_t>(crash.crashing_tid));
+  }
+}
+
+void Capture::WriteCheckpoint(absl::string_view missing) {
+  if (options_.checkpoint) options_.checkpoint(builder_.Checkpoint(Now(), missing));
+}
+
+void Capture::SetProcess(const ProcessInfo& info, std::string hostname) {
+  builder_.SetProcess(static_cast<uint32_t>(info.pid), static_cast<uint32_t>(info.ppid), info.exe,
+                      info.cmdline, info.environment);
+  builder_.SetHostname(std::move(hostname));
+  WriteCheckpoint("threads, modules and stacks (stopped before attaching)");
+}
+
+void Capture::AddSnapshot(const ProcessSnapshot& process) {
+  if (!process.all_threads_found()) {
+    builder_.MarkIncomplete("attach", Now() >= deadline_
+                                          ? "DDCRASH_TIMEOUT_MS ran out before every thread was found"
+                                          : "threads kept appearing; some may be missing");
+  }
+  if (!process.modules_status().ok()) {
+    builder_.MarkIncomplete("modules", process.modules_status().message());
+  }
+  for (const LoadedModule& module : process.modules().modules()) {
+    builder_.AddModule(ModuleToProto(module));
+  }
+
+  ThreadProblems unstopped;
+  for (const ThreadState& state : process.threads()) {
+    Thread* thread = builder_.AddThread(static_cast<uint32_t>(state.tid), state.name);
+    threads_.push_back(thread);
+    thread->set_state(std::string(1, state.sched_state));
+    if (state.tid == process.pid()) thread->add_roles(THREAD_ROLE_MAIN);
+    if (state.stopped) {
+      *thread->mutable_registers() = RegistersToProto(state);
+    } else {
+      thread->set_error(state.error);
+      unstopped.Add(state.error, state.tid);
+    }
+  }
+  unstopped.Report("attach", builder_);
+  WriteCheckpoint("stacks (stopped after attaching)");
+}
+
+void Capture::UnwindStacks(const ProcessSnapshot& process, NativeUnwinder& unwinder) {
+  {
+    StageTimer timer(&builder_, "unwind");
+    const absl::Span<const ThreadState> states = process.threads();
+    // An invariant of the stage order: the snapshot is the one AddSnapshot recorded.
+    if (states.size() != threads_.size()) std::abort();
+    int unwound = 0;
+    bool out_of_time = false;
+    ThreadProblems truncated;
+    for (size_t t = 0; t < states.size(); ++t) {
+      const ThreadState& state = states[t];
+      Thread* thread = threads_[t];
+      if (!state.stopped) continue;
+      UnwoundStack stack;
+      if (!out_of_time && Now() >= deadline_) {
+        out_of_time = true;
+        builder_.MarkIncomplete(
+            "unwind", absl::StrCat("DDCRASH_TIMEOUT_MS (", absl::ToInt64Milliseconds(options_.timeout),
+                                   " ms) ran out after ", unwound, " of ", states.size(),
+                                   " threads; the rest have frame 0 only"));
+      }
+      if (out_of_time) {
+        NativeFrame top;
+        top.ip = state.regs.rip;
+        top.sp = state.regs.rsp;
+        top.ip_is_exact = true;
+        stack.frames.push_back(top);
+        thread->set_unwind_end(UNWIND_END_DEADLINE);
+      } else {
+        absl::StatusOr<UnwoundStack> walked =
+            unwinder.Unwind(state, static_cast<size_t>(options_.max_frames));
+        if (!walked.ok()) {
+          thread->set_error(std::string(walked.status().message()));
+          builder_.MarkIncomplete("unwind",
+                                  absl::StrCat("thread ", state.tid, ": ", walked.status().message()));
+          continue;
+        }
+        stack = *std::move(walked);
+        thread->set_unwind_end(UnwindEndToProto(stack.end));
+        ++unwound;
+      }
+      unwinder.NameFrames(stack);
+      DTRACE_PROBE2(ddcrash, thread_unwound, state.tid, stack.frames.size());
+      thread->set_truncated(stack.truncated);
+      if (stack.truncated) {
+        truncated.Add(absl::StrCat("stack cut at DDCRASH_MAX_FRAMES (", options_.max_frames, ")"),
+                      state.tid);
+      }
+      for (const NativeFrame& frame : stack.frames) {
+        builder_.AddFrame(thread, NativeFrameToProto(frame));
+      }
+    }
+    truncated.Report("unwind", builder_);
+  }
+  WriteCheckpoint("managed frames, managed threads and the exception (stopped after native unwinding)");
+}
+
+void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource& source) {
+  StageTimer timer(&builder_, "dac");
+  Runtime* runtime = builder_.mutable_runtime();
+  absl::StatusOr<dac::FoundRuntime> found = source.FindRuntime(process);
+  if (absl::IsNotFound(found.status())) {
+    runtime->set_flavor(RUNTIME_FLAVOR_NONE);
+    return;
+  }
+  if (!found.ok()) {
+    builder_.MarkIncomplete("dac", absl::StrCat("runtime: ", found.status().message()));
+    return;
+  }
+  runtime->set_flavor(found->single_file ? RUNTIME_FLAVOR_CORECLR_SINGLE_FILE
+                                         : RUNTIME_FLAVOR_CORECLR);
+  runtime->set_path(found->path);
+  runtime->set_version(found->version);
+
+  const absl::Duration remaining = deadline_ - Now() - kAfterDacReserve;
+  if (remaining <= absl::ZeroDuration()) {
+    builder_.MarkIncomplete("dac", "no time left in DDCRASH_TIMEOUT_MS for the DAC");
+    return;
+  }
+  dac::ManagedStateRequest request;
+  request.timeout = std::min(options_.dac_timeout, remaining);
+  request.dac_path = options_.dac_path;
+  request.max_frames = options_.max_frames;
+  request.code_addresses_to_name = UnnamedReturnAddresses(threads_);
+  absl::StatusOr<dac::ManagedState> state = source.Collect(process, request);
+  if (!state.ok()) {
+    builder_.MarkIncomplete("dac", state.status().message());
+    return;
+  }
+  runtime->set_dac_path(state->dac_path);
+  DacAccount* account = builder_.mutable_dac_account();
+  account->set_match(state->dac_match);
+  account->set_load_duration_nanos(static_cast<int64_t>(state->dac_load_us) * 1000);
+  account->set_session_duration_nanos(static_cast<int64_t>(state->total_us) * 1000);
+  for (const std::string& error : state->errors) builder_.AddError(absl::StrCat("dac: ", error));
+  const uint32_t crashing_tid = builder_.report().crashing_tid();
+  for (const dac::ManagedThread& managed : state->threads) {
+    for (Thread* thread : threads_) {
+      if (managed.os_thread_id == 0 || thread->tid() != managed.os_thread_id) continue;
+      thread->set_managed_id(managed.managed_id);
+      AddThreadRoles(managed, thread);
+      std::vector<Frame> stack(std::make_move_iterator(thread->mutable_frames()->begin()),
+                               std::make_move_iterator(thread->mutable_frames()->end()));
+      thread->clear_frames();
+      MergeManagedFrames(managed.frames, &stack);
+      NameUnlistedManagedCode(state->named_code, &stack);
+      for (Frame& frame : stack) builder_.AddFrame(thread, std::move(frame));
+      if (!managed.frames_error.empty()) {
+        builder_.AddError(absl::StrCat("dac: thread ", thread->tid(), ": ", managed.frames_error));
+      }
+      if (managed.has_exception) {
+        *thread->mutable_exception() = ExceptionToProto(managed.exception, thread->tid());
+        // The crash's exception: the crashing thread's, else (a snapshot) the first in flight.
+        if (thread->tid() == crashing_tid ||
+            (crashing_tid == 0 && !builder_.report().has_exception())) {
+          *builder_.mutable_exception() = thread->exception();
+        }
+      }
+    }
+  }
+}
+
+void Capture::RecordDetach(const absl::Status& detached, bool died_while_frozen) {
+  if (!detached.ok()) builder_.MarkIncomplete("detach", detached.message());
+  if (died_while_frozen) {
+    builder_.MarkIncomplete("detach",
+                            "the process was killed while it was being captured; stacks and "
+                            "memory read after its death are cut short");
+  }
+}
+
+Report Capture::Build() && { return std::move(builder_).Build(Now()); }
+
+}  // namespace ddcrash

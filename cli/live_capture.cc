@@ -1,0 +1,73 @@
+#include "cli/live_capture.h"
+
+#include <sys/utsname.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "cli/version.h"
+#include "dac/live_managed_state_source.h"
+#include "ptrace/frozen_process.h"
+#include "ptrace/process_info.h"
+#include "unwind/live_native_unwinder.h"
+
+namespace ddcrash {
+namespace {
+
+// The reporting machine's name (the container's, in a UTS namespace); empty if unknown.
+std::string Hostname() {
+  struct utsname names;
+  if (uname(&names) != 0) return "";
+  return names.nodename;
+}
+
+}  // namespace
+
+absl::StatusOr<Report> CaptureLiveProcess(const LiveCaptureRequest& request, const Config& config) {
+  absl::StatusOr<ProcessInfo> info = ReadProcessInfo(request.pid);
+  if (!info.ok()) return info.status();
+
+  CaptureOptions options;
+  options.reporter_version = kDdcrashVersion;
+  options.reporter_source_revision = kDdcrashSourceRevision;
+  options.trigger = request.trigger;
+  options.crash = request.crash;
+  options.start = request.start;
+  options.timeout = config.timeout;
+  options.dac_timeout = config.dac_timeout;
+  options.dac_path = config.dac_path;
+  options.max_frames = config.max_frames;
+  options.scrub_pattern = config.scrub_pattern;
+  options.warnings = config.warnings;
+  options.checkpoint = request.checkpoint;
+  Capture capture(std::move(options));
+  capture.SetProcess(*info, Hostname());
+
+  std::unique_ptr<FrozenProcess> process;
+  {
+    StageTimer timer = capture.TimeStage("attach");
+    FreezeOptions freeze;
+    freeze.thread_stop_timeout = config.thread_stop_timeout;
+    freeze.deadline = capture.deadline();
+    absl::StatusOr<std::unique_ptr<FrozenProcess>> frozen =
+        FrozenProcess::Freeze(request.pid, freeze);
+    if (!frozen.ok()) return frozen.status();
+    process = *std::move(frozen);
+  }
+  capture.AddSnapshot(*process);
+  {
+    LiveNativeUnwinder unwinder(*process);
+    capture.UnwindStacks(*process, unwinder);
+  }
+  dac::LiveManagedStateSource managed;
+  capture.AddManagedState(*process, managed);
+  {
+    StageTimer timer = capture.TimeStage("detach");
+    const absl::Status detached = process->Detach();
+    capture.RecordDetach(detached, process->died_while_frozen());
+  }
+  return std::move(capture).Build();
+}
+
+}  // namespace ddcrash

@@ -1,0 +1,29 @@
+#include "dac/live_managed_state_source.h"
+
+#include "dac/isolated_dac.h"
+#include "dac/runtime_info.h"
+
+namespace ddcrash::dac {
+
+absl::StatusOr<FoundRuntime> LiveManagedStateSource::FindRuntime(ProcessSnapshot& process) {
+  absl::StatusOr<RuntimeInfo> info =
+      dac::FindRuntime(process.modules().modules(), process.memory());
+  if (!info.ok()) return info.status();
+  FoundRuntime found;
+  found.single_file = info->kind == RuntimeInfo::Kind::kSingleFile;
+  found.path = info->module_path;
+  found.version = info->version.ToString();
+  return found;
+}
+
+absl::StatusOr<ManagedState> LiveManagedStateSource::Collect(
+    ProcessSnapshot& process, const ManagedStateRequest& request) {
+  IsolatedDacOptions options;
+  options.timeout = request.timeout;
+  options.session.dac_path = request.dac_path;
+  options.session.max_frames = request.max_frames;
+  options.session.code_addresses_to_name = request.code_addresses_to_name;
+  return CollectManagedStateIsolated(process, options);
+}
+
+}  // namespace ddcrash::dac
