@@ -339,9 +339,12 @@ std::vector<std::string> Scrubber::ScrubCommandLine(const std::vector<std::strin
     const bool is_option = !name.empty() && name[0] == '-';
     while (!name.empty() && name[0] == '-') name.remove_prefix(1);
     const size_t eq = name.find('=');
-    // A name has no spaces: "Authorization: Basic dXM6cA==" is a value (ScrubText's).
+    // Only a name is a name: "Authorization: Basic dXM6cA==" and "https://h/?token=t&page=2"
+    // are text, for ScrubText.
     if (eq != absl::string_view::npos &&
-        std::none_of(name.begin(), name.begin() + eq, [](char c) { return IsSpace(c); })) {
+        std::all_of(name.begin(), name.begin() + eq, [](char c) {
+          return absl::ascii_isalnum(c) || c == '_' || c == '-' || c == '.' || c == ':';
+        })) {
       if (IsSecretName(name.substr(0, eq))) {
         out.push_back(absl::StrCat(arg.substr(0, arg.size() - name.size() + eq + 1),
                                    kScrubbedMarker));

@@ -118,10 +118,11 @@ TEST(ScrubberTest, ScrubsPasswordOptionsAndHeadersInArguments) {
   ASSERT_TRUE(scrubber.ok());
   EXPECT_THAT(scrubber->ScrubCommandLine({"app", "--pass", "x1", "-p", "hunter2", "-p", "5432",
                                           "-H", "Authorization: Bearer abcdefgh1",
-                                          "--db-password=y", "--conn", "Server=s;Password=z"}),
+                                          "--db-password=y", "--conn", "Server=s;Password=z",
+                                          "https://h/?token=t&page=2"}),
               ElementsAre("app", "--pass", "[scrubbed]", "-p", "[scrubbed]", "-p", "5432", "-H",
                           "Authorization: [scrubbed]", "--db-password=[scrubbed]", "--conn",
-                          "Server=s;Password=[scrubbed]"));
+                          "Server=s;Password=[scrubbed]", "https://h/?token=[scrubbed]&page=2"));
   EXPECT_THAT(scrubber->ScrubEnvironment({"DB_PASS=a", "APP_DB=Host=h;Password=b",
                                           "CALLBACK=https://x/y?token=c&z=1"}),
               ElementsAre("DB_PASS=[scrubbed]", "APP_DB=Host=h;Password=[scrubbed]",
