@@ -22,12 +22,13 @@ bool IsSpace(char c) {
 }
 
 // The scrubbed copy of a text: the text with ranges (in increasing order) replaced by the
-// marker.
+// marker. A range that overlaps the one before is cut to what is left of it, never dropped.
 class Redactor {
  public:
   explicit Redactor(absl::string_view text) : text_(text) {}
   void Redact(size_t begin, size_t end) {
-    if (begin >= end || begin < done_) return;
+    begin = std::max(begin, done_);
+    if (begin >= end) return;
     out_.append(text_.data() + done_, begin - done_);
     out_.append(kScrubbedMarker.data(), kScrubbedMarker.size());
     done_ = end;
@@ -68,8 +69,9 @@ auto Is(char c) {
   return [c](char x) { return x == c; };
 }
 
-// Calls `on_match(groups, begin, end)` for each match of `re` in `text`, left to right; it
-// returns where the search goes on (at least past the match start).
+// Calls `on_match(groups, begin, end, redactor)` for each match of `re` in `text`, left to
+// right; it redacts what it finds secret and returns where the search goes on (at least past
+// the match start). Returns the redacted text.
 template <typename OnMatch>
 std::string ScrubMatches(const RE2& re, absl::string_view text, OnMatch on_match) {
   Redactor redactor(text);
@@ -135,7 +137,7 @@ bool LooksLikeCredential(absl::string_view word) {
   if (word.size() < 8) return false;
   for (size_t i = 0; i < word.size(); ++i) {
     const char c = word[i];
-    if (absl::ascii_isdigit(c) || !absl::ascii_isalpha(c)) return true;
+    if (!absl::ascii_isalpha(c)) return true;
     if (i > 0 && absl::ascii_isupper(c)) return true;
   }
   return false;
