@@ -328,9 +328,14 @@ std::vector<std::string> Scrubber::ScrubEnvironment(
 std::vector<std::string> Scrubber::ScrubCommandLine(const std::vector<std::string>& argv) const {
   std::vector<std::string> out;
   out.reserve(argv.size());
-  enum class Next { kAny, kSecret, kSecretUnlessNumber } next = Next::kAny;
+  enum class Next { kAny, kSecret, kSecretUnlessNumber, kUserPassword } next = Next::kAny;
   for (const std::string& arg : argv) {
     const Next expected = std::exchange(next, Next::kAny);
+    const size_t colon = arg.find(':');
+    if (expected == Next::kUserPassword && colon != std::string::npos) {
+      out.push_back(absl::StrCat(arg.substr(0, colon + 1), kScrubbedMarker));  // curl -u u:p
+      continue;
+    }
     if (expected == Next::kSecret ||
         (expected == Next::kSecretUnlessNumber &&
          (arg.empty() || !std::all_of(arg.begin(), arg.end(), absl::ascii_isdigit)))) {
@@ -357,6 +362,8 @@ std::vector<std::string> Scrubber::ScrubCommandLine(const std::vector<std::strin
       next = Next::kSecret;
     } else if (arg == "-p") {
       next = Next::kSecretUnlessNumber;
+    } else if (arg == "-u" || arg == "--user") {
+      next = Next::kUserPassword;
     }
     out.push_back(ScrubText(arg));
   }

@@ -40,8 +40,9 @@ class Scrubber {
 
   // argv: "--name=value", "--name value", "-name value", "name=value" forms with a secret name
   // lose the value; so does the argument after "-p" unless it is a number (a port, as in
-  // `psql -p 5432`; a password elsewhere, as in `sshpass -p`). Every other argument is
-  // scrubbed by value (ScrubText).
+  // `psql -p 5432`; a password elsewhere, as in `sshpass -p`), and the password of a
+  // "user:password" after "-u" or "--user" (curl). Every other argument is scrubbed by value
+  // (ScrubText).
   std::vector<std::string> ScrubCommandLine(const std::vector<std::string>& argv) const;
 
   // Free text (an exception message, a stack trace, a thread name, a value): every

@@ -119,10 +119,12 @@ TEST(ScrubberTest, ScrubsPasswordOptionsAndHeadersInArguments) {
   EXPECT_THAT(scrubber->ScrubCommandLine({"app", "--pass", "x1", "-p", "hunter2", "-p", "5432",
                                           "-H", "Authorization: Bearer abcdefgh1",
                                           "--db-password=y", "--conn", "Server=s;Password=z",
-                                          "https://h/?token=t&page=2"}),
+                                          "https://h/?token=t&page=2", "-u", "bob:pw1",
+                                          "--user", "alice", "-u", "carol:"}),
               ElementsAre("app", "--pass", "[scrubbed]", "-p", "[scrubbed]", "-p", "5432", "-H",
                           "Authorization: [scrubbed]", "--db-password=[scrubbed]", "--conn",
-                          "Server=s;Password=[scrubbed]", "https://h/?token=[scrubbed]&page=2"));
+                          "Server=s;Password=[scrubbed]", "https://h/?token=[scrubbed]&page=2",
+                          "-u", "bob:[scrubbed]", "--user", "alice", "-u", "carol:[scrubbed]"));
   EXPECT_THAT(scrubber->ScrubEnvironment({"DB_PASS=a", "APP_DB=Host=h;Password=b",
                                           "CALLBACK=https://x/y?token=c&z=1"}),
               ElementsAre("DB_PASS=[scrubbed]", "APP_DB=Host=h;Password=[scrubbed]",

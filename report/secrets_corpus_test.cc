@@ -83,6 +83,7 @@ const std::vector<Plant>& Corpus() {
        "eyJzdWIiOiJBcjE0In0.Ar14JwtSig"},
       {Where::kArgv, {"smtp://mailer:Ar15Smtp%40x@smtp.x.io:587"}, "Ar15Smtp%40x"},
       {Where::kArgv, {"--db=Host=h;Pwd={Ar16;Brace}"}, "Ar16;Brace"},
+      {Where::kArgv, {"-u", "deploy:Ar17CurlPw"}, "Ar17CurlPw"},
       {Where::kMessage,
        {"Login failed for user 'sa' using 'Server=db;User Id=sa;Password=Ex1Conn88;'"},
        "Ex1Conn88"},
