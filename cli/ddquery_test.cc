@@ -1,5 +1,10 @@
 #include "cli/ddquery.h"
 
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -99,6 +104,72 @@ TEST_F(DdqueryTest, BadReportsExitThree) {
   const std::string garbage = dir_ + "/garbage.pb";
   { std::ofstream(garbage) << "this is not a report"; }
   EXPECT_EQ(Run({garbage}), kDdqueryBadReport);
+}
+
+TEST_F(DdqueryTest, FifoIsRefusedWithoutBlocking) {
+  const std::string fifo = dir_ + "/report.fifo";
+  unlink(fifo.c_str());
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(Run({fifo}), kDdqueryBadReport);  // without the fix: blocks until the test times out
+  EXPECT_THAT(err_.str(), HasSubstr("not a regular file"));
+}
+
+// 20 MB of empty frames would take ~1.3 GB once parsed: refused before parsing, in about the
+// memory of the file.
+TEST_F(DdqueryTest, OversizedReportIsRefusedInBoundedMemory) {
+  Report report = SampleCrashReport();
+  std::string bytes = report.SerializeAsString();
+  std::string frames;
+  frames.reserve(20 << 20);
+  while (frames.size() < (20u << 20)) frames.append("\x42\x00", 2);  // field 8, length 0
+  std::string thread = std::string("\x08\x07", 2) + frames;           // tid 7
+  std::string length;
+  for (uint64_t n = thread.size(); ; n >>= 7) {
+    length.push_back(static_cast<char>((n & 0x7f) | (n >= 0x80 ? 0x80 : 0)));
+    if (n < 0x80) break;
+  }
+  bytes += std::string("\x32", 1) + length + thread;  // one more thread (field 6)
+  const std::string path = dir_ + "/oversized.pb";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << bytes;
+  }
+  const size_t file_size = bytes.size();
+  std::string().swap(bytes);
+  std::string().swap(frames);
+  std::string().swap(thread);
+  rusage before;
+  ASSERT_EQ(getrusage(RUSAGE_SELF, &before), 0);
+  EXPECT_EQ(Run({path, "--json"}), kDdqueryBadReport);
+  EXPECT_THAT(err_.str(), HasSubstr("report too large"));
+  rusage after;
+  ASSERT_EQ(getrusage(RUSAGE_SELF, &after), 0);
+  // ru_maxrss is in KiB: the peak grew by at most the file and some slack, not by the gigabyte
+  // parsing would take.
+  EXPECT_LT(after.ru_maxrss - before.ru_maxrss, static_cast<long>(file_size / 1024 + 64 * 1024));
+}
+
+// JSON output escapes control characters (protobuf's JSON printer); the text views escape
+// them themselves (text_renderer_test covers every field).
+TEST_F(DdqueryTest, NoRawControlCharactersReachTheTerminal) {
+  Report report = SampleCrashReport();
+  const std::string hostile = "x\x1b]0;pwn\x07\x1b[2J\r\n\xc2\x9b\x7fy";
+  report.mutable_threads(1)->set_name(hostile);
+  report.mutable_exception()->set_message(hostile);
+  report.mutable_modules(0)->set_path(hostile);
+  report.mutable_threads(1)->mutable_frames(0)->set_function(hostile);
+  const std::string path = dir_ + "/hostile.pb";
+  ASSERT_TRUE(WriteReportAtomically(report, path).ok());
+  for (const std::vector<std::string>& view :
+       {std::vector<std::string>{path}, {path, "--json"}, {path, "--threads"},
+        {path, "--modules"}, {path, "--crashing"}, {path, "--grep", "x"}}) {
+    EXPECT_EQ(Run(view), kDdqueryOk) << view.back();
+    const std::string out = out_.str();
+    for (const std::string raw : {"\x1b", "\x07", "\r", "\x7f", "\xc2\x9b"}) {
+      EXPECT_EQ(out.find(raw), std::string::npos)
+          << view.back() << ": raw byte " << static_cast<int>(raw[0]) << " in\n" << out;
+    }
+  }
 }
 
 }  // namespace

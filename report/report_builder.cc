@@ -116,12 +116,25 @@ void ReportBuilder::RecordStage(absl::string_view stage, absl::Duration duration
   timing->set_duration_nanos(absl::ToInt64Nanoseconds(duration));
 }
 
+void ReportBuilder::ScrubExceptionChain(Exception* exception) const {
+  for (; exception != nullptr;
+       exception = exception->has_inner() ? exception->mutable_inner() : nullptr) {
+    exception->set_message(scrubber_.ScrubText(exception->message()));
+    exception->set_stack_trace(scrubber_.ScrubText(exception->stack_trace()));
+  }
+}
+
 void ReportBuilder::Finish(Report& report, absl::Time end_time) const {
   for (Thread& thread : *report.mutable_threads()) {
     if (report.crashing_tid() != 0 && thread.tid() == report.crashing_tid()) {
       thread.set_crashed(true);
     }
+    // Text from the target is scrubbed here, where every report passes, so no caller can
+    // store it unscrubbed.
+    thread.set_name(scrubber_.ScrubText(thread.name()));
+    if (thread.has_exception()) ScrubExceptionChain(thread.mutable_exception());
   }
+  if (report.has_exception()) ScrubExceptionChain(report.mutable_exception());
   report.mutable_diagnostics()->set_total_duration_nanos(
       absl::ToInt64Nanoseconds(end_time - start_time_));
 }

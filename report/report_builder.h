@@ -63,7 +63,8 @@ class ReportBuilder {
   // Read access while building (e.g. to decide what is still missing).
   const Report& report() const { return report_; }
 
-  // Finishes the report: total duration, crashed flags. The builder must not be used after.
+  // Finishes the report: total duration, crashed flags, thread names and exception messages
+  // and stack traces scrubbed (Scrubber::ScrubText). The builder must not be used after.
   Report Build(absl::Time end_time) &&;
 
   // The report as built so far, finished like Build() and marked incomplete at stage
@@ -74,6 +75,7 @@ class ReportBuilder {
  private:
   int FindModuleIndex(uint64_t address);
   void Finish(Report& report, absl::Time end_time) const;
+  void ScrubExceptionChain(Exception* exception) const;
 
   Scrubber scrubber_;
   Report report_;

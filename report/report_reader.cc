@@ -10,10 +10,14 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/stubs/logging.h"
+#include "report/internal/wire_budget.h"
 #include "report/schema.h"
 
 namespace ddcrash {
 namespace {
+
+// Exception chains nest; garbage must not recurse deeply.
+constexpr int kMaxNesting = 64;
 
 void DiscardProtobufLog(google::protobuf::LogLevel, const char*, int, const std::string&) {}
 
@@ -56,14 +60,24 @@ absl::Status Validate(const Report& report) {
 absl::StatusOr<Report> ParseReport(absl::string_view bytes) {
   if (bytes.empty()) return absl::InvalidArgumentError("empty file: not a ddcrash report");
   if (bytes.size() > kMaxReportBytes) {
-    return absl::InvalidArgumentError(
+    return absl::ResourceExhaustedError(
         absl::StrCat("file of ", bytes.size(), " bytes exceeds the report size limit"));
+  }
+  absl::StatusOr<size_t> parsed_size =
+      EstimateParsedSize(bytes, Report::descriptor(), kMaxParsedReportBytes, kMaxNesting);
+  if (parsed_size.status().code() == absl::StatusCode::kResourceExhausted) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("report too large: ", parsed_size.status().message()));
+  }
+  if (!parsed_size.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("corrupt or truncated report: ", parsed_size.status().message()));
   }
   // Protobuf logs invalid UTF-8 and similar to stderr; the returned status says it instead.
   google::protobuf::SetLogHandler(&DiscardProtobufLog);
   google::protobuf::io::CodedInputStream input(reinterpret_cast<const uint8_t*>(bytes.data()),
                                                static_cast<int>(bytes.size()));
-  input.SetRecursionLimit(64);  // exception chains nest; garbage must not recurse deeply
+  input.SetRecursionLimit(kMaxNesting);
   Report report;
   if (!report.ParseFromCodedStream(&input) || !input.ConsumedEntireMessage()) {
     return absl::InvalidArgumentError("corrupt or truncated report: protobuf parsing failed");
@@ -74,7 +88,9 @@ absl::StatusOr<Report> ParseReport(absl::string_view bytes) {
 }
 
 absl::StatusOr<Report> ReadReportFile(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO would otherwise wait for a writer. It changes nothing for the
+  // regular files read below.
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     const int error = errno;
     return absl::Status(absl::ErrnoToStatusCode(error),
@@ -87,7 +103,7 @@ absl::StatusOr<Report> ReadReportFile(const std::string& path) {
   }
   if (static_cast<uint64_t>(st.st_size) > kMaxReportBytes) {
     close(fd);
-    return absl::InvalidArgumentError(
+    return absl::ResourceExhaustedError(
         absl::StrCat(path, ": ", st.st_size, " bytes exceeds the report size limit"));
   }
   std::string bytes(static_cast<size_t>(st.st_size), '\0');

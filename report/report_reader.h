@@ -12,14 +12,19 @@
 
 namespace ddcrash {
 
-// Far above any real report (1000 threads x 1024 frames is ~40 MiB); bounds memory use.
+// Far above any real report (1000 threads x 1024 frames is ~40 MiB).
 inline constexpr size_t kMaxReportBytes = 256u << 20;
+// What a report may take once parsed, estimated from its wire format before parsing (a
+// report at the byte limit takes up to ~3x its size; empty messages ~60x): bounds memory use.
+inline constexpr size_t kMaxParsedReportBytes = size_t{1} << 30;
 
-// Parses and validates report bytes. Errors are InvalidArgument (corrupt or foreign data) or
-// FailedPrecondition (a report from a newer schema).
+// Parses and validates report bytes. Errors are InvalidArgument (corrupt or foreign data),
+// ResourceExhausted (past a limit above) or FailedPrecondition (a report from a newer schema).
 absl::StatusOr<Report> ParseReport(absl::string_view bytes);
 
-// Reads a file and parses it; NotFound/PermissionDenied etc. for unreadable files.
+// Reads a file and parses it; NotFound/PermissionDenied etc. for unreadable files,
+// InvalidArgument for anything but a regular file (a FIFO or a device is refused, never
+// waited on).
 absl::StatusOr<Report> ReadReportFile(const std::string& path);
 
 }  // namespace ddcrash

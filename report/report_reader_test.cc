@@ -1,5 +1,12 @@
 #include "report/report_reader.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "report/schema.h"
@@ -58,6 +65,31 @@ TEST(ReportReaderTest, MissingFileIsNotFound) {
 
 TEST(ReportReaderTest, DirectoryIsRejected) {
   EXPECT_FALSE(ReadReportFile("/tmp").ok());
+}
+
+TEST(ReportReaderTest, FifoIsRejectedWithoutWaitingForAWriter) {
+  const char* tmp = getenv("TEST_TMPDIR");
+  const std::string fifo = std::string(tmp != nullptr ? tmp : "/tmp") + "/reader.fifo";
+  unlink(fifo.c_str());
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  absl::StatusOr<Report> report = ReadReportFile(fifo);
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(report.status().message()), HasSubstr("not a regular file"));
+}
+
+// Two bytes per empty frame on the wire, over a hundred once parsed: refused before parsing.
+TEST(ReportReaderTest, ReportTooLargeToParseIsResourceExhausted) {
+  std::string thread = "\x08\x07";  // tid 7
+  while (thread.size() < (20u << 20)) thread.append("\x42\x00", 2);  // empty frames
+  std::string length;
+  for (uint64_t n = thread.size();; n >>= 7) {
+    length.push_back(static_cast<char>((n & 0x7f) | (n >= 0x80 ? 0x80 : 0)));
+    if (n < 0x80) break;
+  }
+  const std::string bytes = SampleCrashReport().SerializeAsString() + "\x32" + length + thread;
+  absl::StatusOr<Report> report = ParseReport(bytes);
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(report.status().message()), HasSubstr("report too large"));
 }
 
 }  // namespace

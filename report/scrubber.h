@@ -1,5 +1,7 @@
-// Keeps secrets out of reports: values of environment variables and command-line options whose
-// names look secret are replaced by a marker before anything is stored.
+// Keeps secrets out of reports. By name: values of environment variables, command-line options
+// and `k=v` keys whose names look secret. By value: credentials recognisable in any text (URL
+// passwords, credential query parameters, JWTs, bearer/basic credentials, private keys,
+// well-known token formats). Secrets become a marker before anything is stored.
 #ifndef DDCRASH_REPORT_SCRUBBER_H_
 #define DDCRASH_REPORT_SCRUBBER_H_
 
@@ -15,10 +17,13 @@ namespace ddcrash {
 
 inline constexpr absl::string_view kScrubbedMarker = "[scrubbed]";
 
-// Case-insensitive RE2 matched (unanchored) against a variable or option name.
+// Case-insensitive RE2 matched (unanchored) against a variable, option or key name. The
+// short forms (pass, pw, sk, sig, jwt) count only as whole words of a name ("DB_PASS",
+// "--pass", "STRIPE_SK"), not inside one ("BYPASS", "DISK").
 inline constexpr absl::string_view kDefaultScrubPattern =
-    "key|secret|token|passw|pwd|credential|auth|connection_?string|connstr|private|"
-    "session|cookie|signature|sas|dsn|cert";
+    "key|secret|token|passw|passphrase|pwd|credential|auth|connection_?string|connstr|private|"
+    "session|cookie|signature|sas|dsn|cert|webhook|bearer|"
+    "(^|[^a-z])(pass|pw|sk|sig|jwt)($|[^a-z])";
 
 class Scrubber {
  public:
@@ -26,19 +31,29 @@ class Scrubber {
   // it is not a valid RE2.
   static absl::StatusOr<Scrubber> Create(absl::string_view extra_pattern);
 
-  // True when a variable/option with this name must not have its value stored.
+  // True when a variable/option/key with this name must not have its value stored.
   bool IsSecretName(absl::string_view name) const;
 
-  // "NAME=VALUE" entries; secret values become the marker.
+  // "NAME=VALUE" entries: a secret name loses its whole value; any other entry is scrubbed by
+  // value (ScrubText).
   std::vector<std::string> ScrubEnvironment(const std::vector<std::string>& environment) const;
 
-  // argv: "--name=value", "--name value", "-name value", "name=value" forms; secret values
-  // become the marker. URLs with credentials ("scheme://user:pass@host") lose the password.
+  // argv: "--name=value", "--name value", "-name value", "name=value" forms with a secret name
+  // lose the value; so does the argument after "-p" unless it is a number (a port, as in
+  // `psql -p 5432`; a password elsewhere, as in `sshpass -p`), and the password of a
+  // "user:password" after "-u" or "--user" (curl). Every other argument is scrubbed by value
+  // (ScrubText).
   std::vector<std::string> ScrubCommandLine(const std::vector<std::string>& argv) const;
+
+  // Free text (an exception message, a stack trace, a thread name, a value): every
+  // recognisable credential becomes the marker, the rest is kept as it is. Linear in the
+  // size of the text.
+  std::string ScrubText(absl::string_view text) const;
 
  private:
   explicit Scrubber(std::shared_ptr<const RE2> pattern) : pattern_(std::move(pattern)) {}
-  std::string ScrubUrlCredentials(absl::string_view arg) const;
+  // `k=v` pairs, query parameters, `"k": "v"` and `Header: value` lines with a secret key.
+  std::string ScrubKeyedValues(absl::string_view text) const;
 
   std::shared_ptr<const RE2> pattern_;
 };

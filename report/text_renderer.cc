@@ -8,6 +8,57 @@
 namespace ddcrash {
 namespace {
 
+// Length of the valid UTF-8 sequence at text[i] (lead byte >= 0x80), or 0.
+size_t Utf8Length(absl::string_view text, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  const size_t length = lead >= 0xc2 && lead <= 0xdf ? 2
+                        : lead >= 0xe0 && lead <= 0xef ? 3
+                        : lead >= 0xf0 && lead <= 0xf4 ? 4
+                                                       : 0;
+  if (length == 0 || i + length > text.size()) return 0;
+  for (size_t k = i + 1; k < i + length; ++k) {
+    if (byte(k) < 0x80 || byte(k) > 0xbf) return 0;
+  }
+  // Overlong forms, surrogates and code points past U+10FFFF.
+  const unsigned char second = byte(i + 1);
+  if ((lead == 0xe0 && second < 0xa0) || (lead == 0xed && second > 0x9f) ||
+      (lead == 0xf0 && second < 0x90) || (lead == 0xf4 && second > 0x8f)) {
+    return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
+std::string Printable(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out.push_back(static_cast<char>(c));
+      ++i;
+    } else if (c == '\n' || c == '\t' || c == '\r') {
+      absl::StrAppend(&out, c == '\n' ? "\\n" : c == '\t' ? "\\t" : "\\r");
+      ++i;
+    } else if (const size_t length = c >= 0x80 ? Utf8Length(text, i) : 0; length == 0) {
+      absl::StrAppendFormat(&out, "\\x%02x", c);  // C0 controls, DEL, invalid UTF-8
+      ++i;
+    } else if (c == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0) {
+      // C1 controls (U+0080..U+009F: CSI is U+009B).
+      absl::StrAppendFormat(&out, "\\u%04x", static_cast<unsigned char>(text[i + 1]));
+      i += 2;
+    } else {
+      out.append(text.data() + i, length);
+      i += length;
+    }
+  }
+  return out;
+}
+
+namespace {
+
 absl::string_view Basename(absl::string_view path) {
   const size_t slash = path.rfind('/');
   return slash == absl::string_view::npos ? path : path.substr(slash + 1);
@@ -60,19 +111,20 @@ const char* WalkStop(UnwindEnd end) {
 }
 
 std::string ThreadTitle(const Thread& thread) {
-  std::string title = absl::StrCat("Thread ", thread.tid(), " \"", thread.name(), "\"");
+  std::string title =
+      absl::StrCat("Thread ", thread.tid(), " \"", Printable(thread.name()), "\"");
   if (thread.managed_id() != 0) {
     absl::StrAppend(&title, " (managed ", thread.managed_id(), ")");
   }
   if (thread.crashed()) absl::StrAppend(&title, " [crashed]");
-  if (!thread.error().empty()) absl::StrAppend(&title, " [", thread.error(), "]");
+  if (!thread.error().empty()) absl::StrAppend(&title, " [", Printable(thread.error()), "]");
   return title;
 }
 
 void AppendException(const Exception& exception, int depth, std::string* out) {
   if (depth > 16) return;  // a corrupt chain must not print forever
-  absl::StrAppend(out, depth == 0 ? "Exception: " : "  ---> Inner: ", exception.type(), ": ",
-                  exception.message());
+  absl::StrAppend(out, depth == 0 ? "Exception: " : "  ---> Inner: ",
+                  Printable(exception.type()), ": ", Printable(exception.message()));
   if (exception.hresult() != 0) {
     absl::StrAppendFormat(out, " (HResult 0x%08x)", static_cast<uint32_t>(exception.hresult()));
   }
@@ -95,14 +147,14 @@ std::string FrameLabel(const Frame& frame) {
   // A runtime transition frame is named by its kind alone ("[InlinedCallFrame]"); its ip is
   // the runtime's, not a place in the code it stands for.
   if (frame.kind() == FRAME_KIND_RUNTIME_STUB && !frame.function().empty()) {
-    return frame.function();
+    return Printable(frame.function());
   }
   std::string label;
   if (!frame.module().empty() && frame.kind() != FRAME_KIND_MANAGED) {
-    absl::StrAppend(&label, Basename(frame.module()), "!");
+    absl::StrAppend(&label, Printable(Basename(frame.module())), "!");
   }
   if (!frame.function().empty()) {
-    absl::StrAppend(&label, frame.function());
+    absl::StrAppend(&label, Printable(frame.function()));
     if (frame.function_offset() != 0) absl::StrAppendFormat(&label, "+0x%x", frame.function_offset());
   } else if (!frame.module().empty()) {
     absl::StrAppendFormat(&label, "+0x%x", frame.module_offset());
@@ -111,7 +163,7 @@ std::string FrameLabel(const Frame& frame) {
   }
   if (frame.has_managed()) {
     const ManagedFrame& managed = frame.managed();
-    std::string where(Basename(managed.module_path()));
+    std::string where = Printable(Basename(managed.module_path()));
     if (managed.il_offset() >= 0 && frame.kind() == FRAME_KIND_MANAGED) {
       absl::StrAppendFormat(&where, "%sIL_%04x", where.empty() ? "" : " ", managed.il_offset());
     }
@@ -142,7 +194,7 @@ std::string RenderThreadList(const Report& report) {
     const Thread& thread = report.threads(i);
     std::string top = thread.frames_size() > 0 ? FrameLabel(thread.frames(0)) : "(no frames)";
     absl::StrAppendFormat(&out, "%4d  %7d  %-16s %3d frames  %s%s\n", i, thread.tid(),
-                          absl::StrCat("\"", thread.name(), "\""), thread.frames_size(), top,
+                          absl::StrCat("\"", Printable(thread.name()), "\""), thread.frames_size(), top,
                           thread.crashed() ? "  [crashed]" : "");
   }
   return out;
@@ -153,7 +205,8 @@ std::string RenderModules(const Report& report) {
   for (const Module& module : report.modules()) {
     absl::StrAppendFormat(&out, "%016x %10x  %-4s  %-40s  %s%s\n", module.base(), module.size(),
                           FormatName(module.format()),
-                          module.build_id().empty() ? "-" : module.build_id(), module.path(),
+                          module.build_id().empty() ? "-" : Printable(module.build_id()),
+                          Printable(module.path()),
                           module.deleted() ? " (deleted)" : "");
   }
   return out;
@@ -163,9 +216,9 @@ std::string RenderSummary(const Report& report) {
   const Process& process = report.process();
   std::string out;
   absl::StrAppend(&out, report.trigger() == TRIGGER_SNAPSHOT ? "Snapshot" : "Crash", " of process ",
-                  process.pid(), " ", process.exe());
+                  process.pid(), " ", Printable(process.exe()));
   if (!process.runtime().version().empty()) {
-    absl::StrAppend(&out, " (.NET ", process.runtime().version(), ")");
+    absl::StrAppend(&out, " (.NET ", Printable(process.runtime().version()), ")");
   }
   absl::StrAppend(&out, "\n");
   if (report.diagnostics().start_time_unix_nanos() != 0) {
@@ -173,14 +226,14 @@ std::string RenderSummary(const Report& report) {
                     absl::FormatTime(absl::RFC3339_sec,
                                      absl::FromUnixNanos(report.diagnostics().start_time_unix_nanos()),
                                      absl::UTCTimeZone()),
-                    " by ddreport ", report.diagnostics().reporter_version(),
-                    process.hostname().empty() ? "" : absl::StrCat(" on ", process.hostname()),
+                    " by ddreport ", Printable(report.diagnostics().reporter_version()),
+                    process.hostname().empty() ? "" : absl::StrCat(" on ", Printable(process.hostname())),
                     "\n");
   }
   if (report.has_signal() && report.signal().number() != 0) {
     const Signal& signal = report.signal();
-    absl::StrAppendFormat(&out, "Signal: %s (%s) at 0x%x", signal.name(), signal.code_name(),
-                          signal.fault_address());
+    absl::StrAppendFormat(&out, "Signal: %s (%s) at 0x%x", Printable(signal.name()),
+                          Printable(signal.code_name()), signal.fault_address());
     if (report.crashing_tid() != 0) absl::StrAppend(&out, " in thread ", report.crashing_tid());
     absl::StrAppend(&out, "\n");
   }
@@ -190,7 +243,7 @@ std::string RenderSummary(const Report& report) {
   if (report.diagnostics().incomplete()) {
     absl::StrAppend(&out, "Incomplete:");
     for (const IncompleteReason& reason : report.diagnostics().incomplete_reasons()) {
-      absl::StrAppend(&out, " [", reason.stage(), ": ", reason.reason(), "]");
+      absl::StrAppend(&out, " [", Printable(reason.stage()), ": ", Printable(reason.reason()), "]");
     }
     absl::StrAppend(&out, "\n");
   }

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "absl/strings/string_view.h"
+
 #include "report/report.pb.h"
 
 namespace ddcrash {
@@ -21,6 +23,12 @@ std::string RenderThreadList(const Report& report);
 
 // One line per module: base, size, format, build id, path.
 std::string RenderModules(const Report& report);
+
+// `text` safe to print on a terminal: control characters (C0, DEL, C1 such as the escape
+// that starts terminal sequences) and invalid UTF-8 become visible escapes (\n, \x1b,
+// \u009b); printable text, UTF-8 included, is kept. Every view above prints report text
+// through it.
+std::string Printable(absl::string_view text);
 
 // "module!function+0x1f" (or the best substitute) for one frame.
 std::string FrameLabel(const Frame& frame);

@@ -1,5 +1,8 @@
 #include "report/text_renderer.h"
 
+#include <string>
+
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "report/testing/sample_report.h"
@@ -58,6 +61,69 @@ TEST(TextRendererTest, FrameWithoutSymbolShowsModuleOffsetOrQuestionMarks) {
   frame.set_module_offset(0x1234);
   EXPECT_EQ(FrameLabel(frame), "libfoo.so!+0x1234");
   EXPECT_EQ(FrameLabel(Frame()), "???");
+}
+
+TEST(TextRendererTest, PrintableEscapesControlCharacters) {
+  EXPECT_EQ(Printable("plain text: /app/App.dll, Ünïcødé ✓ 😀"),
+            "plain text: /app/App.dll, Ünïcødé ✓ 😀");
+  EXPECT_EQ(Printable("a\x1b[2Jb\x07\x7f\n\t\r"), "a\\x1b[2Jb\\x07\\x7f\\n\\t\\r");
+  EXPECT_EQ(Printable("\xc2\x9b" "31m\xc2\xa0"), "\\u009b31m\xc2\xa0");  // C1 CSI; NBSP kept
+  EXPECT_EQ(Printable(std::string("\x9b\xff\xc0\x9b\xe0\x80\x9b\xed\xa0\x80\xf4\x90\x80\x80"
+                                  "\xe2\x82", 16)),
+            "\\x9b\\xff\\xc0\\x9b\\xe0\\x80\\x9b\\xed\\xa0\\x80\\xf4\\x90\\x80\\x80\\xe2\\x82");
+  EXPECT_EQ(Printable(std::string("a\0b", 3)), "a\\x00b");
+}
+
+// Terminal escape sequences planted in every text field a view prints never reach the
+// terminal raw.
+TEST(TextRendererTest, EveryPrintedFieldIsEscaped) {
+  int planted = 0;
+  auto hostile = [&planted] {
+    return absl::StrCat("f", planted++, "\x1b]0;pwn\x07\x1b[2J\r\n\xc2\x9b\x9b\x7f");
+  };
+  Report report = SampleCrashReport();
+  Process* process = report.mutable_process();
+  process->set_exe(hostile());
+  process->mutable_runtime()->set_version(hostile());
+  report.mutable_diagnostics()->set_reporter_version(hostile());
+  report.mutable_diagnostics()->mutable_incomplete_reasons(0)->set_stage(hostile());
+  report.mutable_diagnostics()->mutable_incomplete_reasons(0)->set_reason(hostile());
+  report.mutable_signal()->set_name(hostile());
+  report.mutable_signal()->set_code_name(hostile());
+  report.mutable_exception()->set_type(hostile());
+  report.mutable_exception()->set_message(hostile());
+  report.mutable_exception()->mutable_inner()->set_type(hostile());
+  report.mutable_exception()->mutable_inner()->set_message(hostile());
+  for (Module& module : *report.mutable_modules()) {
+    module.set_path(hostile());
+    module.set_build_id(hostile());
+  }
+  for (Thread& thread : *report.mutable_threads()) {
+    thread.set_name(hostile());
+    thread.set_managed_id(thread.managed_id() + 1);
+    thread.set_error(hostile());
+    for (Frame& frame : *thread.mutable_frames()) {
+      frame.set_function(hostile());
+      // A managed frame's label names its module_path, not its module.
+      if (frame.kind() != FRAME_KIND_MANAGED) frame.set_module(hostile());
+      frame.mutable_managed()->set_module_path(hostile());
+    }
+  }
+  Frame* stub = report.mutable_threads(1)->add_frames();
+  stub->set_kind(FRAME_KIND_RUNTIME_STUB);
+  stub->set_function(hostile());
+
+  std::string all = RenderSummary(report) + RenderThreadList(report) + RenderModules(report);
+  for (const Thread& thread : report.threads()) all += RenderThread(report, thread);
+  for (const char raw : {'\x1b', '\x07', '\r', '\x7f', '\x9b'}) {
+    EXPECT_EQ(all.find(raw), std::string::npos) << static_cast<int>(raw);
+  }
+  // Every planted value shows, escaped (the summary's and the list's frames are among the
+  // threads' ones).
+  for (int i = 0; i < planted; ++i) {
+    EXPECT_THAT(all, HasSubstr(absl::StrCat("f", i, "\\x1b]0;pwn\\x07\\x1b[2J\\r\\n\\u009b\\x9b\\x7f")))
+        << "field " << i;
+  }
 }
 
 }  // namespace

@@ -10,11 +10,14 @@ ddquery (on a good report written by ddreport here; it must read with exit 0): a
 file, a directory, an empty file, an ELF file, random garbage (several sizes), the report
 cut at every top-level field boundary (which protobuf alone would parse) and at 150 random
 offsets, and a report claiming a newer schema -> 3 with a message; 300 single-bit flips ->
-exit 0 or 3, never a signal; no arguments -> 2; --tid of a missing thread -> 4.
+exit 0 or 3, never a signal; a FIFO -> 3 at once (never waits for a writer); 20 MB of empty
+frames under a 512 MiB address-space limit -> 3 ("too large"), no abort; no arguments -> 2;
+--tid of a missing thread -> 4.
 """
 
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -23,13 +26,26 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e_lib  # noqa: E402
 
 
-def run(argv, env_extra=None):
+def run(argv, env_extra=None, timeout=60, address_space=None):
     env = dict(os.environ)
     if env_extra:
         env.update(env_extra)
+    limit = None
+    if address_space:
+        def limit():
+            resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
     done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                          timeout=60)
+                          timeout=timeout, preexec_fn=limit)
     return done.returncode, done.stderr.decode(errors="replace")
+
+
+def varint(value):
+    out = bytearray()
+    while value >= 0x80:
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
 
 
 def top_level_boundaries(data):
@@ -156,6 +172,28 @@ def main():
             crashes.append(f"bit {bit}: exit {rc}: {err.strip()[:100]!r}")
     checks.check(not crashes, "300 single-bit flips: exit 0 or 3, never a crash",
                  "\n".join(crashes[:10]))
+
+    # A FIFO with no writer: refused at once, never waited on.
+    fifo = os.path.join(work, "report.fifo")
+    os.mkfifo(fifo)
+    start = time.monotonic()
+    try:
+        rc, err = run([ddquery, fifo], timeout=10)
+    except subprocess.TimeoutExpired:
+        rc, err = None, "ddquery blocked on the FIFO"
+    checks.check(rc == 3 and "not a regular file" in err and time.monotonic() - start < 5,
+                 f"ddquery on a FIFO: exit 3 at once (got {rc}): {err.strip()[:120]!r}")
+
+    # 20 MB of empty frames (~1.3 GB once parsed) under a 512 MiB address-space limit: a clear
+    # refusal, not an abort or an OOM kill.
+    thread = b"\x08\x07" + b"\x42\x00" * (10 << 20)
+    oversized = os.path.join(work, "oversized.pb")
+    with open(oversized, "wb") as f:
+        f.write(data + b"\x32" + varint(len(thread)) + thread)
+    rc, err = run([ddquery, oversized, "--json"], timeout=60, address_space=512 << 20)
+    checks.check(rc == 3 and "too large" in err,
+                 f"ddquery on 20 MB of empty frames under a 512 MiB limit: exit 3 "
+                 f"(got {rc}): {err.strip()[:160]!r}")
 
     rc, err = run([ddquery])
     checks.check(rc == 2, f"ddquery without arguments: exit 2 (got {rc})")
