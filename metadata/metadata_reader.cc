@@ -1,7 +1,5 @@
 #include "metadata/metadata_reader.h"
 
-#include <bit>
-
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"

@@ -69,11 +69,12 @@ absl::StatusOr<std::string> PortablePdb::DocumentName(uint32_t row) const {
     if (!part_index.ok()) return Invalid(absl::StrCat("document ", row, ": bad name part"));
     absl::StatusOr<absl::string_view> part = reader_.Blob(*part_index);
     if (!part.ok()) return part.status();
-    if (!first && separator != 0) name.push_back(static_cast<char>(separator));
-    first = false;
-    if (part->size() > kMaxDocumentName - name.size()) {
+    const size_t separator_size = (!first && separator != 0) ? 1 : 0;
+    if (name.size() + separator_size + part->size() > kMaxDocumentName) {
       return Invalid(absl::StrCat("document ", row, ": name longer than ", kMaxDocumentName));
     }
+    if (separator_size != 0) name.push_back(static_cast<char>(separator));
+    first = false;
     name.append(part->data(), part->size());
   }
   if (first) return Invalid(absl::StrCat("document ", row, ": name without parts"));

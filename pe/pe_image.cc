@@ -209,6 +209,11 @@ absl::StatusOr<std::string> PeImage::InflateEmbeddedPdb(const DebugEntry& entry)
     return Invalid(absl::StrCat("embedded PDB declares ", size, " bytes, over the limit"));
   }
   absl::string_view compressed = r.Bytes(r.remaining());
+  // Deflate expands at most 1032:1; a larger claim is corrupt, refused before allocating.
+  if (uint64_t{size} > uint64_t{compressed.size()} * 1032 + 1024) {
+    return Invalid(absl::StrCat("embedded PDB declares ", size, " bytes from ",
+                                compressed.size(), " compressed"));
+  }
   std::string out(size, '\0');
   z_stream z{};
   if (inflateInit2(&z, -MAX_WBITS) != Z_OK) return absl::InternalError("inflateInit2 failed");
