@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   bazel-bootstrap g++ pkg-config python3
   libabsl-dev libprotobuf-dev protobuf-compiler libre2-dev libgtest-dev libgmock-dev
-  libunwind-dev liblzma-dev systemtap-sdt-dev
+  libunwind-dev liblzma-dev zlib1g-dev systemtap-sdt-dev
   clang-14 libclang-rt-14-dev
   elfutils gdb binutils libc6-dbg bpftrace hyperfine
   debootstrap  # tests/olddistro: the Debian 11 root filesystem

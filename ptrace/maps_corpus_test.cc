@@ -1,16 +1,9 @@
 // Replays testdata/maps_corpus (malformed and odd /proc/PID/maps inputs, also the seed corpus
 // of maps_fuzzer): each must parse or fail cleanly, as its name says.
-#include <dirent.h>
-
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-#include <string>
-#include <vector>
-
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "ptrace/maps.h"
+#include "tools/testing/corpus.h"
 
 namespace ddcrash {
 namespace {
@@ -18,25 +11,16 @@ namespace {
 constexpr char kCorpus[] = "ptrace/testdata/maps_corpus";
 
 TEST(MapsCorpusTest, EveryInputParsesOrFailsAsNamed) {
-  DIR* dir = opendir(kCorpus);
-  ASSERT_NE(dir, nullptr) << "missing " << kCorpus;
-  std::vector<std::string> names;
-  while (dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] != '.') names.push_back(entry->d_name);
-  }
-  closedir(dir);
-  ASSERT_GE(names.size(), 10u);
-  for (const std::string& name : names) {
-    std::ifstream in(std::string(kCorpus) + "/" + name, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    absl::StatusOr<std::vector<Mapping>> maps = ParseMaps(text.str());
+  absl::StatusOr<std::vector<CorpusFile>> corpus = ReadCorpus(kCorpus, 10);
+  ASSERT_TRUE(corpus.ok()) << corpus.status();
+  for (const CorpusFile& file : *corpus) {
+    absl::StatusOr<std::vector<Mapping>> maps = ParseMaps(file.bytes);
     // "bad_*" inputs must be rejected, "good_*" ones accepted.
-    if (absl::StartsWith(name, "bad_")) {
-      EXPECT_FALSE(maps.ok()) << name;
-      EXPECT_TRUE(absl::IsInvalidArgument(maps.status())) << name << ": " << maps.status();
+    if (absl::StartsWith(file.name, "bad_")) {
+      EXPECT_FALSE(maps.ok()) << file.name;
+      EXPECT_TRUE(absl::IsInvalidArgument(maps.status())) << file.name << ": " << maps.status();
     } else {
-      EXPECT_TRUE(maps.ok()) << name << ": " << maps.status();
+      EXPECT_TRUE(maps.ok()) << file.name << ": " << maps.status();
     }
   }
 }

@@ -54,3 +54,6 @@ for tfm in "${tfms[@]}"; do
   done
   touch "$stamp"
 done
+
+# The portable PDB reader's fixtures and oracle (pdb/ tests), built into out-pdb/.
+"$here/build_pdb_fixtures.sh"

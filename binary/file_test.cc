@@ -1,0 +1,35 @@
+#include "binary/file.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "absl/status/status.h"
+#include "gtest/gtest.h"
+
+namespace ddcrash::binary {
+namespace {
+
+std::string TempFile(const std::string& contents) {
+  std::string path = std::string(getenv("TEST_TMPDIR")) + "/file_test.bin";
+  FILE* f = fopen(path.c_str(), "wb");
+  fwrite(contents.data(), 1, contents.size(), f);
+  fclose(f);
+  return path;
+}
+
+TEST(ReadFileBoundedTest, ReadsWithinTheLimit) {
+  std::string path = TempFile(std::string("ab\0cd", 5));
+  absl::StatusOr<std::string> bytes = ReadFileBounded(path, 5);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  EXPECT_EQ(*bytes, std::string("ab\0cd", 5));
+  EXPECT_TRUE(absl::IsResourceExhausted(ReadFileBounded(path, 4).status()));
+}
+
+TEST(ReadFileBoundedTest, MissingFileIsNotFoundAndDirectoryIsRefused) {
+  EXPECT_TRUE(absl::IsNotFound(ReadFileBounded("/nonexistent/x.pdb", 100).status()));
+  EXPECT_TRUE(absl::IsFailedPrecondition(ReadFileBounded("/", 100).status()));
+}
+
+}  // namespace
+}  // namespace ddcrash::binary

@@ -1,0 +1,138 @@
+#include "pdb/pdb_locator.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "pe/pe_image.h"
+
+namespace ddcrash::pdb {
+namespace {
+
+absl::Status Corrupt(const absl::Status& status, absl::string_view what) {
+  return absl::DataLossError(absl::StrCat(what, ": ", status.message()));
+}
+
+// The last component of a path written on Windows or Unix.
+std::string FileName(const std::string& path) {
+  size_t slash = path.find_last_of("/\\");
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string Directory(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+// The PDB parsed from `bytes` if its id is `expected` (when known); `where` names it.
+absl::StatusOr<PortablePdb> Check(absl::StatusOr<PortablePdb> pdb,
+                                  const std::optional<PdbId>& expected, absl::string_view where) {
+  if (!pdb.ok()) {
+    if (absl::IsNotFound(pdb.status())) return pdb.status();
+    return Corrupt(pdb.status(), where);
+  }
+  if (expected.has_value() && pdb->id() != *expected) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(where, " has PDB id ", FormatPdbId(pdb->id()), ", the assembly expects ",
+                     FormatPdbId(*expected), " (built from other sources)"));
+  }
+  return pdb;
+}
+
+}  // namespace
+
+const char* PdbOriginName(PdbOrigin origin) {
+  switch (origin) {
+    case PdbOrigin::kNone: return "none";
+    case PdbOrigin::kEmbedded: return "embedded";
+    case PdbOrigin::kBesideAssembly: return "beside-assembly";
+  }
+  return "none";
+}
+
+LocatedPdb LocatePdb(const std::string& assembly_path) {
+  LocatedPdb result;
+  absl::StatusOr<pe::PeImage> image = pe::PeImage::FromFile(assembly_path);
+  if (!image.ok()) {
+    result.status = absl::IsNotFound(image.status())
+                        ? image.status()
+                        : Corrupt(image.status(), absl::StrCat("assembly ", assembly_path));
+    return result;
+  }
+  if (absl::StatusOr<absl::string_view> md = image->Metadata(); md.ok()) {
+    if (absl::StatusOr<metadata::MetadataReader> reader = metadata::MetadataReader::Parse(*md);
+        reader.ok()) {
+      if (absl::StatusOr<metadata::Guid> mvid = metadata::ModuleMvid(*reader); mvid.ok()) {
+        result.mvid = *mvid;
+      }
+    }
+  }
+  absl::StatusOr<std::vector<pe::DebugEntry>> entries = image->DebugDirectory();
+  if (!entries.ok()) {
+    result.status = Corrupt(entries.status(), absl::StrCat("assembly ", assembly_path));
+    return result;
+  }
+  std::optional<pe::CodeView> codeview;
+  const pe::DebugEntry* embedded = nullptr;
+  for (const pe::DebugEntry& entry : *entries) {
+    if (entry.type == pe::kCodeView && !codeview.has_value()) {
+      absl::StatusOr<pe::CodeView> cv = image->ReadCodeView(entry);
+      if (cv.ok() && cv->portable) codeview = *cv;
+    } else if (entry.type == pe::kEmbeddedPortablePdb && embedded == nullptr) {
+      embedded = &entry;
+    }
+  }
+  if (codeview.has_value()) result.expected_pdb_id = codeview->PdbId();
+
+  std::string embedded_failure;
+  if (embedded != nullptr) {
+    absl::StatusOr<std::string> bytes = image->InflateEmbeddedPdb(*embedded);
+    absl::StatusOr<PortablePdb> pdb =
+        bytes.ok() ? Check(PortablePdb::FromBytes(*std::move(bytes)), result.expected_pdb_id,
+                           "embedded PDB")
+                   : Corrupt(bytes.status(), "embedded PDB");
+    if (pdb.ok()) {
+      result.pdb = std::make_shared<const PortablePdb>(*std::move(pdb));
+      result.origin = PdbOrigin::kEmbedded;
+      return result;
+    }
+    result.status = pdb.status();
+    embedded_failure = std::string(pdb.status().message());
+  }
+  if (!codeview.has_value() || FileName(codeview->path).empty()) {
+    if (embedded == nullptr) {
+      result.status = absl::NotFoundError(absl::StrCat(
+          assembly_path, " names no portable PDB (no portable CodeView debug entry)"));
+    }
+    return result;
+  }
+  result.pdb_path = absl::StrCat(Directory(assembly_path), "/", FileName(codeview->path));
+  absl::StatusOr<PortablePdb> pdb =
+      Check(PortablePdb::FromFile(result.pdb_path), result.expected_pdb_id, result.pdb_path);
+  if (pdb.ok()) {
+    result.status = absl::OkStatus();
+    result.pdb = std::make_shared<const PortablePdb>(*std::move(pdb));
+    result.origin = PdbOrigin::kBesideAssembly;
+    return result;
+  }
+  // A broken embedded PDB is the more telling failure; say both.
+  if (!embedded_failure.empty()) {
+    result.status = absl::Status(result.status.code(),
+                                 absl::StrCat(embedded_failure, "; beside the assembly: ",
+                                              pdb.status().message()));
+  } else {
+    result.status = pdb.status();
+  }
+  return result;
+}
+
+const LocatedPdb& PdbLocator::Locate(const std::string& assembly_path) {
+  auto it = cache_.find(assembly_path);
+  if (it == cache_.end()) {
+    it = cache_.emplace(assembly_path, std::make_unique<const LocatedPdb>(LocatePdb(assembly_path)))
+             .first;
+  }
+  return *it->second;
+}
+
+}  // namespace ddcrash::pdb

@@ -1,0 +1,119 @@
+// A bounded reader of PE/COFF images as stored on disk (a .NET assembly): DOS and PE headers,
+// the optional header (PE32 and PE32+), the section table, RVA to file-offset mapping, data
+// directories, the debug directory (CodeView, embedded portable PDB, PDB checksum entries) and
+// the CLI header's metadata. Every offset, size and count is checked against the bytes held;
+// a malformed image gives InvalidArgument, never a read outside them.
+#ifndef DDCRASH_PE_PE_IMAGE_H_
+#define DDCRASH_PE_PE_IMAGE_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace ddcrash::pe {
+
+struct Section {
+  std::string name;  // up to 8 bytes, NULs trimmed
+  uint32_t virtual_address = 0;
+  uint32_t virtual_size = 0;
+  uint32_t raw_offset = 0;
+  uint32_t raw_size = 0;
+};
+
+struct DataDirectory {
+  uint32_t rva = 0;
+  uint32_t size = 0;
+};
+
+enum DataDirectoryIndex : int {
+  kDebugDirectory = 6,
+  kCliHeader = 14,
+};
+
+// IMAGE_DEBUG_DIRECTORY types we read.
+enum DebugType : uint32_t {
+  kCodeView = 2,
+  kEmbeddedPortablePdb = 17,
+  kPdbChecksum = 19,
+};
+
+struct DebugEntry {
+  uint32_t stamp = 0;
+  uint16_t major_version = 0;
+  uint16_t minor_version = 0;
+  uint32_t type = 0;
+  uint32_t size = 0;
+  uint32_t rva = 0;
+  uint32_t file_offset = 0;
+};
+
+// An RSDS CodeView record.
+struct CodeView {
+  std::array<uint8_t, 16> guid{};
+  uint32_t age = 0;
+  std::string path;    // as the compiler wrote it (the build machine's path)
+  uint32_t stamp = 0;  // the debug entry's time stamp
+  // Minor version 0x504D ("PM"): the PDB is portable and its id is guid + stamp.
+  bool portable = false;
+  // The 20-byte portable PDB id this record expects: guid then stamp, little-endian.
+  std::array<uint8_t, 20> PdbId() const;
+};
+
+struct PdbChecksum {
+  std::string algorithm;  // e.g. "SHA256"
+  std::string checksum;   // raw bytes
+};
+
+class PeImage {
+ public:
+  // Assemblies larger than this are refused (the largest framework assemblies are ~30 MB).
+  static constexpr size_t kMaxImageSize = size_t{512} << 20;
+  // An embedded PDB may not declare more than this when inflated.
+  static constexpr uint32_t kMaxEmbeddedPdbSize = uint32_t{256} << 20;
+
+  static absl::StatusOr<PeImage> FromBytes(std::string bytes);
+  static absl::StatusOr<PeImage> FromFile(const std::string& path);
+
+  bool pe32_plus() const { return pe32_plus_; }
+  uint16_t machine() const { return machine_; }
+  const std::vector<Section>& sections() const { return sections_; }
+  // Zero when the image has fewer directories.
+  DataDirectory directory(int index) const;
+  const std::string& bytes() const { return bytes_; }
+
+  // The file offset of [rva, rva + size), which must lie in one section's raw data.
+  absl::StatusOr<uint32_t> RvaToOffset(uint32_t rva, uint32_t size) const;
+  absl::StatusOr<absl::string_view> ReadRva(uint32_t rva, uint32_t size) const;
+
+  // The debug directory's entries (none when the image has no debug directory).
+  absl::StatusOr<std::vector<DebugEntry>> DebugDirectory() const;
+  // The entry's data: from its file offset, else from its RVA.
+  absl::StatusOr<absl::string_view> DebugData(const DebugEntry& entry) const;
+  absl::StatusOr<CodeView> ReadCodeView(const DebugEntry& entry) const;
+  // The portable PDB of an embedded-PDB entry ("MPDB", size, deflate data), inflated;
+  // exactly the declared size, at most kMaxEmbeddedPdbSize.
+  absl::StatusOr<std::string> InflateEmbeddedPdb(const DebugEntry& entry) const;
+  absl::StatusOr<PdbChecksum> ReadPdbChecksum(const DebugEntry& entry) const;
+
+  // The ECMA-335 metadata the CLI header points at; NotFound for a native image.
+  absl::StatusOr<absl::string_view> Metadata() const;
+
+ private:
+  PeImage() = default;
+  absl::Status ParseHeaders();
+
+  std::string bytes_;
+  bool pe32_plus_ = false;
+  uint16_t machine_ = 0;
+  std::vector<Section> sections_;
+  std::vector<DataDirectory> directories_;
+};
+
+}  // namespace ddcrash::pe
+
+#endif  // DDCRASH_PE_PE_IMAGE_H_
