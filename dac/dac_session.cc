@@ -70,17 +70,29 @@ std::string HResultToString(HRESULT hr) {
 }
 
 void SplitMethodName(const std::string& signature, std::string* method, std::string* type) {
-  std::string name = signature;
-  size_t paren = name.find('(');
-  if (paren != std::string::npos) name.resize(paren);
-  size_t bang = name.find('!');
-  if (bang != std::string::npos) name = name.substr(bang + 1);
+  // Generic arguments ("[[System.Int32, System.Private.CoreLib]]") contain dots, commas and
+  // spaces: only characters outside brackets delimit the module, the parameters and the type.
+  std::string name;
+  int depth = 0;
+  size_t last_dot = std::string::npos;
+  for (char c : signature) {
+    if (c == '[') ++depth;
+    if (c == ']' && depth > 0) --depth;
+    if (depth == 0) {
+      if (c == '(') break;
+      if (c == '!') {
+        name.clear();
+        last_dot = std::string::npos;
+        continue;
+      }
+      // The method name is after the last '.', except for ".ctor"/".cctor" ("Type..ctor").
+      if (c == '.' && !(name.size() > 0 && name.back() == '.')) last_dot = name.size();
+    }
+    name.push_back(c);
+  }
   while (!name.empty() && name.back() == ' ') name.pop_back();
   *method = name;
-  // The method name is after the last '.', except for ".ctor"/".cctor" ("Type..ctor").
-  size_t dot = name.rfind('.');
-  if (dot != std::string::npos && dot > 0 && name[dot - 1] == '.') --dot;
-  *type = dot == std::string::npos ? std::string() : name.substr(0, dot);
+  *type = last_dot == std::string::npos || last_dot == 0 ? std::string() : name.substr(0, last_dot);
 }
 
 DacSession::~DacSession() {
