@@ -358,7 +358,31 @@ def suite_live(e):
         ntask = len(os.listdir("/proc/%d/task" % app.pid))
         check(len(threads) == ntask, "every thread captured (%d, /proc says %d)"
               % (len(threads), ntask))
+        gc_names = (".NET Server GC", ".NET BGC")
+        check(all("THREAD_ROLE_GC" in (t.get("roles") or []) for t in threads
+                  if t.get("name") in gc_names), "workstation GC: every GC thread has role GC")
         app.check_running_then_term("live")
+    finally:
+        app.kill()
+    suite_live_server_gc(e, d)
+
+
+def suite_live_server_gc(e, d):
+    """Server GC: its threads have no managed Thread; each still carries THREAD_ROLE_GC."""
+    app = LiveApp(e.app, env=clean_env(DOTNET_gcServer=1, DOTNET_GCHeapCount=2))
+    try:
+        out = os.path.join(d, "live-server-gc.pb")
+        rc, err = snapshot(e, app.pid, out)
+        check(rc == 0, "server GC: ddreport --pid exits 0", "exit %d: %s" % (rc, err))
+        threads = query_json(e, out)["threads"]
+        gc = [t for t in threads if t.get("name") == ".NET Server GC"]
+        check(len(gc) == 2, "server GC: 2 '.NET Server GC' threads (DOTNET_GCHeapCount=2)",
+              str(sorted(t.get("name", "") for t in threads)))
+        check(all("THREAD_ROLE_GC" in (t.get("roles") or []) for t in threads
+                  if t.get("name") in (".NET Server GC", ".NET BGC")),
+              "server GC: every GC thread has role GC",
+              str([(t.get("name"), t.get("roles")) for t in gc]))
+        app.check_running_then_term("live server GC")
     finally:
         app.kill()
 
