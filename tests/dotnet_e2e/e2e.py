@@ -393,7 +393,7 @@ PARKED = 500  # crash-threads: parked threads
 
 # mode -> expectations on the hooked report:
 #   signal, thread ("main" or the crashing thread's OS name), exc (type, message or None) or
-#   None, inner, frames (the crashing thread's managed frames in call order, see
+#   None, inner, inner_exceptions (an aggregate's, in order), frames (the crashing thread's managed frames in call order, see
 #   frame_pattern), and optionally frames_exact_tail (from the first of them down, the managed
 #   frames are exactly these), args (more app arguments), roles (the crashing thread's),
 #   no_app_frames (no test-app frame on the crashing thread), threads (other threads that must
@@ -416,6 +416,13 @@ def crash_expectations(major):
                             exc=("System.ApplicationException", "ddcrash test: outer"),
                             inner=(ioe, "ddcrash test: inner"),
                             frames=["Crasher.ThrowWithInner", "Program.Main"]),
+        "crash-aggregate": dict(signal=6, thread="main",
+                                exc=("System.AggregateException", None),
+                                inner=(ioe, "ddcrash test: first fault"),
+                                inner_exceptions=[(ioe, "ddcrash test: first fault"),
+                                                  ("System.ArgumentException",
+                                                   "ddcrash test: second fault")],
+                                frames=["Crasher.TwoFaults", "Program.Main"]),
         "crash-nullref": dict(signal=6, thread="main",
                               exc=("System.NullReferenceException",
                                    "Object reference not set to an instance of an object."),
@@ -572,6 +579,11 @@ def check_crash_report(e, mode, exp, r, what, timeout_ms):
             inner = ex.get("inner") or {}
             check((inner.get("type"), inner.get("message")) == exp["inner"],
                   what + ": inner exception %s %r" % exp["inner"], json.dumps(inner))
+        if "inner_exceptions" in exp:
+            got = [(i.get("type"), i.get("message")) for i in ex.get("innerExceptions") or []]
+            check(got == exp["inner_exceptions"] and not ex.get("innerExceptionsOmitted"),
+                  what + ": every inner exception, in order: %s" % exp["inner_exceptions"],
+                  json.dumps(ex.get("innerExceptions")))
     if "roles" in exp:
         check(set(exp["roles"]) <= set(ct.get("roles") or []),
               what + ": crashing thread has role(s) " + ", ".join(exp["roles"]),
