@@ -370,6 +370,14 @@ std::vector<CLRDATA_ADDRESS> DacSession::AggregateInnerExceptions(CLRDATA_ADDRES
   return {};
 }
 
+void DacSession::ComposeMessage(ManagedException* e) {
+  // AggregateException.Message: the text, then " (inner message)" for each inner exception
+  // (those listed: cut ones cannot be added).
+  for (const ManagedException& inner : e->inner_exceptions) {
+    absl::StrAppend(&e->message, " (", inner.message, ")");
+  }
+}
+
 absl::StatusOr<ManagedException> DacSession::DescribeException(uint64_t object) {
   int budget = kMaxExceptionsDescribed;
   return DescribeException(object, 0, &budget);
@@ -409,6 +417,7 @@ absl::StatusOr<ManagedException> DacSession::DescribeException(uint64_t object, 
     }
     e.inner_exceptions_omitted = static_cast<uint32_t>(total - e.inner_exceptions.size());
   }
+  ComposeMessage(&e);
   return e;
 }
 

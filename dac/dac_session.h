@@ -91,6 +91,9 @@ class DacSession {
   // The non-null references held by the instance fields `object`'s own class declares (not
   // those of its parents), in declaration order.
   std::vector<CLRDATA_ADDRESS> OwnReferenceFields(CLRDATA_ADDRESS object);
+  // e->message becomes what the exception's Message property returns, for the base-library
+  // types whose Message adds to the stored text; so far AggregateException only.
+  void ComposeMessage(ManagedException* e);
   // An AggregateException's inner exception objects, at most `max`; `*total` is how many it has.
   std::vector<CLRDATA_ADDRESS> AggregateInnerExceptions(CLRDATA_ADDRESS object, size_t max,
                                                         size_t* total);

@@ -393,7 +393,8 @@ PARKED = 500  # crash-threads: parked threads
 
 # mode -> expectations on the hooked report:
 #   signal, thread ("main" or the crashing thread's OS name), exc (type, message or None) or
-#   None, inner, inner_exceptions (an aggregate's, in order), frames (the crashing thread's managed frames in call order, see
+#   None, inner, inner_exceptions (an aggregate's, in order), runtime_line (the exception's
+#   type and message are the runtime's own "Unhandled exception." line on stderr), frames (the crashing thread's managed frames in call order, see
 #   frame_pattern), and optionally frames_exact_tail (from the first of them down, the managed
 #   frames are exactly these), args (more app arguments), roles (the crashing thread's),
 #   no_app_frames (no test-app frame on the crashing thread), threads (other threads that must
@@ -415,9 +416,14 @@ def crash_expectations(major):
         "crash-inner": dict(signal=6, thread="main",
                             exc=("System.ApplicationException", "ddcrash test: outer"),
                             inner=(ioe, "ddcrash test: inner"),
+                            runtime_line=True,
                             frames=["Crasher.ThrowWithInner", "Program.Main"]),
         "crash-aggregate": dict(signal=6, thread="main",
-                                exc=("System.AggregateException", None),
+                                # The runtime adds " (Parameter 'len')" to the second;
+                                # the report does not yet.
+                                exc=("System.AggregateException",
+                                     "One or more errors occurred. (ddcrash test: first fault) "
+                                     "(ddcrash test: second fault)"),
                                 inner=(ioe, "ddcrash test: first fault"),
                                 inner_exceptions=[(ioe, "ddcrash test: first fault"),
                                                   ("System.ArgumentException",
@@ -684,6 +690,12 @@ def suite_crash(e):
               "line on stderr", "\n".join(line) or err[-1500:])
         r = query_json(e, files[0])
         ct = check_crash_report(e, mode, exp, r, what, timeout_ms)
+        if exp.get("runtime_line"):
+            ex = r.get("exception") or {}
+            ours = "Unhandled exception. %s: %s" % (ex.get("type"), ex.get("message"))
+            theirs = [l for l in base_err.splitlines() if l.startswith("Unhandled exception. ")]
+            check(theirs == [ours], what + ": the runtime's 'Unhandled exception.' line is "
+                  "the report's exception type and message", "%r vs %r" % (theirs, ours))
         if r["diagnostics"].get("incomplete"):
             # Not a failure by itself (the checks above say what matters); printed so that a
             # failing check can be diagnosed.

@@ -221,11 +221,15 @@ namespace Ddcrash.TestApp
         }
 
         // Task.WhenAll(a, b).Wait() with both tasks faulted: an AggregateException holding both.
+        // Both end before WhenAll sees them, so that it lists them in this order on every
+        // version (.NET 10 lists faults that arrive later in the order they happen).
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static void TwoFaults()
         {
             Task a = Task.Run(() => Level2("ddcrash test: first fault"));
             Task b = Task.Run(() => throw new ArgumentException("ddcrash test: second fault", "len"));
+            ((IAsyncResult)a).AsyncWaitHandle.WaitOne();
+            ((IAsyncResult)b).AsyncWaitHandle.WaitOne();
             Task.WhenAll(a, b).Wait();
         }
 
