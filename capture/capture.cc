@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "capture/managed_merge.h"
 #include "capture/report_conversion.h"
+#include "capture/thread_roles.h"
 
 namespace ddcrash {
 namespace {
@@ -45,13 +46,6 @@ class ThreadProblems {
  private:
   std::map<std::string, std::vector<pid_t>> tids_;
 };
-
-void AddThreadRoles(const dac::ManagedThread& managed, Thread* thread) {
-  if (managed.is_finalizer) thread->add_roles(THREAD_ROLE_FINALIZER);
-  if (managed.is_gc) thread->add_roles(THREAD_ROLE_GC);
-  if (managed.is_threadpool) thread->add_roles(THREAD_ROLE_THREADPOOL_WORKER);
-  if (managed.is_background) thread->add_roles(THREAD_ROLE_BACKGROUND);
-}
 
 // Return addresses into code the native walk could not name (JIT code has no ELF module), for
 // the DAC to look up; most are the frames its own walk lists, the rest it names here.
@@ -121,6 +115,7 @@ void Capture::AddSnapshot(const ProcessSnapshot& process) {
     threads_.push_back(thread);
     thread->set_state(std::string(1, state.sched_state));
     if (state.tid == process.pid()) thread->add_roles(THREAD_ROLE_MAIN);
+    AddThreadRolesFromName(thread);
     if (state.stopped) {
       *thread->mutable_registers() = RegistersToProto(state);
     } else {
@@ -232,7 +227,7 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
     for (Thread* thread : threads_) {
       if (managed.os_thread_id == 0 || thread->tid() != managed.os_thread_id) continue;
       thread->set_managed_id(managed.managed_id);
-      AddThreadRoles(managed, thread);
+      AddManagedThreadRoles(managed, thread);
       std::vector<Frame> stack(std::make_move_iterator(thread->mutable_frames()->begin()),
                                std::make_move_iterator(thread->mutable_frames()->end()));
       thread->clear_frames();

@@ -49,6 +49,15 @@ Exception ExceptionToProtoAtDepth(const dac::ManagedException& exception, uint32
   if (!exception.inner.empty() && depth < kMaxInnerExceptions) {
     *proto.mutable_inner() = ExceptionToProtoAtDepth(exception.inner[0], tid, depth + 1);
   }
+  uint32_t omitted = exception.inner_exceptions_omitted;
+  for (const dac::ManagedException& inner : exception.inner_exceptions) {
+    if (depth < kMaxInnerExceptions) {
+      *proto.add_inner_exceptions() = ExceptionToProtoAtDepth(inner, tid, depth + 1);
+    } else {
+      ++omitted;
+    }
+  }
+  proto.set_inner_exceptions_omitted(omitted);
   return proto;
 }
 

@@ -140,6 +140,30 @@ TEST(ManagedMergeTest, ExceptionChain) {
   EXPECT_EQ(proto.inner().type(), "System.InvalidOperationException");
   EXPECT_EQ(proto.inner().message(), "inner");
   EXPECT_FALSE(proto.inner().has_inner());
+  EXPECT_EQ(proto.inner_exceptions_size(), 0);
+}
+
+TEST(ManagedMergeTest, AggregateKeepsEveryInnerExceptionAndTheCount) {
+  dac::ManagedException aggregate;
+  aggregate.type = "System.AggregateException";
+  dac::ManagedException first;
+  first.type = "System.InvalidOperationException";
+  first.message = "first";
+  dac::ManagedException second;
+  second.type = "System.ArgumentException";
+  second.message = "second";
+  second.inner.push_back(first);
+  aggregate.inner.push_back(first);
+  aggregate.inner_exceptions = {first, second};
+  aggregate.inner_exceptions_omitted = 5;
+  Exception proto = ExceptionToProto(aggregate, 7);
+  EXPECT_EQ(proto.inner().message(), "first");
+  ASSERT_EQ(proto.inner_exceptions_size(), 2);
+  EXPECT_EQ(proto.inner_exceptions(0).type(), "System.InvalidOperationException");
+  EXPECT_EQ(proto.inner_exceptions(1).message(), "second");
+  EXPECT_EQ(proto.inner_exceptions(1).inner().message(), "first");
+  EXPECT_EQ(proto.inner_exceptions(1).tid(), 7u);
+  EXPECT_EQ(proto.inner_exceptions_omitted(), 5u);
 }
 
 }  // namespace

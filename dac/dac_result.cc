@@ -39,8 +39,12 @@ void ExceptionToWire(const ManagedException& e, int depth, wire::ManagedExceptio
   w->set_message(e.message);
   w->set_hresult(e.hresult);
   w->set_stack_trace(e.stack_trace);
+  w->set_inner_exceptions_omitted(e.inner_exceptions_omitted);
   if (depth >= kMaxWireExceptionDepth) return;
   for (const ManagedException& inner : e.inner) ExceptionToWire(inner, depth + 1, w->add_inner());
+  for (const ManagedException& inner : e.inner_exceptions) {
+    ExceptionToWire(inner, depth + 1, w->add_inner_exceptions());
+  }
 }
 
 bool FrameFromWire(const wire::ManagedFrame& w, ManagedFrame* f) {
@@ -76,7 +80,9 @@ bool FramesFromWire(const google::protobuf::RepeatedPtrField<wire::ManagedFrame>
 }
 
 bool ExceptionFromWire(const wire::ManagedException& w, int depth, ManagedException* e) {
-  if (depth >= kMaxWireExceptionDepth && w.inner_size() > 0) return false;
+  if (depth >= kMaxWireExceptionDepth && (w.inner_size() > 0 || w.inner_exceptions_size() > 0)) {
+    return false;
+  }
   e->object = w.object();
   e->type = w.type();
   e->message = w.message();
@@ -86,6 +92,14 @@ bool ExceptionFromWire(const wire::ManagedException& w, int depth, ManagedExcept
   for (int i = 0; i < w.inner_size(); ++i) {
     if (!ExceptionFromWire(w.inner(i), depth + 1, &e->inner[static_cast<size_t>(i)])) return false;
   }
+  e->inner_exceptions.resize(static_cast<size_t>(w.inner_exceptions_size()));
+  for (int i = 0; i < w.inner_exceptions_size(); ++i) {
+    if (!ExceptionFromWire(w.inner_exceptions(i), depth + 1,
+                           &e->inner_exceptions[static_cast<size_t>(i)])) {
+      return false;
+    }
+  }
+  e->inner_exceptions_omitted = w.inner_exceptions_omitted();
   return true;
 }
 

@@ -30,6 +30,9 @@ ManagedState Sample() {
   inner.type = "System.InvalidOperationException";
   inner.message = "inner";
   t.exception.inner.push_back(inner);
+  t.exception.inner_exceptions = {inner, inner};
+  t.exception.inner_exceptions[1].message = "second";
+  t.exception.inner_exceptions_omitted = 3;
   ManagedFrame f;
   f.ip = 0x7f00;
   f.sp = 0x7ff0;
@@ -81,6 +84,10 @@ TEST(DacResult, StateRoundTripsFieldForField) {
   EXPECT_EQ(t.exception.hresult, static_cast<int32_t>(0x80131600));
   ASSERT_EQ(t.exception.inner.size(), 1u);
   EXPECT_EQ(t.exception.inner[0].message, "inner");
+  ASSERT_EQ(t.exception.inner_exceptions.size(), 2u);
+  EXPECT_EQ(t.exception.inner_exceptions[0].message, "inner");
+  EXPECT_EQ(t.exception.inner_exceptions[1].message, "second");
+  EXPECT_EQ(t.exception.inner_exceptions_omitted, 3u);
   ASSERT_EQ(t.frames.size(), 2u);
   const ManagedFrame& f = t.frames[0];
   EXPECT_EQ(f.ip, 0x7f00u);
@@ -156,6 +163,11 @@ TEST(DacResult, ExceptionChainsAreCutWhenWrittenAndRefusedWhenTooDeep) {
   wire::ManagedException* w = deep.mutable_state()->add_threads()->mutable_exception();
   for (int i = 0; i < kMaxWireExceptionDepth + 1; ++i) w = w->add_inner();
   EXPECT_TRUE(absl::IsDataLoss(ParseDacResult(deep.SerializeAsString()).status()));
+  // So is one nested as aggregates.
+  wire::DacResult deep_aggregate;
+  w = deep_aggregate.mutable_state()->add_threads()->mutable_exception();
+  for (int i = 0; i < kMaxWireExceptionDepth + 1; ++i) w = w->add_inner_exceptions();
+  EXPECT_TRUE(absl::IsDataLoss(ParseDacResult(deep_aggregate.SerializeAsString()).status()));
 }
 
 TEST(DacResult, CorruptBytesParseOrFailAsDataLoss) {

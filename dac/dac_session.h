@@ -70,8 +70,9 @@ class DacSession {
   // Every thread in the runtime's thread store (without frames).
   absl::StatusOr<std::vector<ManagedThread>> ListThreads();
 
-  // The exception object at `object` (type, message, HResult, stack trace, inner chain).
-  absl::StatusOr<ManagedException> DescribeException(uint64_t object, int depth = 0);
+  // The exception object at `object` (type, message, HResult, stack trace, inner chain, an
+  // AggregateException's inner exceptions).
+  absl::StatusOr<ManagedException> DescribeException(uint64_t object);
 
   // Names one instruction address: method, module, token, IL offset, code kind.
   ManagedFrame DescribeIp(uint64_t ip);
@@ -85,6 +86,17 @@ class DacSession {
   std::string ModulePath(CLRDATA_ADDRESS module);
   std::string ObjectString(CLRDATA_ADDRESS string_object);
   std::string ObjectClassName(CLRDATA_ADDRESS object);
+  // `budget`: exception objects still to describe (nested aggregates multiply).
+  absl::StatusOr<ManagedException> DescribeException(uint64_t object, int depth, int* budget);
+  // The non-null references held by the instance fields `object`'s own class declares (not
+  // those of its parents), in declaration order.
+  std::vector<CLRDATA_ADDRESS> OwnReferenceFields(CLRDATA_ADDRESS object);
+  // e->message becomes what the exception's Message property returns, for the base-library
+  // types whose Message adds to the stored text; so far AggregateException only.
+  void ComposeMessage(ManagedException* e);
+  // An AggregateException's inner exception objects, at most `max`; `*total` is how many it has.
+  std::vector<CLRDATA_ADDRESS> AggregateInnerExceptions(CLRDATA_ADDRESS object, size_t max,
+                                                        size_t* total);
   uint32_t IlOffset(uint64_t ip);
   std::string FrameName(uint64_t frame_address);
 

@@ -48,6 +48,10 @@ struct ManagedException {
   int32_t hresult = 0;
   std::string stack_trace;  // the exception's _stackTraceString when set
   std::vector<ManagedException> inner;  // at most one element; chains nest
+  // An AggregateException's inner exceptions (the first is also `inner`), bounded in count and
+  // depth; `inner_exceptions_omitted` counts those cut.
+  std::vector<ManagedException> inner_exceptions;
+  uint32_t inner_exceptions_omitted = 0;
 };
 
 struct ManagedThread {

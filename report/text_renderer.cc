@@ -129,7 +129,18 @@ void AppendException(const Exception& exception, int depth, std::string* out) {
     absl::StrAppendFormat(out, " (HResult 0x%08x)", static_cast<uint32_t>(exception.hresult()));
   }
   absl::StrAppend(out, "\n");
-  if (exception.has_inner()) AppendException(exception.inner(), depth + 1, out);
+  if (exception.inner_exceptions_size() > 0) {
+    // An aggregate: its `inner` is the first of these.
+    for (const Exception& inner : exception.inner_exceptions()) {
+      AppendException(inner, depth + 1, out);
+    }
+  } else if (exception.has_inner()) {
+    AppendException(exception.inner(), depth + 1, out);
+  }
+  if (exception.inner_exceptions_omitted() > 0) {
+    absl::StrAppend(out, "  ---> (", exception.inner_exceptions_omitted(),
+                    " more inner exceptions not captured)\n");
+  }
 }
 
 const Thread* CrashingOrFirstThread(const Report& report) {

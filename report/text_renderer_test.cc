@@ -28,6 +28,26 @@ TEST(TextRendererTest, SummaryShowsCauseExceptionAndCrashingStack) {
   EXPECT_THAT(summary, HasSubstr("Ddcrash.TestApp.Crasher.Fail() (App.dll IL_0012)  [managed,dac]"));
 }
 
+TEST(TextRendererTest, AggregateShowsEveryInnerExceptionAndWhatWasCut) {
+  Report report = SampleCrashReport();
+  Exception* aggregate = report.mutable_exception();
+  aggregate->Clear();
+  aggregate->set_type("System.AggregateException");
+  aggregate->set_message("One or more errors occurred.");
+  aggregate->mutable_inner()->set_type("System.InvalidOperationException");
+  aggregate->mutable_inner()->set_message("first");
+  *aggregate->add_inner_exceptions() = aggregate->inner();
+  aggregate->add_inner_exceptions()->set_type("System.ArgumentException");
+  aggregate->mutable_inner_exceptions(1)->set_message("second");
+  aggregate->set_inner_exceptions_omitted(3);
+  EXPECT_THAT(RenderSummary(report),
+              ::testing::HasSubstr(
+                  "Exception: System.AggregateException: One or more errors occurred.\n"
+                  "  ---> Inner: System.InvalidOperationException: first\n"
+                  "  ---> Inner: System.ArgumentException: second\n"
+                  "  ---> (3 more inner exceptions not captured)\n"));
+}
+
 TEST(TextRendererTest, ThreadListHasOneLinePerThreadWithTopFrame) {
   const std::string list = RenderThreadList(SampleCrashReport());
   EXPECT_EQ(std::count(list.begin(), list.end(), '\n'), 3);

@@ -157,6 +157,46 @@ struct DacpExceptionObjectData {
 static_assert(sizeof(DacpExceptionObjectData) == 0x38);
 static_assert(offsetof(DacpExceptionObjectData, HResult) == 0x30);
 
+// CorElementType values of reference-typed fields.
+constexpr int32_t kElementTypeString = 0x0E;
+constexpr int32_t kElementTypeClass = 0x12;
+constexpr int32_t kElementTypeArray = 0x14;
+constexpr int32_t kElementTypeGenericInst = 0x15;
+constexpr int32_t kElementTypeObject = 0x1C;
+constexpr int32_t kElementTypeSzArray = 0x1D;
+
+// DacpObjectData::ObjectType (DacpObjectType: OBJ_STRING, OBJ_FREE, OBJ_OBJECT, OBJ_ARRAY, ...).
+constexpr int32_t kObjectTypeArray = 3;
+
+struct DacpMethodTableFieldData {
+  uint16_t wNumInstanceFields;
+  uint16_t wNumStaticFields;
+  uint16_t wNumThreadStaticFields;
+  CLRDATA_ADDRESS FirstField;  // the class's own fields (not its parents'), linked by NextField
+  uint16_t wContextStaticOffset;
+  uint16_t wContextStaticsSize;
+};
+static_assert(sizeof(DacpMethodTableFieldData) == 0x18);
+static_assert(offsetof(DacpMethodTableFieldData, FirstField) == 0x08);
+
+struct DacpFieldDescData {
+  int32_t Type;     // CorElementType
+  int32_t sigType;  // CorElementType
+  CLRDATA_ADDRESS MTOfType;
+  CLRDATA_ADDRESS ModuleOfType;
+  DWORD TokenOfType;
+  DWORD mb;
+  CLRDATA_ADDRESS MTOfEnclosingClass;
+  DWORD dwOffset;  // from the end of the object's method table pointer
+  BOOL bIsThreadLocal;
+  BOOL bIsContextLocal;
+  BOOL bIsStatic;
+  CLRDATA_ADDRESS NextField;
+};
+static_assert(sizeof(DacpFieldDescData) == 0x40);
+static_assert(offsetof(DacpFieldDescData, dwOffset) == 0x28);
+static_assert(offsetof(DacpFieldDescData, NextField) == 0x38);
+
 // {436f00f2-b42a-4b9f-870c-e73db66ae930}
 inline constexpr GUID IID_ISOSDacInterface = {0x436F00F2, 0xB42A, 0x4B9F,
                                               {0x87, 0x0C, 0xE7, 0x3D, 0xB6, 0x6A, 0xE9, 0x30}};
@@ -205,10 +245,11 @@ struct ISOSDacInterface : IUnknown {
                                      ULONG* needed) = 0;                            // 36
   virtual HRESULT Slot_GetMethodTableData() = 0;                                    // 37
   virtual HRESULT Slot_GetMethodTableSlot() = 0;                                    // 38
-  virtual HRESULT Slot_GetMethodTableFieldData() = 0;                               // 39
+  virtual HRESULT GetMethodTableFieldData(CLRDATA_ADDRESS mt,
+                                          DacpMethodTableFieldData* data) = 0;      // 39
   virtual HRESULT Slot_GetMethodTableTransparencyData() = 0;                        // 40
   virtual HRESULT Slot_GetMethodTableForEEClass() = 0;                              // 41
-  virtual HRESULT Slot_GetFieldDescData() = 0;                                      // 42
+  virtual HRESULT GetFieldDescData(CLRDATA_ADDRESS field, DacpFieldDescData* data) = 0;  // 42
   virtual HRESULT GetFrameName(CLRDATA_ADDRESS vtable, ULONG count, WCHAR* name,
                                ULONG* needed) = 0;                                  // 43
   virtual HRESULT GetPEFileBase(CLRDATA_ADDRESS pe_file, CLRDATA_ADDRESS* base) = 0;  // 44

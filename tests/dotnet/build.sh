@@ -4,11 +4,12 @@
 # Idempotent: a TFM whose output is newer than every source is skipped (a second run takes well
 # under a second). The SDK picks the runtime pack versions (latest patch it knows); none is pinned.
 # Usage: tests/dotnet/build.sh [--force] [tfm...]
+# DDCRASH_DOTNET_OUT=DIR publishes into DIR/testapp/<tfm> instead (the tests read the same variable).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 project="$here/TestApp/TestApp.csproj"
-out_root="$here/out/testapp"
+out_root="${DDCRASH_DOTNET_OUT:-$here/out}/testapp"
 force=0
 tfms=()
 for arg in "$@"; do

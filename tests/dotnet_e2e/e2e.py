@@ -358,7 +358,31 @@ def suite_live(e):
         ntask = len(os.listdir("/proc/%d/task" % app.pid))
         check(len(threads) == ntask, "every thread captured (%d, /proc says %d)"
               % (len(threads), ntask))
+        gc_names = (".NET Server GC", ".NET BGC")
+        check(all("THREAD_ROLE_GC" in (t.get("roles") or []) for t in threads
+                  if t.get("name") in gc_names), "workstation GC: every GC thread has role GC")
         app.check_running_then_term("live")
+    finally:
+        app.kill()
+    suite_live_server_gc(e, d)
+
+
+def suite_live_server_gc(e, d):
+    """Server GC: its threads have no managed Thread; each still carries THREAD_ROLE_GC."""
+    app = LiveApp(e.app, env=clean_env(DOTNET_gcServer=1, DOTNET_GCHeapCount=2))
+    try:
+        out = os.path.join(d, "live-server-gc.pb")
+        rc, err = snapshot(e, app.pid, out)
+        check(rc == 0, "server GC: ddreport --pid exits 0", "exit %d: %s" % (rc, err))
+        threads = query_json(e, out)["threads"]
+        gc = [t for t in threads if t.get("name") == ".NET Server GC"]
+        check(len(gc) == 2, "server GC: 2 '.NET Server GC' threads (DOTNET_GCHeapCount=2)",
+              str(sorted(t.get("name", "") for t in threads)))
+        check(all("THREAD_ROLE_GC" in (t.get("roles") or []) for t in threads
+                  if t.get("name") in (".NET Server GC", ".NET BGC")),
+              "server GC: every GC thread has role GC",
+              str([(t.get("name"), t.get("roles")) for t in gc]))
+        app.check_running_then_term("live server GC")
     finally:
         app.kill()
 
@@ -369,7 +393,8 @@ PARKED = 500  # crash-threads: parked threads
 
 # mode -> expectations on the hooked report:
 #   signal, thread ("main" or the crashing thread's OS name), exc (type, message or None) or
-#   None, inner, frames (the crashing thread's managed frames in call order, see
+#   None, inner, inner_exceptions (an aggregate's, in order), runtime_line (the exception's
+#   type and message are the runtime's own "Unhandled exception." line on stderr), frames (the crashing thread's managed frames in call order, see
 #   frame_pattern), and optionally frames_exact_tail (from the first of them down, the managed
 #   frames are exactly these), args (more app arguments), roles (the crashing thread's),
 #   no_app_frames (no test-app frame on the crashing thread), threads (other threads that must
@@ -391,7 +416,19 @@ def crash_expectations(major):
         "crash-inner": dict(signal=6, thread="main",
                             exc=("System.ApplicationException", "ddcrash test: outer"),
                             inner=(ioe, "ddcrash test: inner"),
+                            runtime_line=True,
                             frames=["Crasher.ThrowWithInner", "Program.Main"]),
+        "crash-aggregate": dict(signal=6, thread="main",
+                                # The runtime adds " (Parameter 'len')" to the second;
+                                # the report does not yet.
+                                exc=("System.AggregateException",
+                                     "One or more errors occurred. (ddcrash test: first fault) "
+                                     "(ddcrash test: second fault)"),
+                                inner=(ioe, "ddcrash test: first fault"),
+                                inner_exceptions=[(ioe, "ddcrash test: first fault"),
+                                                  ("System.ArgumentException",
+                                                   "ddcrash test: second fault")],
+                                frames=["Crasher.TwoFaults", "Program.Main"]),
         "crash-nullref": dict(signal=6, thread="main",
                               exc=("System.NullReferenceException",
                                    "Object reference not set to an instance of an object."),
@@ -548,6 +585,11 @@ def check_crash_report(e, mode, exp, r, what, timeout_ms):
             inner = ex.get("inner") or {}
             check((inner.get("type"), inner.get("message")) == exp["inner"],
                   what + ": inner exception %s %r" % exp["inner"], json.dumps(inner))
+        if "inner_exceptions" in exp:
+            got = [(i.get("type"), i.get("message")) for i in ex.get("innerExceptions") or []]
+            check(got == exp["inner_exceptions"] and not ex.get("innerExceptionsOmitted"),
+                  what + ": every inner exception, in order: %s" % exp["inner_exceptions"],
+                  json.dumps(ex.get("innerExceptions")))
     if "roles" in exp:
         check(set(exp["roles"]) <= set(ct.get("roles") or []),
               what + ": crashing thread has role(s) " + ", ".join(exp["roles"]),
@@ -648,6 +690,12 @@ def suite_crash(e):
               "line on stderr", "\n".join(line) or err[-1500:])
         r = query_json(e, files[0])
         ct = check_crash_report(e, mode, exp, r, what, timeout_ms)
+        if exp.get("runtime_line"):
+            ex = r.get("exception") or {}
+            ours = "Unhandled exception. %s: %s" % (ex.get("type"), ex.get("message"))
+            theirs = [l for l in base_err.splitlines() if l.startswith("Unhandled exception. ")]
+            check(theirs == [ours], what + ": the runtime's 'Unhandled exception.' line is "
+                  "the report's exception type and message", "%r vs %r" % (theirs, ours))
         if r["diagnostics"].get("incomplete"):
             # Not a failure by itself (the checks above say what matters); printed so that a
             # failing check can be diagnosed.

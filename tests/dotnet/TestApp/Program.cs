@@ -65,6 +65,7 @@ namespace Ddcrash.TestApp
                 case "crash-main": Crasher.ThrowOnMain(); return 1;
                 case "crash-worker": Crasher.ThrowOnWorker(); return 1;
                 case "crash-inner": Crasher.ThrowWithInner(); return 1;
+                case "crash-aggregate": Crasher.TwoFaults(); return 1;
                 case "crash-nullref": Crasher.NullReference(null); return 1;
                 case "crash-sigsegv": Native.SegfaultInLibc(); return 1;
                 case "crash-abort": Native.Abort(); return 1;
@@ -217,6 +218,19 @@ namespace Ddcrash.TestApp
             var t = new Thread(() => Level1("ddcrash test: worker thread")) { Name = "ddcrash-crasher" };
             t.Start();
             t.Join();
+        }
+
+        // Task.WhenAll(a, b).Wait() with both tasks faulted: an AggregateException holding both.
+        // Both end before WhenAll sees them, so that it lists them in this order on every
+        // version (.NET 10 lists faults that arrive later in the order they happen).
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void TwoFaults()
+        {
+            Task a = Task.Run(() => Level2("ddcrash test: first fault"));
+            Task b = Task.Run(() => throw new ArgumentException("ddcrash test: second fault", "len"));
+            ((IAsyncResult)a).AsyncWaitHandle.WaitOne();
+            ((IAsyncResult)b).AsyncWaitHandle.WaitOne();
+            Task.WhenAll(a, b).Wait();
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
