@@ -81,7 +81,9 @@ absl::Status WriteReportAtomicallyAt(const Report& report, int dir_fd, const std
   const std::string temp_path = absl::StrCat(DirectoryOf(shown_path), "/", temp_name);
 
   absl::Status status = WriteAll(fd, bytes, temp_path);
-  if (status.ok() && durability == Durability::kSynced && fsync(fd) != 0) status = ErrnoError("cannot fsync", temp_path, errno);
+  if (status.ok() && durability == Durability::kSynced && fsync(fd) != 0) {
+    status = ErrnoError("cannot fsync", temp_path, errno);
+  }
   if (close(fd) != 0 && status.ok()) status = ErrnoError("cannot close", temp_path, errno);
   if (status.ok() && renameat(dir_fd, temp_name.c_str(), dir_fd, name.c_str()) != 0) {
     status = ErrnoError("cannot rename the report to", shown_path, errno);

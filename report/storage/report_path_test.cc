@@ -60,9 +60,10 @@ TEST(ReportPathTest, ParsesOnlyNamesItMakes) {
   EXPECT_EQ(parts->exe, "my.app");
   EXPECT_EQ(parts->pid, 42);
   EXPECT_EQ(parts->unix_seconds, 1700000000);
-  for (const char* name : {"ddcrash.a.1.pb", "ddcrash.a.x.1.pb", "ddcrash.a.1.x.pb", "ddcrash..1.1.pb",
-                           "ddcrash.a b.1.1.pb", "ddcrash.a.1.1.pb.tmp", "ddcrash.a.0.1.pb",
-                           "notes.txt", ".ddcrash.a.1.1.pb.abcdef", "ddcrash.important.pb"}) {
+  for (const char* name :
+       {"ddcrash.a.1.pb", "ddcrash.a.x.1.pb", "ddcrash.a.1.x.pb", "ddcrash..1.1.pb",
+        "ddcrash.a b.1.1.pb", "ddcrash.a.1.1.pb.tmp", "ddcrash.a.0.1.pb", "notes.txt",
+        ".ddcrash.a.1.1.pb.abcdef", "ddcrash.important.pb"}) {
     EXPECT_FALSE(ParseReportFileName(name).has_value()) << name;
   }
 }

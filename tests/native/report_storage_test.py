@@ -151,7 +151,8 @@ def per_executable_limit(ddreport, fixture, uid, work):
             rc, err = snapshot(ddreport, target.pid, uid, env)
         check(rc == 0, f"limit: native_fixture snapshot exits 0 (got {rc})", err)
     names = reports(d)
-    mine = [n for n in names if n.startswith("ddcrash.native_fixture.") and n != os.path.basename(fake)]
+    mine = [n for n in names
+            if n.startswith("ddcrash.native_fixture.") and n != os.path.basename(fake)]
     check(len(mine) == 2, "limit: native_fixture keeps its 2 newest reports", names)
     check([n for n in names if n.startswith("ddcrash.other_app.")] == sorted(others),
           "limit: other_app's reports survive native_fixture's", names)
@@ -207,7 +208,8 @@ def failed_attach(ddreport, fixture, work):
             done = subprocess.run(
                 [ddreport, "createdump", "/usr/share/dotnet/createdump", str(target.pid),
                  "--signal", "11", "--crashthread", str(target.pid)], stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, timeout=30, env=env_without_report_dir(DDCRASH_REPORT_DIR=d))
+                stderr=subprocess.PIPE, timeout=30,
+                env=env_without_report_dir(DDCRASH_REPORT_DIR=d))
         finally:
             tracer.stdin.close()
             tracer.wait(timeout=10)
