@@ -66,14 +66,16 @@ std::optional<ReportFileNameParts> ParseReportFileName(absl::string_view name) {
   const absl::string_view exe = name.substr(0, pid_dot);
   const absl::string_view pid = name.substr(pid_dot + 1, time_dot - pid_dot - 1);
   const absl::string_view time = name.substr(time_dot + 1);
+  // Decimal as StrCat writes it: no sign, no leading zero.
   auto digits = [](absl::string_view text) {
-    if (text.empty() || text.size() > 19) return false;
+    if (text.empty() || text.size() > 18 || (text.size() > 1 && text[0] == '0')) return false;
     for (char c : text) {
       if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
     }
     return true;
   };
-  if (exe.empty() || exe.size() > kMaxExeNameInFileName || !digits(pid) || !digits(time)) {
+  if (exe.empty() || exe == "." || exe == ".." || exe.size() > kMaxExeNameInFileName ||
+      !digits(pid) || !digits(time)) {
     return std::nullopt;
   }
   for (char c : exe) {

@@ -26,7 +26,8 @@ std::string ExeNameForFile(absl::string_view exe);
 // "ddcrash.<ExeNameForFile(exe)>.<pid>.<unix seconds>.pb".
 std::string ReportFileName(absl::string_view exe, pid_t pid, absl::Time time);
 
-// The parts of a name ReportFileName makes; nullopt for any other name.
+// The parts of a name ReportFileName makes; nullopt for any other name (ReportFileName of the
+// parts gives the name back).
 struct ReportFileNameParts {
   std::string exe;
   pid_t pid = 0;

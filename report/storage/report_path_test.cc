@@ -63,7 +63,8 @@ TEST(ReportPathTest, ParsesOnlyNamesItMakes) {
   for (const char* name :
        {"ddcrash.a.1.pb", "ddcrash.a.x.1.pb", "ddcrash.a.1.x.pb", "ddcrash..1.1.pb",
         "ddcrash.a b.1.1.pb", "ddcrash.a.1.1.pb.tmp", "ddcrash.a.0.1.pb", "notes.txt",
-        ".ddcrash.a.1.1.pb.abcdef", "ddcrash.important.pb"}) {
+        ".ddcrash.a.1.1.pb.abcdef", "ddcrash.important.pb", "ddcrash.a.01.5.pb",
+        "ddcrash...1.1.pb", "ddcrash.a.1.-5.pb"}) {
     EXPECT_FALSE(ParseReportFileName(name).has_value()) << name;
   }
 }
