@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "report/storage/report_path.h"
 
 namespace ddcrash {
 namespace {
@@ -33,6 +34,7 @@ Config LoadConfig(const std::function<std::optional<std::string>(const char*)>& 
     return std::string(value);
   };
   Config config;
+  config.report_dir = DefaultReportDirectory();
   int64_t timeout_ms = absl::ToInt64Milliseconds(config.timeout);
   ReadNumber(getenv_fn, "DDCRASH_TIMEOUT_MS", 100, 600000, &timeout_ms, &config.warnings);
   config.timeout = absl::Milliseconds(timeout_ms);

@@ -25,8 +25,9 @@ struct Config {
   std::string dac_path;
   // DDCRASH_MAX_FRAMES: frames per thread before the stack is marked truncated.
   int max_frames = 1024;
-  // DDCRASH_REPORT_DIR: where reports go when no -o is given.
-  std::string report_dir = "/tmp/ddcrash";
+  // DDCRASH_REPORT_DIR: where reports go when no -o is given; by default the effective
+  // user's own directory (DefaultReportDirectory, report/storage/report_path.h).
+  std::string report_dir;
   // DDCRASH_MAX_REPORTS: reports kept in report_dir; the oldest go first. 0 keeps all.
   int max_reports = 50;
   // DDCRASH_SCRUB: an RE2 that extends the default secret-name pattern.

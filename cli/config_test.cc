@@ -1,6 +1,10 @@
 #include "cli/config.h"
 
+#include <unistd.h>
+
 #include <map>
+
+#include "absl/strings/str_cat.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -21,7 +25,7 @@ TEST(ConfigTest, Defaults) {
   EXPECT_EQ(config.timeout, absl::Milliseconds(5000));
   EXPECT_EQ(config.thread_stop_timeout, absl::Milliseconds(200));
   EXPECT_EQ(config.max_frames, 1024);
-  EXPECT_EQ(config.report_dir, "/tmp/ddcrash");
+  EXPECT_EQ(config.report_dir, absl::StrCat("/tmp/ddcrash-", geteuid()));
   EXPECT_EQ(config.max_reports, 50);
   EXPECT_EQ(config.dac_timeout, absl::Milliseconds(3000));
   EXPECT_EQ(config.dac_path, "");

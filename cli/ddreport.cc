@@ -199,6 +199,9 @@ int RunCreatedump(const DdreportOptions& options, std::ostream& err) {
   int exit_code = kDdreportComplete;
   absl::StatusOr<Report> report = CaptureLiveProcess(request, capture_config);
   if (!report.ok()) {
+    // Nothing was captured (the process is gone, or ptrace was refused): the checkpoint
+    // written before attaching would otherwise stay as a report of a crash never seen.
+    file.DiscardCheckpoint();
     err << "ddcrash: cannot capture crashing process " << args->pid << ": "
         << report.status().message() << "\n";
     exit_code = ExitCodeFor(report.status());

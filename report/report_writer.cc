@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace ddcrash {
 namespace {
@@ -37,29 +39,57 @@ std::string DirectoryOf(const std::string& path) {
   return path.substr(0, slash);
 }
 
+// The temporary name's suffix; any value works (O_EXCL retries on a clash), so a failed
+// getrandom just leaves a clash more likely.
+uint32_t RandomSuffix() {
+  uint32_t value = 0;
+  if (getrandom(&value, sizeof(value), GRND_NONBLOCK) != sizeof(value)) {
+    value = static_cast<uint32_t>(getpid()) * 2654435761u;
+  }
+  return value & 0xffffff;
+}
+
 }  // namespace
 
 absl::Status WriteReportAtomically(const Report& report, const std::string& path,
                                    Durability durability) {
+  const std::string directory = DirectoryOf(path);
+  const int dir_fd = open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) return ErrnoError("cannot create a temporary file for", path, errno);
+  absl::Status status =
+      WriteReportAtomicallyAt(report, dir_fd, path.substr(path.rfind('/') + 1), path, durability);
+  close(dir_fd);
+  return status;
+}
+
+absl::Status WriteReportAtomicallyAt(const Report& report, int dir_fd, const std::string& name,
+                                     const std::string& shown_path, Durability durability) {
   std::string bytes;
   if (!report.SerializeToString(&bytes)) {
     return absl::InternalError("cannot serialize the report");
   }
   // The temporary name starts with '.' so report directory listings and retention ignore it.
-  const std::string directory = DirectoryOf(path);
-  const std::string base = path.substr(path.rfind('/') + 1);
-  std::string temp_path = absl::StrCat(directory, "/.", base, ".XXXXXX");
-  const int fd = mkostemp(temp_path.data(), O_CLOEXEC);
-  if (fd < 0) return ErrnoError("cannot create a temporary file for", path, errno);
+  std::string temp_name;
+  int fd = -1;
+  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+    temp_name = absl::StrFormat(".%s.%06x", name, RandomSuffix());
+    fd = openat(dir_fd, temp_name.c_str(),
+                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  if (fd < 0) return ErrnoError("cannot create a temporary file for", shown_path, errno);
+  const std::string temp_path = absl::StrCat(DirectoryOf(shown_path), "/", temp_name);
 
   absl::Status status = WriteAll(fd, bytes, temp_path);
-  if (status.ok() && durability == Durability::kSynced && fsync(fd) != 0) status = ErrnoError("cannot fsync", temp_path, errno);
+  if (status.ok() && durability == Durability::kSynced && fsync(fd) != 0) {
+    status = ErrnoError("cannot fsync", temp_path, errno);
+  }
   if (close(fd) != 0 && status.ok()) status = ErrnoError("cannot close", temp_path, errno);
-  if (status.ok() && rename(temp_path.c_str(), path.c_str()) != 0) {
-    status = ErrnoError("cannot rename the report to", path, errno);
+  if (status.ok() && renameat(dir_fd, temp_name.c_str(), dir_fd, name.c_str()) != 0) {
+    status = ErrnoError("cannot rename the report to", shown_path, errno);
   }
   if (!status.ok()) {
-    unlink(temp_path.c_str());
+    unlinkat(dir_fd, temp_name.c_str(), 0);
     return status;
   }
   // The directory is not fsync'ed: a crash of the app or of ddreport cannot lose a renamed

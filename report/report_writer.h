@@ -17,6 +17,13 @@ enum class Durability { kSynced, kUnsynced };
 absl::Status WriteReportAtomically(const Report& report, const std::string& path,
                                    Durability durability = Durability::kSynced);
 
+// The same, into the directory `dir_fd` under `name` (a single path component): the
+// temporary file is created with O_EXCL|O_NOFOLLOW and renamed with renameat, so nothing
+// planted in the directory is followed. `shown_path` names the file in error messages.
+absl::Status WriteReportAtomicallyAt(const Report& report, int dir_fd, const std::string& name,
+                                     const std::string& shown_path,
+                                     Durability durability = Durability::kSynced);
+
 }  // namespace ddcrash
 
 #endif  // DDCRASH_REPORT_REPORT_WRITER_H_

@@ -1,11 +1,13 @@
 #include "report/report_writer.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -85,6 +87,25 @@ TEST(ReportWriterTest, UnsyncedCheckpointIsReplacedByTheFinalReport) {
   absl::StatusOr<Report> read = ReadReportFile(path);
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(read->threads_size(), SampleCrashReport().threads_size());
+  EXPECT_THAT(ListDir(dir), ::testing::ElementsAre("crash.pb"));
+}
+
+TEST(ReportWriterTest, WritingAtADirectoryDescriptorNeverFollowsASymlink) {
+  const std::string dir = MakeTempDir();
+  const std::string outside = MakeTempDir() + "/victim";
+  { std::ofstream(outside) << "precious"; }
+  ASSERT_EQ(symlink(outside.c_str(), (dir + "/crash.pb").c_str()), 0);
+  const int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(dir_fd, 0);
+  ASSERT_TRUE(WriteReportAtomicallyAt(SampleCrashReport(), dir_fd, "crash.pb", dir + "/crash.pb")
+                  .ok());
+  close(dir_fd);
+  struct stat st;
+  ASSERT_EQ(lstat((dir + "/crash.pb").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));  // the link itself was replaced
+  std::ifstream victim(outside);
+  std::string text((std::istreambuf_iterator<char>(victim)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "precious");
   EXPECT_THAT(ListDir(dir), ::testing::ElementsAre("crash.pb"));
 }
 

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -79,7 +80,11 @@ TEST(ReportFileTest, ExplicitPathIsUsedAsIs) {
 
 TEST(ReportFileTest, OneReportKeptMeansTheOldOneMakesRoom) {
   const std::string dir = MakeTempDir();
-  { std::ofstream(dir + "/ddcrash.old.1.1.pb") << "an older report"; }
+  const Report report = SampleCrashReport();
+  {
+    ReportFile older("", dir, 0, absl::FromUnixSeconds(1600000000));
+    ASSERT_TRUE(older.WriteFinal(report).ok());
+  }
   ReportFile file("", dir, 1, absl::FromUnixSeconds(1700000000));
   ASSERT_TRUE(file.WriteFinal(SampleCrashReport()).ok());
   const std::vector<std::string> names = ListDir(dir);
@@ -95,6 +100,62 @@ TEST(ReportFileTest, UnwritableDirectoryFailsTheFinalWriteWithTheReason) {
   absl::StatusOr<std::string> path = file.WriteFinal(SampleCrashReport());
   ASSERT_FALSE(path.ok());
   EXPECT_THAT(std::string(path.status().message()), HasSubstr("/proc/ddcrash-reports"));
+}
+
+TEST(ReportFileTest, APlantedSymlinkIsNeitherWrittenThroughNorPruned) {
+  const std::string dir = MakeTempDir();
+  const std::string target = dir + "/someone-elses";
+  ASSERT_EQ(mkdir(target.c_str(), 0700), 0);
+  {
+    ReportFile theirs("", target, 0, absl::FromUnixSeconds(1600000000));
+    ASSERT_TRUE(theirs.WriteFinal(SampleCrashReport()).ok());
+  }
+  ASSERT_EQ(symlink(target.c_str(), (dir + "/reports").c_str()), 0);
+  ReportFile file("", dir + "/reports", 1, absl::FromUnixSeconds(1700000000));
+  file.WriteCheckpoint(SampleCrashReport());
+  EXPECT_FALSE(file.has_checkpoint());
+  absl::StatusOr<std::string> path = file.WriteFinal(SampleCrashReport());
+  ASSERT_FALSE(path.ok());
+  EXPECT_THAT(std::string(path.status().message()), HasSubstr("symbolic link"));
+  EXPECT_EQ(ListDir(target).size(), 1u);
+}
+
+TEST(ReportFileTest, ADirectoryOwnedByAnotherUserIsRefused) {
+  const std::string dir = MakeTempDir() + "/ddcrash-0";
+  ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
+  ASSERT_EQ(chown(dir.c_str(), 12345, 12345), 0) << "tests run as root";
+  ReportFile file("", dir, 50, absl::Now());
+  absl::StatusOr<std::string> path = file.WriteFinal(SampleCrashReport());
+  ASSERT_FALSE(path.ok());
+  EXPECT_THAT(std::string(path.status().message()), HasSubstr("owned by uid 12345"));
+  EXPECT_THAT(ListDir(dir), ElementsAre());
+}
+
+TEST(ReportFileTest, ADiscardedCheckpointLeavesNothing) {
+  const std::string dir = MakeTempDir();
+  ReportFile file("", dir, 50, absl::Now());
+  file.WriteCheckpoint(SampleCrashReport());
+  ASSERT_TRUE(file.has_checkpoint());
+  EXPECT_EQ(ListDir(dir).size(), 1u);
+  file.DiscardCheckpoint();
+  EXPECT_FALSE(file.has_checkpoint());
+  EXPECT_THAT(ListDir(dir), ElementsAre());
+}
+
+TEST(ReportFileTest, ALongExecutableNameIsCutInTheFileNameOnly) {
+  const std::string dir = MakeTempDir();
+  Report report = SampleCrashReport();
+  const std::string exe = "/opt/app/" + std::string(240, 'x');
+  report.mutable_process()->set_exe(exe);
+  ReportFile file("", dir, 50, absl::Now());
+  absl::StatusOr<std::string> path = file.WriteFinal(report);
+  ASSERT_TRUE(path.ok()) << path.status();
+  const std::vector<std::string> names = ListDir(dir);
+  ASSERT_EQ(names.size(), 1u);
+  EXPECT_LT(names[0].size(), 200u);
+  absl::StatusOr<Report> read = ReadReportFile(*path);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->process().exe(), exe);
 }
 
 }  // namespace

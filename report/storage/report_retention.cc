@@ -2,50 +2,109 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <time.h>
-
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "report/report.pb.h"
+#include "report/schema.h"
+#include "report/storage/report_path.h"
 
 namespace ddcrash {
 namespace {
 
 constexpr time_t kLeftoverAge = 10 * 60;
+// Enough for the two leading varint fields (tag + at most 5 bytes each).
+constexpr size_t kHeaderBytes = 12;
+
+// A varint of at most 5 bytes at `*pos`; nullopt if cut or longer.
+std::optional<uint32_t> ReadVarint(absl::string_view bytes, size_t* pos) {
+  uint64_t value = 0;
+  for (int shift = 0; shift < 35 && *pos < bytes.size(); shift += 7) {
+    const uint8_t byte = static_cast<uint8_t>(bytes[(*pos)++]);
+    value |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) {
+      if (value > UINT32_MAX) return std::nullopt;
+      return static_cast<uint32_t>(value);
+    }
+  }
+  return std::nullopt;
+}
+
+bool OwnRegularFile(const struct stat& st) {
+  return S_ISREG(st.st_mode) && st.st_uid == geteuid();
+}
+
+// Opens `name` without following it or blocking on it, and reads its first bytes: true when
+// it is still our regular file and holds a report header.
+bool IsOurReport(int dir_fd, const char* name) {
+  const int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st;
+  char prefix[kHeaderBytes];
+  ssize_t n = -1;
+  if (fstat(fd, &st) == 0 && OwnRegularFile(st)) {
+    do {
+      n = read(fd, prefix, sizeof(prefix));
+    } while (n < 0 && errno == EINTR);
+  }
+  close(fd);
+  return n > 0 && LooksLikeReport(absl::string_view(prefix, static_cast<size_t>(n)));
+}
 
 }  // namespace
 
-absl::Status PruneReports(const std::string& directory, int keep) {
+bool LooksLikeReport(absl::string_view prefix) {
+  size_t pos = 0;
+  std::optional<uint32_t> tag = ReadVarint(prefix, &pos);
+  if (tag != ((1u << 3) | 0)) return false;
+  std::optional<uint32_t> version = ReadVarint(prefix, &pos);
+  if (!version || *version == 0 || *version > kSchemaVersion) return false;
+  tag = ReadVarint(prefix, &pos);
+  if (tag != ((2u << 3) | 0)) return false;
+  std::optional<uint32_t> trigger = ReadVarint(prefix, &pos);
+  return trigger && *trigger != TRIGGER_UNSPECIFIED &&
+         Trigger_IsValid(static_cast<int>(*trigger));
+}
+
+absl::Status PruneReports(int dir_fd, absl::string_view exe_name, int keep) {
   if (keep < 0) keep = 0;
-  DIR* dir = opendir(directory.c_str());
+  // fdopendir takes the descriptor it is given: list through a duplicate.
+  const int list_fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR* dir = list_fd < 0 ? nullptr : fdopendir(list_fd);
   if (dir == nullptr) {
     const int error = errno;
+    if (list_fd >= 0) close(list_fd);
     return absl::Status(absl::ErrnoToStatusCode(error),
-                        absl::StrCat("cannot list ", directory, ": ", strerror(error)));
+                        absl::StrCat("cannot list the report directory: ", strerror(error)));
   }
   std::vector<std::pair<struct timespec, std::string>> reports;
   const time_t now = time(nullptr);
   while (dirent* entry = readdir(dir)) {
     const std::string name = entry->d_name;
-    const bool report = absl::StartsWith(name, "ddcrash.") && absl::EndsWith(name, ".pb");
+    std::optional<ReportFileNameParts> parts = ParseReportFileName(name);
+    const bool report = parts.has_value() && parts->exe == exe_name;
     // The temporary file of a reporter killed while writing (report_writer's ".<name>.XXXXXX").
     const bool leftover = absl::StartsWith(name, ".ddcrash.");
     if (!report && !leftover) continue;
     struct stat st;
-    const std::string path = absl::StrCat(directory, "/", name);
-    if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !OwnRegularFile(st)) {
+      continue;
+    }
     if (report) {
-      reports.emplace_back(st.st_mtim, path);
+      if (IsOurReport(dir_fd, name.c_str())) reports.emplace_back(st.st_mtim, name);
     } else if (now - st.st_mtim.tv_sec > kLeftoverAge) {
       // Old enough that no running reporter still writes it (a run lasts seconds).
-      unlink(path.c_str());
+      unlinkat(dir_fd, name.c_str(), 0);
     }
   }
   closedir(dir);
@@ -56,7 +115,9 @@ absl::Status PruneReports(const std::string& directory, int keep) {
     return a.second < b.second;
   });
   const size_t excess = reports.size() - static_cast<size_t>(keep);
-  for (size_t i = 0; i < excess; ++i) unlink(reports[i].second.c_str());
+  // The directory is writable by this user only, so no one else can swap a name checked
+  // above for another file before it is unlinked (and unlinkat never follows a symlink).
+  for (size_t i = 0; i < excess; ++i) unlinkat(dir_fd, reports[i].second.c_str(), 0);
   return absl::OkStatus();
 }
 

@@ -329,7 +329,8 @@ def in_private_tmpfs(e, what, options, base_status):
     mnt, saved = os.path.join(d, "mnt"), os.path.join(d, "saved")
     os.makedirs(mnt)
     os.makedirs(saved)
-    script = ('mount -t tmpfs -o "$1" ddcrash-test "$2" || exit 99; shift 2; '
+    # mode=0700: a tmpfs root is 1777 by default, which ddreport refuses as a report directory.
+    script = ('mount -t tmpfs -o "$1,mode=0700" ddcrash-test "$2" || exit 99; shift 2; '
               'dir=$1 saved=$2; shift 2; "$@"; rc=$?; ls -A "$dir" > "$saved/.listing"; '
               'cp "$dir"/ddcrash.* "$saved"/ 2>/dev/null; exit $rc')
     env = e2e.hook_env(e, mnt)

@@ -100,11 +100,11 @@ SYS_PAUSE = 34
 class Fixture:
     """native_fixture running with its stdin/stdout on pipes."""
 
-    def __init__(self, fixture_path, args, ready_timeout=60.0, parked=True):
+    def __init__(self, fixture_path, args, ready_timeout=60.0, parked=True, preexec_fn=None):
         """Waits for READY and then (parked=True) until every thread is parked; `churn`
-        threads never park."""
+        threads never park. `preexec_fn` runs in the child before exec (e.g. to change user)."""
         self.proc = subprocess.Popen([fixture_path] + list(args), stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, bufsize=0)
+                                     stdout=subprocess.PIPE, bufsize=0, preexec_fn=preexec_fn)
         self.pid = self.proc.pid
         self._buffer = b""
         line = self.read_line(ready_timeout)
