@@ -20,6 +20,9 @@ int stat(const char* path, struct stat* buf) { return (int)syscall(SYS_stat, pat
 int lstat(const char* path, struct stat* buf) { return (int)syscall(SYS_lstat, path, buf); }
 int fstat(int fd, struct stat* buf) { return (int)syscall(SYS_fstat, fd, buf); }
 int fstat64(int fd, struct stat64* buf) { return (int)syscall(SYS_fstat, fd, buf); }
+int fstatat(int dir_fd, const char* path, struct stat* buf, int flags) {
+  return (int)syscall(SYS_newfstatat, dir_fd, path, buf, flags);
+}
 
 // glibc 2.32: libstdc++ skips its atomic reference counts while this is non-zero. Zero always
 // is correct (atomics everywhere).
@@ -35,6 +38,11 @@ static int read_random(void* buffer, size_t length) {
     length -= (size_t)n;
   }
   return 0;
+}
+
+// glibc 2.25. Kernels before 3.17 answer ENOSYS, which callers must handle anyway.
+ssize_t getrandom(void* buffer, size_t length, unsigned int flags) {
+  return syscall(SYS_getrandom, buffer, length, flags);
 }
 
 // glibc 2.25.

@@ -3,6 +3,8 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -65,11 +67,31 @@ TEST(MissingTest, StatFamilyMatchesGlibc) {
   struct stat64 ours64;
   ASSERT_EQ(fstat64(STDIN_FILENO, &ours64), 0);
   EXPECT_EQ(ours64.st_ino, theirs.st_ino);
+  auto glibc_fstatat = Glibc<int (*)(int, const char*, struct stat*, int)>("fstatat", "GLIBC_2.33");
+  ASSERT_EQ(fstatat(AT_FDCWD, "/proc/self/exe", &ours, AT_SYMLINK_NOFOLLOW), 0);
+  ASSERT_EQ(glibc_fstatat(AT_FDCWD, "/proc/self/exe", &theirs, AT_SYMLINK_NOFOLLOW), 0);
+  EXPECT_TRUE(S_ISLNK(ours.st_mode));
+  EXPECT_EQ(ours.st_ino, theirs.st_ino);
+  ASSERT_EQ(fstatat(AT_FDCWD, "/proc/self/exe", &ours, 0), 0);
+  EXPECT_TRUE(S_ISREG(ours.st_mode));
+  errno = 0;
+  EXPECT_EQ(fstatat(AT_FDCWD, "/nonexistent/ddcrash", &ours, 0), -1);
+  EXPECT_EQ(errno, ENOENT);
   errno = 0;
   EXPECT_EQ(stat("/nonexistent/ddcrash", &ours), -1);
   EXPECT_EQ(errno, ENOENT);
   EXPECT_EQ(fstat(-1, &ours), -1);
   EXPECT_EQ(errno, EBADF);
+}
+
+TEST(MissingTest, GetrandomFillsWhatItSays) {
+  unsigned char buffer[64] = {};
+  ASSERT_EQ(getrandom(buffer, sizeof(buffer), GRND_NONBLOCK), static_cast<ssize_t>(sizeof(buffer)));
+  std::set<unsigned char> distinct(buffer, buffer + sizeof(buffer));
+  EXPECT_GT(distinct.size(), 16u);
+  errno = 0;
+  EXPECT_EQ(getrandom(buffer, sizeof(buffer), 0xffff), -1);
+  EXPECT_EQ(errno, EINVAL);
 }
 
 TEST(MissingTest, GetentropyFillsUpTo256Bytes) {
