@@ -1,34 +1,17 @@
 // Replays testdata/pe_image_corpus (the seed corpus of pe_image_fuzzer, real files and malformed
 // variants) through the fuzz target: none may crash; "good_*" inputs must parse, "bad_*" not.
 #include <string>
-#include <vector>
 
-#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "pe/pe_image.h"
-#include "tools/testing/corpus.h"
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
+#include "tools/testing/named_corpus.h"
 
 namespace {
 
-constexpr char kCorpus[] = "pe/testdata/pe_image_corpus";
-
 TEST(CorpusTest, EveryInputParsesOrFailsCleanly) {
-  absl::StatusOr<std::vector<ddcrash::CorpusFile>> corpus = ddcrash::ReadCorpus(kCorpus, 5);
-  ASSERT_TRUE(corpus.ok()) << corpus.status();
-  for (const ddcrash::CorpusFile& file : *corpus) {
-    const std::string& name = file.name;
-    const std::string& bytes = file.bytes;
-    LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-    bool parsed = ddcrash::pe::PeImage::FromBytes(bytes).ok();
-    if (absl::StartsWith(name, "good_")) {
-      EXPECT_TRUE(parsed) << name;
-    }
-    if (absl::StartsWith(name, "bad_")) {
-      EXPECT_FALSE(parsed) << name;
-    }
-  }
+  ddcrash::ExpectCorpusAsNamed("pe/testdata/pe_image_corpus", 5, [](const std::string& bytes) {
+    return ddcrash::pe::PeImage::FromBytes(bytes).ok();
+  });
 }
 
 }  // namespace
