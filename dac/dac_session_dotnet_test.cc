@@ -176,6 +176,26 @@ TEST_P(DacOnRealRuntime, IsolatedChildGivesTheSameAnswer) {
   }
   EXPECT_EQ(workers, 3);
   EXPECT_TRUE(exception);
+  // Source lines, read in the child from the PDB published beside the app's assembly.
+  bool lines = false;
+  for (const ManagedThread& t : state->threads) {
+    for (const ManagedFrame& f : t.frames) {
+      if (f.method == "Ddcrash.TestApp.Parker.ParkHere" && f.source_line > 0 &&
+          absl::EndsWith(f.source_file, "Program.cs")) {
+        lines = true;
+      }
+    }
+  }
+  EXPECT_TRUE(lines);
+  bool app_module = false;
+  for (const ManagedModule& m : state->modules) {
+    if (!absl::EndsWith(m.path, "/Ddcrash.TestApp.dll")) continue;
+    app_module = true;
+    EXPECT_EQ(m.pdb_location, absl::StrCat(*dir, "/Ddcrash.TestApp.pdb"));
+    EXPECT_EQ(m.pdb_problem, "");
+    EXPECT_EQ(m.mvid.size(), 36u);
+  }
+  EXPECT_TRUE(app_module);
 }
 
 // Another runtime's DAC is refused, with both identities in the message, before any loading.
