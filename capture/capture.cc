@@ -253,7 +253,7 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
 void Capture::AddManagedModules(const dac::ManagedState& state) {
   builder_.RecordStage("source-lines", absl::Microseconds(state.source_lines_us));
   for (const dac::ManagedModule& m : state.modules) {
-    if (!m.pdb_problem.empty()) {
+    if (!m.pdb_problem.empty() && m.frames > 0) {
       builder_.AddError(absl::StrCat("source lines: no lines for ", m.path, ": ", m.pdb_problem));
     }
     for (int i = 0; i < builder_.report().modules_size(); ++i) {

@@ -440,9 +440,11 @@ TEST(CaptureTest, SourceLinesAndManagedModulesReachTheReport) {
   frame.source_column = 13;
   main.frames = {frame};
   state.threads = {main};
-  state.modules = {{"/app/App.dll", "mvid-1", "pdb-1", "/build/App.pdb", "/app/App.pdb", ""},
+  state.modules = {{"/app/App.dll", "mvid-1", "pdb-1", "/build/App.pdb", "/app/App.pdb", "", 1},
                    {"/app/Lib.dll", "mvid-2", "pdb-2", "/build/Lib.pdb", "",
-                    "/app/Lib.pdb: no such file"}};
+                    "/app/Lib.pdb: no such file", 3},
+                   // No frame ran its code: identified, no diagnostic.
+                   {"/app/Other.dll", "mvid-3", "", "", "", "no portable CodeView entry", 0}};
   state.source_lines_us = 1500;
   h.managed.state = state;
   const Report report = h.Run();

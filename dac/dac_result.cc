@@ -143,6 +143,7 @@ void StateToWire(const ManagedState& s, wire::ManagedState* w) {
     wm->set_codeview_path(m.codeview_path);
     wm->set_pdb_location(m.pdb_location);
     wm->set_pdb_problem(m.pdb_problem);
+    wm->set_frames(m.frames);
   }
   w->set_source_lines_us(s.source_lines_us);
 }
@@ -180,7 +181,7 @@ absl::StatusOr<ManagedState> StateFromWire(const wire::ManagedState& w) {
   if (!FramesFromWire(w.named_code(), &s.named_code)) return bad;
   for (const wire::ManagedModule& wm : w.modules()) {
     s.modules.push_back(ManagedModule{wm.path(), wm.mvid(), wm.pdb_id(), wm.codeview_path(),
-                                      wm.pdb_location(), wm.pdb_problem()});
+                                      wm.pdb_location(), wm.pdb_problem(), wm.frames()});
   }
   s.source_lines_us = w.source_lines_us();
   return s;

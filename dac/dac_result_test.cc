@@ -59,8 +59,8 @@ ManagedState Sample() {
   f.ip = 0x7e00;
   f.method = "A.B.Tier0";
   s.named_code = {f};
-  s.modules = {{"/app/A.dll", "mvid", "pdbid-1", "C:\\b\\A.pdb", "/app/A.pdb", ""},
-               {"/app/C.dll", "", "", "", "", "no PDB"}};
+  s.modules = {{"/app/A.dll", "mvid", "pdbid-1", "C:\\b\\A.pdb", "/app/A.pdb", "", 2},
+               {"/app/C.dll", "", "", "", "", "no PDB", 0}};
   s.source_lines_us = 1234;
   return s;
 }
@@ -126,6 +126,7 @@ TEST(DacResult, StateRoundTripsFieldForField) {
   EXPECT_EQ(d->modules[0].pdb_id, "pdbid-1");
   EXPECT_EQ(d->modules[0].codeview_path, "C:\\b\\A.pdb");
   EXPECT_EQ(d->modules[0].pdb_location, "/app/A.pdb");
+  EXPECT_EQ(d->modules[0].frames, 2u);
   EXPECT_EQ(d->modules[1].pdb_problem, "no PDB");
   EXPECT_EQ(d->source_lines_us, 1234u);
 }

@@ -12,6 +12,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -19,6 +20,7 @@
 #include "dac/dac_confinement.h"
 #include "dac/dac_result.h"
 #include "dac/source_lines.h"
+#include "ptrace/module_map.h"
 
 namespace ddcrash::dac {
 namespace {
@@ -51,7 +53,11 @@ bool WriteAll(int fd, const std::string& data) {
     // Here rather than in ddreport: the assemblies and PDBs are the target user's files, read
     // with the target user's credentials.
     const absl::Time start = absl::Now();
-    AddSourceLines(&*state);
+    std::vector<std::string> assemblies;
+    for (const LoadedModule& m : snapshot.modules().modules()) {
+      if (m.kind == ModuleKind::kPe && !m.deleted && !m.path.empty()) assemblies.push_back(m.path);
+    }
+    AddSourceLines(&*state, assemblies);
     state->source_lines_us =
         static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start));
   }

@@ -45,14 +45,16 @@ struct ManagedFrame {
   uint32_t source_column = 0;
 };
 
-// A managed assembly frames ran code of: what identifies it and its PDB (source_lines.h).
+// A managed assembly (one frames ran code of, or one mapped in the process): what identifies it
+// and its PDB (source_lines.h).
 struct ManagedModule {
   std::string path;           // as the DAC names it (ManagedFrame::module_path)
   std::string mvid;           // "xxxxxxxx-xxxx-..."; empty when the assembly was unreadable
   std::string pdb_id;         // the id its CodeView record expects; empty when none
   std::string codeview_path;  // the PDB path the CodeView record holds (the build machine's)
   std::string pdb_location;   // the PDB file read, or "embedded"; empty when none matched
-  std::string pdb_problem;    // why its frames have no lines; empty when a PDB matched
+  std::string pdb_problem;    // why it has no lines; empty when a PDB matched
+  uint32_t frames = 0;        // managed frames running its code
 };
 
 struct ManagedException {
@@ -100,7 +102,8 @@ struct ManagedState {
   // The managed methods at DacSessionOptions::code_addresses_to_name (ip: the address asked
   // about); addresses in no managed method are left out.
   std::vector<ManagedFrame> named_code;
-  // Every module a frame above runs code of, once.
+  // Every managed module, once: those frames above run code of, then the other assemblies
+  // mapped in the process.
   std::vector<ManagedModule> modules;
   std::vector<std::string> errors;  // non-fatal problems, one line each
   uint64_t dac_load_us = 0;

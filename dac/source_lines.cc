@@ -39,6 +39,7 @@ void SourceLineAnnotator::Annotate(std::vector<ManagedFrame>& frames) {
   for (ManagedFrame& f : frames) {
     if (f.kind != ManagedFrameKind::kManagedMethod || f.module_path.empty()) continue;
     Module& module = ModuleOf(f.module_path);
+    ++modules_[module.index].frames;
     if (module.located->pdb == nullptr || f.il_offset > kLastIlOffset) continue;
     absl::StatusOr<std::optional<pdb::SourceLocation>> where =
         module.located->pdb->Lookup(f.token, f.il_offset);
@@ -58,10 +59,13 @@ void SourceLineAnnotator::Annotate(std::vector<ManagedFrame>& frames) {
   }
 }
 
-void AddSourceLines(ManagedState* state) {
+void SourceLineAnnotator::AddModule(const std::string& path) { ModuleOf(path); }
+
+void AddSourceLines(ManagedState* state, const std::vector<std::string>& assemblies) {
   SourceLineAnnotator annotator;
   for (ManagedThread& t : state->threads) annotator.Annotate(t.frames);
   annotator.Annotate(state->named_code);
+  for (const std::string& path : assemblies) annotator.AddModule(path);
   state->modules = annotator.modules();
 }
 

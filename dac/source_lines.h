@@ -26,7 +26,10 @@ class SourceLineAnnotator {
   // unmapped offsets get no line, as in the runtime's trace.
   void Annotate(std::vector<ManagedFrame>& frames);
 
-  // Every module a frame given to Annotate ran code of, in the order first seen.
+  // Identifies the assembly at `path` (and looks for its PDB) without any frame of it.
+  void AddModule(const std::string& path);
+
+  // Every module given to Annotate (by a frame) or AddModule, in the order first seen.
   const std::vector<ManagedModule>& modules() const { return modules_; }
 
  private:
@@ -41,8 +44,10 @@ class SourceLineAnnotator {
   std::vector<ManagedModule> modules_;
 };
 
-// Annotates every frame of `state` (each thread's, and named_code) and sets state->modules.
-void AddSourceLines(ManagedState* state);
+// Annotates every frame of `state` (each thread's, and named_code) and sets state->modules:
+// the frames' modules, then the other `assemblies` (paths of the assemblies mapped in the
+// process), so that every managed module of the report is identified.
+void AddSourceLines(ManagedState* state, const std::vector<std::string>& assemblies = {});
 
 }  // namespace ddcrash::dac
 

@@ -179,11 +179,18 @@ TEST(SourceLinesTest, AddSourceLinesCoversThreadsAndNamedCode) {
   state.threads.resize(2);
   state.threads[1].frames = {Frame(dll, method->token, 0)};
   state.named_code = {Frame(dll, method->token, 0)};
-  AddSourceLines(&state);
+  const std::string embedded = Fixture("embedded/Ddcrash.PdbSample.dll");
+  AddSourceLines(&state, {dll, embedded});
   EXPECT_EQ(state.threads[1].frames[0].source_line, method->answers[0].line);
   EXPECT_EQ(state.named_code[0].source_line, method->answers[0].line);
-  ASSERT_EQ(state.modules.size(), 1u);
+  // The frames' module first, then the other assemblies, each once.
+  ASSERT_EQ(state.modules.size(), 2u);
   EXPECT_EQ(state.modules[0].path, dll);
+  EXPECT_EQ(state.modules[0].frames, 2u);
+  EXPECT_EQ(state.modules[1].path, embedded);
+  EXPECT_EQ(state.modules[1].frames, 0u);
+  EXPECT_EQ(state.modules[1].pdb_location, "embedded");
+  EXPECT_EQ(state.modules[1].mvid.size(), 36u);
 }
 
 }  // namespace

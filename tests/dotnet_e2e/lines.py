@@ -118,6 +118,11 @@ def check_variant(e, variant, app_dir):
     check(managed.get("pdbPath", "").endswith(PDB), what + ": CodeView PDB path", str(managed))
     check(managed.get("pdbLocation") == ("embedded" if embedded else os.path.join(app_dir, PDB)),
           what + ": where the PDB was read", str(managed))
+    pe = [x for x in r.get("modules", []) if x.get("format") == "MODULE_FORMAT_PE"]
+    unidentified = [x.get("path") for x in pe
+                    if len(((x.get("managed") or {}).get("mvid", ""))) != 36]
+    check(len(pe) > 10 and not unidentified, what + ": every managed module identified (%d)"
+          % len(pe), str(unidentified))
     errors = source_line_errors(r)
     check(not any(os.path.join(app_dir, DLL) in x for x in errors),
           what + ": no source-lines diagnostic for the app", str(errors))
