@@ -12,7 +12,9 @@
 namespace ddcrash::binary {
 
 absl::StatusOr<std::string> ReadFileBounded(const std::string& path, size_t max_size) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  // O_NONBLOCK: opening a FIFO planted under a PDB's name must not wait for a writer (it is
+  // refused below); reads of a regular file ignore the flag.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) return absl::ErrnoToStatus(errno, absl::StrCat("open ", path));
   struct stat st;
   if (fstat(fd, &st) != 0) {

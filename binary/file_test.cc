@@ -1,5 +1,8 @@
 #include "binary/file.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -29,6 +32,13 @@ TEST(ReadFileBoundedTest, ReadsWithinTheLimit) {
 TEST(ReadFileBoundedTest, MissingFileIsNotFoundAndDirectoryIsRefused) {
   EXPECT_TRUE(absl::IsNotFound(ReadFileBounded("/nonexistent/x.pdb", 100).status()));
   EXPECT_TRUE(absl::IsFailedPrecondition(ReadFileBounded("/", 100).status()));
+}
+
+TEST(ReadFileBoundedTest, FifoIsRefusedWithoutWaitingForAWriter) {
+  std::string path = std::string(getenv("TEST_TMPDIR")) + "/file_test.fifo";
+  unlink(path.c_str());
+  ASSERT_EQ(mkfifo(path.c_str(), 0600), 0);
+  EXPECT_TRUE(absl::IsFailedPrecondition(ReadFileBounded(path, 100).status()));
 }
 
 }  // namespace

@@ -222,6 +222,7 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
   account->set_load_duration_nanos(static_cast<int64_t>(state->dac_load_us) * 1000);
   account->set_session_duration_nanos(static_cast<int64_t>(state->total_us) * 1000);
   for (const std::string& error : state->errors) builder_.AddError(absl::StrCat("dac: ", error));
+  AddManagedModules(*state);
   const uint32_t crashing_tid = builder_.report().crashing_tid();
   for (const dac::ManagedThread& managed : state->threads) {
     for (Thread* thread : threads_) {
@@ -245,6 +246,23 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
           *builder_.mutable_exception() = thread->exception();
         }
       }
+    }
+  }
+}
+
+void Capture::AddManagedModules(const dac::ManagedState& state) {
+  builder_.RecordStage("source-lines", absl::Microseconds(state.source_lines_us));
+  for (const dac::ManagedModule& m : state.modules) {
+    if (!m.pdb_problem.empty() && m.frames > 0) {
+      builder_.AddError(absl::StrCat("source lines: no lines for ", m.path, ": ", m.pdb_problem));
+    }
+    for (int i = 0; i < builder_.report().modules_size(); ++i) {
+      if (builder_.report().modules(i).path() != m.path) continue;
+      ManagedModule* managed = builder_.mutable_module(i)->mutable_managed();
+      managed->set_mvid(m.mvid);
+      managed->set_pdb_id(m.pdb_id);
+      managed->set_pdb_path(m.codeview_path);
+      managed->set_pdb_location(m.pdb_location);
     }
   }
 }

@@ -110,6 +110,9 @@ class Capture {
 
  private:
   void WriteCheckpoint(absl::string_view missing);
+  // Each managed module's identity and PDB onto the report's module of the same path, and
+  // one error for each module whose frames got no source lines, saying why.
+  void AddManagedModules(const dac::ManagedState& state);
   absl::Time Now() const { return options_.clock(); }
 
   CaptureOptions options_;

@@ -417,6 +417,61 @@ TEST(CaptureTest, ManagedFramesMergeIntoNativeStacksWithThreadIdentities) {
   EXPECT_FALSE(report.diagnostics().incomplete());
 }
 
+TEST(CaptureTest, SourceLinesAndManagedModulesReachTheReport) {
+  Harness h;
+  LoadedModule libc = TwoModules().modules()[0];
+  LoadedModule app;
+  app.path = "/app/App.dll";
+  app.kind = ModuleKind::kPe;
+  app.base = kJitBase + 0x200000;
+  app.end = app.base + 0x10000;
+  LoadedModule lib = app;
+  lib.path = "/app/Lib.dll";
+  lib.base = app.end;
+  lib.end = lib.base + 0x10000;
+  h.process.set_modules(ModuleMap({}, {libc, app, lib}));
+  h.process.AddThread(Stopped(kPid, "App", kLibcBase + 0x100, 0x7ffd0000));
+  h.unwinder.callers[kPid] = {Walked(kJitBase + 0x40, 0x7ffd0100)};
+  dac::ManagedState state;
+  dac::ManagedThread main = ManagedThreadFor(kPid, 1);
+  dac::ManagedFrame frame = Method(kJitBase + 0x40, 0x7ffd0100, "App.Program.Wait");
+  frame.source_file = "/src/App/Program.cs";
+  frame.source_line = 212;
+  frame.source_column = 13;
+  main.frames = {frame};
+  state.threads = {main};
+  state.modules = {{"/app/App.dll", "mvid-1", "pdb-1", "/build/App.pdb", "/app/App.pdb", "", 1},
+                   {"/app/Lib.dll", "mvid-2", "pdb-2", "/build/Lib.pdb", "",
+                    "/app/Lib.pdb: no such file", 3},
+                   // No frame ran its code: identified, no diagnostic.
+                   {"/app/Other.dll", "mvid-3", "", "", "", "no portable CodeView entry", 0}};
+  state.source_lines_us = 1500;
+  h.managed.state = state;
+  const Report report = h.Run();
+
+  const ManagedFrame& managed = report.threads(0).frames(1).managed();
+  EXPECT_EQ(managed.source_file(), "/src/App/Program.cs");
+  EXPECT_EQ(managed.source_line(), 212u);
+  EXPECT_EQ(managed.source_column(), 13u);
+  ASSERT_EQ(report.modules_size(), 3);
+  EXPECT_FALSE(report.modules(0).has_managed());
+  const ddcrash::ManagedModule& a = report.modules(1).managed();
+  EXPECT_EQ(a.mvid(), "mvid-1");
+  EXPECT_EQ(a.pdb_id(), "pdb-1");
+  EXPECT_EQ(a.pdb_path(), "/build/App.pdb");
+  EXPECT_EQ(a.pdb_location(), "/app/App.pdb");
+  EXPECT_EQ(report.modules(2).managed().mvid(), "mvid-2");
+  EXPECT_EQ(report.modules(2).managed().pdb_location(), "");
+  EXPECT_THAT(report.diagnostics().errors(),
+              ElementsAre("source lines: no lines for /app/Lib.dll: /app/Lib.pdb: no such file"));
+  bool timed = false;
+  for (const StageTiming& stage : report.diagnostics().stages()) {
+    if (stage.stage() == "source-lines") timed = stage.duration_nanos() == 1500000;
+  }
+  EXPECT_TRUE(timed);
+  EXPECT_FALSE(report.diagnostics().incomplete());
+}
+
 TEST(CaptureTest, DacTimeoutNeverGoesBeyondTheDeadline) {
   Harness h;
   h.process.AddThread(Stopped(kPid, "App", kLibcBase + 0x100, 0x7ffd0000));
@@ -510,7 +565,8 @@ TEST(CaptureTest, DetachProblemsAndWarningsAreRecorded) {
                           HasSubstr("detach: the process was killed while it was being captured")));
   std::vector<std::string> stages;
   for (const StageTiming& stage : report.diagnostics().stages()) stages.push_back(stage.stage());
-  EXPECT_THAT(stages, ElementsAre("unwind", "dac", "detach"));
+  // source-lines is a part of dac, recorded first as it ends first.
+  EXPECT_THAT(stages, ElementsAre("unwind", "source-lines", "dac", "detach"));
   EXPECT_EQ(report.diagnostics().total_duration_nanos(), 0);  // the test clock never moved
 }
 

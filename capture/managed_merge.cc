@@ -89,6 +89,9 @@ Frame ManagedFrameToProto(const dac::ManagedFrame& frame) {
                                                              : static_cast<int32_t>(frame.il_offset));
   managed->set_native_offset(frame.native_offset);
   managed->set_code_kind(CodeKindToProto(frame.code_kind));
+  managed->set_source_file(frame.source_file);
+  managed->set_source_line(frame.source_line);
+  managed->set_source_column(frame.source_column);
   return proto;
 }
 

@@ -27,6 +27,9 @@ Reads a ddcrash report (.pb) and prints it. Views (at most one; default: summary
   --json           the whole report as JSON (proto3 JSON mapping of report.proto)
   --grep REGEX     threads with a frame whose function or module matches REGEX (RE2)
   --fingerprint    a stable hash of the crash, to group identical crashes
+Stacks show managed frames as the runtime does ("Ns.Type.Method(Args) in File.cs:line N")
+and fold runs of unnamed native frames of the runtime's own libraries into one line:
+  --all-frames     show every frame on its own line
   --help           this text
   --version        the ddcrash version
 
@@ -41,6 +44,7 @@ struct Options {
   std::string path;
   View view = View::kSummary;
   std::string argument;  // N, TID or REGEX
+  RenderOptions render;
 };
 
 // Returns nullopt after printing the problem (or help) to the right stream; `exit_code` says
@@ -86,6 +90,10 @@ std::optional<Options> Parse(const std::vector<std::string>& args, std::ostream&
       continue;
     }
     std::optional<View> flag_view;
+    if (arg == "--all-frames") {
+      options.render.all_frames = true;
+      continue;
+    }
     if (arg == "--crashing") flag_view = View::kCrashing;
     if (arg == "--threads") flag_view = View::kThreads;
     if (arg == "--modules") flag_view = View::kModules;
@@ -128,7 +136,7 @@ int PrintThreadBy(const Report& report, const Options& options, std::ostream& ou
                        : options.view == View::kTid       ? thread.tid() == number
                                                           : thread.crashed();
     if (match) {
-      out << RenderThread(report, thread);
+      out << RenderThread(report, thread, options.render);
       return kDdqueryOk;
     }
   }
@@ -139,8 +147,8 @@ int PrintThreadBy(const Report& report, const Options& options, std::ostream& ou
   return kDdqueryNoMatch;
 }
 
-int Grep(const Report& report, const std::string& pattern, std::ostream& out,
-         std::ostream& err) {
+int Grep(const Report& report, const std::string& pattern, const RenderOptions& render,
+         std::ostream& out, std::ostream& err) {
   RE2::Options re_options;
   re_options.set_log_errors(false);
   RE2 re(pattern, re_options);
@@ -153,7 +161,7 @@ int Grep(const Report& report, const std::string& pattern, std::ostream& out,
     for (const Frame& frame : thread.frames()) {
       if (RE2::PartialMatch(frame.function(), re) || RE2::PartialMatch(frame.module(), re)) {
         if (matched++ > 0) out << "\n";
-        out << RenderThread(report, thread);
+        out << RenderThread(report, thread, render);
         break;
       }
     }
@@ -175,7 +183,7 @@ int RunDdquery(const std::vector<std::string>& args, std::ostream& out, std::ost
   }
   switch (options->view) {
     case View::kSummary:
-      out << RenderSummary(*report);
+      out << RenderSummary(*report, options->render);
       return kDdqueryOk;
     case View::kThreadIndex:
     case View::kTid:
@@ -197,7 +205,7 @@ int RunDdquery(const std::vector<std::string>& args, std::ostream& out, std::ost
       return kDdqueryOk;
     }
     case View::kGrep:
-      return Grep(*report, options->argument, out, err);
+      return Grep(*report, options->argument, options->render, out, err);
     case View::kFingerprint:
       out << CrashFingerprint(*report) << "\n";
       return kDdqueryOk;

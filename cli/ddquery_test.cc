@@ -59,6 +59,14 @@ TEST_F(DdqueryTest, ThreadByIndexTidAndCrashing) {
   EXPECT_THAT(out_.str(), HasSubstr("Ddcrash.TestApp.Crasher.Run()"));
 }
 
+TEST_F(DdqueryTest, AllFramesGoesWithAnyStackView) {
+  EXPECT_EQ(Run({path_, "--crashing", "--all-frames"}), kDdqueryOk);
+  EXPECT_THAT(out_.str(), HasSubstr("libcoreclr.so!IL_Throw"));
+  EXPECT_EQ(Run({path_, "--all-frames"}), kDdqueryOk);
+  EXPECT_THAT(out_.str(), HasSubstr("Signal:"));
+  EXPECT_EQ(Run({"--all-frames", path_, "--grep", "IL_Throw"}), kDdqueryOk);
+}
+
 TEST_F(DdqueryTest, UnknownThreadIsNoMatch) {
   EXPECT_EQ(Run({path_, "--thread", "3"}), kDdqueryNoMatch);
   EXPECT_THAT(err_.str(), HasSubstr("no such thread"));

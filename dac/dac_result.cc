@@ -25,6 +25,9 @@ void FrameToWire(const ManagedFrame& f, wire::ManagedFrame* w) {
   w->set_code_kind(static_cast<wire::ManagedFrame::CodeKind>(f.code_kind));
   w->set_transition_frame(f.transition_frame);
   w->set_frame_address(f.frame_address);
+  w->set_source_file(f.source_file);
+  w->set_source_line(f.source_line);
+  w->set_source_column(f.source_column);
 }
 
 void FramesToWire(const std::vector<ManagedFrame>& frames,
@@ -67,6 +70,9 @@ bool FrameFromWire(const wire::ManagedFrame& w, ManagedFrame* f) {
   f->code_kind = static_cast<CodeKind>(w.code_kind());
   f->transition_frame = w.transition_frame();
   f->frame_address = w.frame_address();
+  f->source_file = w.source_file();
+  f->source_line = w.source_line();
+  f->source_column = w.source_column();
   return true;
 }
 
@@ -129,6 +135,17 @@ void StateToWire(const ManagedState& s, wire::ManagedState* w) {
     wt->set_frames_error(t.frames_error);
   }
   FramesToWire(s.named_code, w->mutable_named_code());
+  for (const ManagedModule& m : s.modules) {
+    wire::ManagedModule* wm = w->add_modules();
+    wm->set_path(m.path);
+    wm->set_mvid(m.mvid);
+    wm->set_pdb_id(m.pdb_id);
+    wm->set_codeview_path(m.codeview_path);
+    wm->set_pdb_location(m.pdb_location);
+    wm->set_pdb_problem(m.pdb_problem);
+    wm->set_frames(m.frames);
+  }
+  w->set_source_lines_us(s.source_lines_us);
 }
 
 absl::StatusOr<ManagedState> StateFromWire(const wire::ManagedState& w) {
@@ -162,6 +179,11 @@ absl::StatusOr<ManagedState> StateFromWire(const wire::ManagedState& w) {
     t.frames_error = wt.frames_error();
   }
   if (!FramesFromWire(w.named_code(), &s.named_code)) return bad;
+  for (const wire::ManagedModule& wm : w.modules()) {
+    s.modules.push_back(ManagedModule{wm.path(), wm.mvid(), wm.pdb_id(), wm.codeview_path(),
+                                      wm.pdb_location(), wm.pdb_problem(), wm.frames()});
+  }
+  s.source_lines_us = w.source_lines_us();
   return s;
 }
 

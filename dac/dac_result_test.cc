@@ -47,6 +47,9 @@ ManagedState Sample() {
   f.method_start = 0x7ee0;
   f.method_desc = 0xabc0;
   f.code_kind = CodeKind::kJit;
+  f.source_file = "/src/A/B.cs";
+  f.source_line = 212;
+  f.source_column = 9;
   ManagedFrame g;
   g.kind = ManagedFrameKind::kRuntimeTransition;
   g.transition_frame = "InlinedCallFrame";
@@ -56,6 +59,9 @@ ManagedState Sample() {
   f.ip = 0x7e00;
   f.method = "A.B.Tier0";
   s.named_code = {f};
+  s.modules = {{"/app/A.dll", "mvid", "pdbid-1", "C:\\b\\A.pdb", "/app/A.pdb", "", 2},
+               {"/app/C.dll", "", "", "", "", "no PDB", 0}};
+  s.source_lines_us = 1234;
   return s;
 }
 
@@ -103,6 +109,9 @@ TEST(DacResult, StateRoundTripsFieldForField) {
   EXPECT_EQ(f.method_start, 0x7ee0u);
   EXPECT_EQ(f.method_desc, 0xabc0u);
   EXPECT_EQ(f.code_kind, CodeKind::kJit);
+  EXPECT_EQ(f.source_file, "/src/A/B.cs");
+  EXPECT_EQ(f.source_line, 212u);
+  EXPECT_EQ(f.source_column, 9u);
   EXPECT_EQ(t.frames[1].kind, ManagedFrameKind::kRuntimeTransition);
   EXPECT_EQ(t.frames[1].transition_frame, "InlinedCallFrame");
   EXPECT_EQ(t.frames[1].frame_address, 0x5555u);
@@ -111,6 +120,15 @@ TEST(DacResult, StateRoundTripsFieldForField) {
   ASSERT_EQ(d->named_code.size(), 1u);
   EXPECT_EQ(d->named_code[0].ip, 0x7e00u);
   EXPECT_EQ(d->named_code[0].method, "A.B.Tier0");
+  ASSERT_EQ(d->modules.size(), 2u);
+  EXPECT_EQ(d->modules[0].path, "/app/A.dll");
+  EXPECT_EQ(d->modules[0].mvid, "mvid");
+  EXPECT_EQ(d->modules[0].pdb_id, "pdbid-1");
+  EXPECT_EQ(d->modules[0].codeview_path, "C:\\b\\A.pdb");
+  EXPECT_EQ(d->modules[0].pdb_location, "/app/A.pdb");
+  EXPECT_EQ(d->modules[0].frames, 2u);
+  EXPECT_EQ(d->modules[1].pdb_problem, "no PDB");
+  EXPECT_EQ(d->source_lines_us, 1234u);
 }
 
 TEST(DacResult, ErrorComesBackWithItsCodeAndMessage) {

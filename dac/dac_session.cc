@@ -46,6 +46,17 @@ std::string WideString(F&& call) {
   return Utf16ToUtf8(std::u16string_view(buf.data(), Utf16Length(buf.data(), buf.size())));
 }
 
+// The runtime's explicit Frames whose saved context is where the code stopped, not a call
+// site: a hardware fault, or a thread interrupted (to be suspended or redirected) between two
+// instructions. The runtime marks them FRAME_ATTR_FAULTED or FRAME_ATTR_RESUMABLE, and its
+// stack walk then reports the next frame as faulted or interrupted (CrawlFrame::HasFaulted,
+// IsInterrupted) and does not step its ip back. HijackFrame is not one: a hijacked return
+// is a return address.
+bool SavesStoppedContext(const std::string& frame_name) {
+  return frame_name == "FaultingExceptionFrame" || frame_name == "ResumableFrame" ||
+         frame_name == "RedirectedThreadFrame";
+}
+
 }  // namespace
 
 std::string HResultToString(HRESULT hr) {
@@ -212,21 +223,31 @@ std::string DacSession::FrameName(uint64_t frame_address) {
   });
 }
 
-ManagedFrame DacSession::DescribeIp(uint64_t ip) {
+uint64_t DacSession::ThreadIp(pid_t tid) const {
+  for (const ThreadState& t : threads_) {
+    if (t.tid == tid) return t.stopped ? t.regs.rip : 0;
+  }
+  return 0;
+}
+
+ManagedFrame DacSession::DescribeIp(uint64_t ip, IpKind kind) {
   ManagedFrame f;
   f.ip = ip;
+  // The instruction the frame is executing; every lookup is by it.
+  const uint64_t at = kind == IpKind::kReturnAddress && ip != 0 ? ip - 1 : ip;
+  const uint64_t adjust = ip - at;
   CLRDATA_ADDRESS md = 0;
-  if (Failed(sos_->GetMethodDescPtrFromIP(ip, &md)) || md == 0) {
+  if (Failed(sos_->GetMethodDescPtrFromIP(at, &md)) || md == 0) {
     // Not managed code: a stub or helper the runtime may still name.
     std::u16string buf(512, u'\0');
     ULONG32 len = 0;
     CLRDATA_ADDRESS displacement = 0;
-    if (Succeeded(process_->GetRuntimeNameByAddress(ip, 0, static_cast<ULONG32>(buf.size()), &len,
+    if (Succeeded(process_->GetRuntimeNameByAddress(at, 0, static_cast<ULONG32>(buf.size()), &len,
                                                     buf.data(), &displacement))) {
       f.method_signature =
           Utf16ToUtf8(std::u16string_view(buf.data(), Utf16Length(buf.data(), buf.size())));
       f.method = f.method_signature;
-      f.native_offset = displacement;
+      f.native_offset = displacement + adjust;
     }
     f.kind = ManagedFrameKind::kUnknown;
     return f;
@@ -236,7 +257,7 @@ ManagedFrame DacSession::DescribeIp(uint64_t ip) {
   f.method_signature = MethodDescName(md);
   SplitMethodName(f.method_signature, &f.method, &f.type);
   Padded<DacpCodeHeaderData> code;
-  if (Succeeded(sos_->GetCodeHeaderData(ip, &code.value))) {
+  if (Succeeded(sos_->GetCodeHeaderData(at, &code.value))) {
     f.method_start = code.value.MethodStart;
     if (ip >= code.value.MethodStart) f.native_offset = ip - code.value.MethodStart;
     f.code_kind = code.value.JITType == TYPE_JIT    ? CodeKind::kJit
@@ -248,7 +269,7 @@ ManagedFrame DacSession::DescribeIp(uint64_t ip) {
     f.token = mdd.value.MDToken;
     if (mdd.value.ModulePtr != 0) f.module_path = ModulePath(mdd.value.ModulePtr);
   }
-  f.il_offset = IlOffset(ip);
+  f.il_offset = IlOffset(at);
   return f;
 }
 
@@ -267,6 +288,10 @@ absl::StatusOr<std::vector<ManagedFrame>> DacSession::WalkStack(pid_t tid, std::
   }
   std::vector<ManagedFrame> frames;
   alignas(16) static uint8_t context[kStackWalkContextSize];
+  const uint64_t thread_ip = ThreadIp(tid);
+  // The next frame's context is one the runtime saved where the code stopped (a fault, or
+  // a thread interrupted to be redirected): its ip is the instruction, not a return address.
+  bool after_stopped_context_frame = false;
   for (int i = 0; i < options_.max_frames; ++i) {
     std::memset(context, 0, sizeof(context));
     ULONG32 size = 0;
@@ -294,8 +319,13 @@ absl::StatusOr<std::vector<ManagedFrame>> DacSession::WalkStack(pid_t tid, std::
         f.method_signature = MethodDescName(md);
         SplitMethodName(f.method_signature, &f.method, &f.type);
       }
+      after_stopped_context_frame = SavesStoppedContext(f.transition_frame);
     } else {
-      f = DescribeIp(ip);
+      // The walk's first frame is the thread's own context only when the thread stopped in
+      // that code; otherwise the walk unwound to it through native frames.
+      const bool stopped_here = (frames.empty() && ip == thread_ip) || after_stopped_context_frame;
+      f = DescribeIp(ip, stopped_here ? IpKind::kStoppedContext : IpKind::kReturnAddress);
+      after_stopped_context_frame = false;
     }
     f.sp = sp;
     frames.push_back(std::move(f));
@@ -502,12 +532,8 @@ ManagedState DacSession::Collect() {
   std::sort(walked.begin(), walked.end());
   for (uint64_t address : options_.code_addresses_to_name) {
     if (address == 0 || std::binary_search(walked.begin(), walked.end(), address)) continue;
-    // A return address: the call before it is what the frame is executing (and a call that
-    // ends a method returns to the next one's first byte).
-    ManagedFrame f = DescribeIp(address - 1);
+    ManagedFrame f = DescribeIp(address, IpKind::kReturnAddress);
     if (f.kind != ManagedFrameKind::kManagedMethod) continue;
-    f.ip = address;
-    if (f.method_start != 0) ++f.native_offset;
     st.named_code.push_back(std::move(f));
   }
   st.total_us = static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start + open_time_));

@@ -74,8 +74,18 @@ class DacSession {
   // AggregateException's inner exceptions).
   absl::StatusOr<ManagedException> DescribeException(uint64_t object);
 
-  // Names one instruction address: method, module, token, IL offset, code kind.
-  ManagedFrame DescribeIp(uint64_t ip);
+  // What a frame's code address is, which decides the instruction it stands for (the
+  // runtime's own rule for stack traces): the ip of a context that was stopped there (the
+  // thread's own registers, or the context a FaultingExceptionFrame, ResumableFrame or
+  // RedirectedThreadFrame saved) is the instruction itself; any other frame's is a return
+  // address, just after the call it is executing, so the call is at address - 1 (a call that
+  // ends a method, to a helper that never returns, returns to the next method's first byte).
+  enum class IpKind { kStoppedContext, kReturnAddress };
+
+  // Names one code address: method, module, token, IL offset, code kind. `ip` and
+  // native_offset stay the address given; the method and IL offset are those of the
+  // instruction `kind` says it stands for.
+  ManagedFrame DescribeIp(uint64_t ip, IpKind kind);
 
   // ListThreads + WalkStack for each started thread + exceptions: the whole DAC stage.
   ManagedState Collect();
@@ -98,6 +108,8 @@ class DacSession {
   std::vector<CLRDATA_ADDRESS> AggregateInnerExceptions(CLRDATA_ADDRESS object, size_t max,
                                                         size_t* total);
   uint32_t IlOffset(uint64_t ip);
+  // The thread's captured instruction pointer (0 if the thread is not in the snapshot).
+  uint64_t ThreadIp(pid_t tid) const;
   std::string FrameName(uint64_t frame_address);
 
   ProcessMemory* memory_ = nullptr;

@@ -1,6 +1,8 @@
 // The DAC against REAL runtimes: the test app published self-contained for .NET 8, 9 and 10
 // (tests/dotnet/build.sh), started in "live" mode, frozen with ptrace, named by its own DAC.
 #include <cstdio>
+#include <fstream>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -18,6 +20,15 @@
 
 namespace ddcrash::dac {
 namespace {
+
+// Line `line` (1-based) of the text file `path`; empty when there is none.
+std::string SourceLine(const std::string& path, uint32_t line) {
+  std::ifstream in(path);
+  std::string text;
+  for (uint32_t i = 0; i < line && std::getline(in, text); ++i) {
+  }
+  return in ? text : std::string();
+}
 
 using testing::DotnetApp;
 using testing::DotnetAppDir;
@@ -176,6 +187,37 @@ TEST_P(DacOnRealRuntime, IsolatedChildGivesTheSameAnswer) {
   }
   EXPECT_EQ(workers, 3);
   EXPECT_TRUE(exception);
+  // Source lines, read in the child from the PDB published beside the app's assembly, are the
+  // lines of the calls each frame is in (a caller's return address - 1): the source text there
+  // says so. Worker.Run and ParkMain end with their call, where the return address itself is
+  // in the epilog (no line).
+  const std::map<std::string, std::string> calls = {
+      {"Ddcrash.TestApp.Parker.ParkHere", "Monitor.Wait("},
+      {"Ddcrash.TestApp.Worker.Run", "ParkHere("},
+      {"Ddcrash.TestApp.Parker.ParkMain", "ParkHere("},
+  };
+  std::map<std::string, int> checked;
+  for (const ManagedThread& t : state->threads) {
+    for (const ManagedFrame& f : t.frames) {
+      auto call = calls.find(f.method);
+      if (call == calls.end()) continue;
+      ASSERT_GT(f.source_line, 0u) << f.method;
+      const std::string text = SourceLine(f.source_file, f.source_line);
+      EXPECT_TRUE(absl::StrContains(text, call->second))
+          << f.method << " at " << f.source_file << ":" << f.source_line << ": " << text;
+      ++checked[f.method];
+    }
+  }
+  EXPECT_EQ(checked.size(), calls.size());
+  bool app_module = false;
+  for (const ManagedModule& m : state->modules) {
+    if (!absl::EndsWith(m.path, "/Ddcrash.TestApp.dll")) continue;
+    app_module = true;
+    EXPECT_EQ(m.pdb_location, absl::StrCat(*dir, "/Ddcrash.TestApp.pdb"));
+    EXPECT_EQ(m.pdb_problem, "");
+    EXPECT_EQ(m.mvid.size(), 36u);
+  }
+  EXPECT_TRUE(app_module);
 }
 
 // Another runtime's DAC is refused, with both identities in the message, before any loading.

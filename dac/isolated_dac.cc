@@ -12,12 +12,15 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "dac/dac_confinement.h"
 #include "dac/dac_result.h"
+#include "dac/source_lines.h"
+#include "ptrace/module_map.h"
 
 namespace ddcrash::dac {
 namespace {
@@ -44,9 +47,21 @@ bool WriteAll(int fd, const std::string& data) {
   if (options.child_hook_for_testing) options.child_hook_for_testing();
   absl::StatusOr<std::unique_ptr<DacSession>> session =
       confined.ok() ? DacSession::Open(snapshot, options.session) : confined;
-  bool ok = WriteAll(fd, SerializeDacResult(
-                             session.ok() ? absl::StatusOr<ManagedState>((*session)->Collect())
-                                          : session.status()));
+  absl::StatusOr<ManagedState> state =
+      session.ok() ? absl::StatusOr<ManagedState>((*session)->Collect()) : session.status();
+  if (state.ok()) {
+    // Here rather than in ddreport: the assemblies and PDBs are the target user's files, read
+    // with the target user's credentials.
+    const absl::Time start = absl::Now();
+    std::vector<std::string> assemblies;
+    for (const LoadedModule& m : snapshot.modules().modules()) {
+      if (m.kind == ModuleKind::kPe && !m.deleted && !m.path.empty()) assemblies.push_back(m.path);
+    }
+    AddSourceLines(&*state, assemblies);
+    state->source_lines_us =
+        static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start));
+  }
+  bool ok = WriteAll(fd, SerializeDacResult(state));
   // Skip destructors and atexit handlers (the DAC's among them): this process is done.
   _exit(ok ? 0 : 3);
 }

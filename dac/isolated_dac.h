@@ -3,7 +3,8 @@
 // target thread frozen; the forked child inherits the captured snapshot (registers, module
 // map, memory reader: process_vm_readv / /proc/PID/mem need no ptrace stop of their own, only
 // permission, which a child of the tracer has), confines itself to the target owner's
-// privileges (dac_confinement.h), loads the DAC, runs DacSession::Collect and writes the result
+// privileges (dac_confinement.h), loads the DAC, runs DacSession::Collect, adds source lines
+// (source_lines.h) and writes the result
 // (a DacResult message, dac_result.h) to a pipe. The parent waits at most the timeout
 // (DDCRASH_DAC_TIMEOUT_MS), then SIGKILLs the child. Every failure comes back as a status
 // saying what happened: the child's own error, "killed by signal N", or "timed out".

@@ -39,6 +39,22 @@ struct ManagedFrame {
   // For kRuntimeTransition: the Frame's class name ("InlinedCallFrame") and address.
   std::string transition_frame;
   uint64_t frame_address = 0;
+  // From the module's portable PDB (source_lines.h); empty / 0 when none matched.
+  std::string source_file;
+  uint32_t source_line = 0;
+  uint32_t source_column = 0;
+};
+
+// A managed assembly (one frames ran code of, or one mapped in the process): what identifies it
+// and its PDB (source_lines.h).
+struct ManagedModule {
+  std::string path;           // as the DAC names it (ManagedFrame::module_path)
+  std::string mvid;           // "xxxxxxxx-xxxx-..."; empty when the assembly was unreadable
+  std::string pdb_id;         // the id its CodeView record expects; empty when none
+  std::string codeview_path;  // the PDB path the CodeView record holds (the build machine's)
+  std::string pdb_location;   // the PDB file read, or "embedded"; empty when none matched
+  std::string pdb_problem;    // why it has no lines; empty when a PDB matched
+  uint32_t frames = 0;        // managed frames running its code
 };
 
 struct ManagedException {
@@ -86,9 +102,13 @@ struct ManagedState {
   // The managed methods at DacSessionOptions::code_addresses_to_name (ip: the address asked
   // about); addresses in no managed method are left out.
   std::vector<ManagedFrame> named_code;
+  // Every managed module, once: those frames above run code of, then the other assemblies
+  // mapped in the process.
+  std::vector<ManagedModule> modules;
   std::vector<std::string> errors;  // non-fatal problems, one line each
   uint64_t dac_load_us = 0;
   uint64_t total_us = 0;
+  uint64_t source_lines_us = 0;  // reading PDBs and mapping frames to lines (after total_us)
 };
 
 }  // namespace ddcrash::dac

@@ -82,7 +82,10 @@ LocatedPdb LocatePdb(const std::string& assembly_path) {
       embedded = &entry;
     }
   }
-  if (codeview.has_value()) result.expected_pdb_id = codeview->PdbId();
+  if (codeview.has_value()) {
+    result.expected_pdb_id = codeview->PdbId();
+    result.codeview_path = codeview->path;
+  }
 
   std::string embedded_failure;
   if (embedded != nullptr) {

@@ -40,6 +40,7 @@ struct LocatedPdb {
   // What a report carries so it can be resolved elsewhere (when the assembly could be read).
   std::optional<metadata::Guid> mvid;
   std::optional<PdbId> expected_pdb_id;  // from the CodeView record
+  std::string codeview_path;             // the path the CodeView record holds, as written
 };
 
 // Uncached: reads `assembly_path` and its PDB now.

@@ -63,6 +63,8 @@ TEST(PdbLocatorTest, FindsThePdbBesideTheAssemblyByTheCodeViewFileName) {
     ASSERT_TRUE(located.status.ok()) << located.status;
     EXPECT_EQ(located.origin, PdbOrigin::kBesideAssembly);
     EXPECT_TRUE(absl::EndsWith(located.pdb_path, "/Ddcrash.TestApp.pdb")) << located.pdb_path;
+    EXPECT_TRUE(absl::EndsWith(located.codeview_path, "Ddcrash.TestApp.pdb"))
+        << located.codeview_path;
     ASSERT_TRUE(located.mvid.has_value());
     ASSERT_TRUE(located.expected_pdb_id.has_value());
     EXPECT_EQ(located.pdb->id(), *located.expected_pdb_id);

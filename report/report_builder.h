@@ -43,6 +43,7 @@ class ReportBuilder {
 
   // Modules are added before frames so that frames can refer to them. Returns its index.
   int AddModule(Module module);
+  Module* mutable_module(int index) { return report_.mutable_modules(index); }
 
   Thread* AddThread(uint32_t tid, std::string name);
   // Appends a frame to `thread`: sets its index and its module reference, module path and

@@ -1,5 +1,6 @@
 #include "report/text_renderer.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
@@ -152,6 +153,22 @@ const Thread* CrashingOrFirstThread(const Report& report) {
   return report.threads_size() > 0 ? &report.threads(0) : nullptr;
 }
 
+std::string Directory(absl::string_view path) {
+  size_t slash = path.find_last_of('/');
+  return slash == absl::string_view::npos ? std::string() : std::string(path.substr(0, slash + 1));
+}
+
+// A native frame with no name in a shared library of the runtime's own directory.
+bool IsUnnamedRuntimeFrame(const Frame& frame, const std::string& runtime_dir) {
+  if (frame.kind() != FRAME_KIND_NATIVE || !frame.function().empty() || runtime_dir.empty()) {
+    return false;
+  }
+  const std::string& module = frame.module();
+  return module.size() > runtime_dir.size() && absl::StartsWith(module, runtime_dir) &&
+         module.find('/', runtime_dir.size()) == std::string::npos &&
+         absl::StrContains(Basename(module), ".so");
+}
+
 }  // namespace
 
 std::string FrameLabel(const Frame& frame) {
@@ -174,6 +191,10 @@ std::string FrameLabel(const Frame& frame) {
   }
   if (frame.has_managed()) {
     const ManagedFrame& managed = frame.managed();
+    if (managed.source_line() != 0) {
+      absl::StrAppend(&label, " in ", Printable(managed.source_file()), ":line ",
+                      managed.source_line());
+    }
     std::string where = Printable(Basename(managed.module_path()));
     if (managed.il_offset() >= 0 && frame.kind() == FRAME_KIND_MANAGED) {
       absl::StrAppendFormat(&where, "%sIL_%04x", where.empty() ? "" : " ", managed.il_offset());
@@ -183,11 +204,27 @@ std::string FrameLabel(const Frame& frame) {
   return label;
 }
 
-std::string RenderThread(const Report& report, const Thread& thread) {
-  (void)report;
+std::string RenderThread(const Report& report, const Thread& thread,
+                         const RenderOptions& options) {
   std::string out = absl::StrCat(ThreadTitle(thread), "\n");
   if (thread.frames_size() == 0) absl::StrAppend(&out, "  (no frames)\n");
-  for (const Frame& frame : thread.frames()) {
+  const std::string runtime_dir = Directory(report.process().runtime().path());
+  for (int i = 0; i < thread.frames_size(); ++i) {
+    const Frame& frame = thread.frames(i);
+    if (!options.all_frames && IsUnnamedRuntimeFrame(frame, runtime_dir)) {
+      int end = i + 1;
+      while (end < thread.frames_size() && thread.frames(end).module() == frame.module() &&
+             IsUnnamedRuntimeFrame(thread.frames(end), runtime_dir)) {
+        ++end;
+      }
+      if (end - i >= 2) {
+        absl::StrAppendFormat(&out, "  #%d-%d  %d frames in %s without symbols (--all-frames)\n",
+                              frame.index(), thread.frames(end - 1).index(), end - i,
+                              Printable(Basename(frame.module())));
+        i = end - 1;
+        continue;
+      }
+    }
     absl::StrAppendFormat(&out, "  #%-3d %016x %016x  %s  [%s,%s]\n", frame.index(), frame.sp(),
                           frame.ip(), FrameLabel(frame), KindName(frame.kind()),
                           TrustName(frame.trust()));
@@ -223,7 +260,7 @@ std::string RenderModules(const Report& report) {
   return out;
 }
 
-std::string RenderSummary(const Report& report) {
+std::string RenderSummary(const Report& report, const RenderOptions& options) {
   const Process& process = report.process();
   std::string out;
   absl::StrAppend(&out, report.trigger() == TRIGGER_SNAPSHOT ? "Snapshot" : "Crash", " of process ",
@@ -259,7 +296,7 @@ std::string RenderSummary(const Report& report) {
     absl::StrAppend(&out, "\n");
   }
   const Thread* thread = CrashingOrFirstThread(report);
-  if (thread != nullptr) absl::StrAppend(&out, "\n", RenderThread(report, *thread));
+  if (thread != nullptr) absl::StrAppend(&out, "\n", RenderThread(report, *thread, options));
   return out;
 }
 

@@ -11,12 +11,20 @@
 
 namespace ddcrash {
 
+struct RenderOptions {
+  // Every frame on its own line. Otherwise each run of two or more unnamed native frames in
+  // one of the runtime's own libraries (libcoreclr.so and the libraries beside it) is one
+  // line saying how many frames in which module: the frames a user cannot act on.
+  bool all_frames = false;
+};
+
 // What crashed, the exception chain, the crashing thread's stack (the first thread for a
 // snapshot), counts of threads and modules, and whether the report is incomplete.
-std::string RenderSummary(const Report& report);
+std::string RenderSummary(const Report& report, const RenderOptions& options = {});
 
-// One thread's header line and all of its frames.
-std::string RenderThread(const Report& report, const Thread& thread);
+// One thread's header line and its frames.
+std::string RenderThread(const Report& report, const Thread& thread,
+                         const RenderOptions& options = {});
 
 // One line per thread with its top frame.
 std::string RenderThreadList(const Report& report);
@@ -30,7 +38,9 @@ std::string RenderModules(const Report& report);
 // through it.
 std::string Printable(absl::string_view text);
 
-// "module!function+0x1f" (or the best substitute) for one frame.
+// "module!function+0x1f" (or the best substitute) for one frame; a managed frame with a
+// source line as the runtime prints it, "Ns.Type.Method(Args) in File.cs:line N", then its
+// module and IL offset.
 std::string FrameLabel(const Frame& frame);
 
 }  // namespace ddcrash

@@ -146,5 +146,52 @@ TEST(TextRendererTest, EveryPrintedFieldIsEscaped) {
   }
 }
 
+// A thread as a crash leaves it: unnamed libcoreclr.so frames on top, a named one, two more
+// unnamed ones, a managed frame with its source line.
+Thread FoldingThread() {
+  Thread thread;
+  thread.set_tid(7);
+  auto add = [&](FrameKind kind, const std::string& module, const std::string& function) {
+    Frame* f = thread.add_frames();
+    f->set_index(static_cast<uint32_t>(thread.frames_size() - 1));
+    f->set_kind(kind);
+    f->set_module(module);
+    f->set_function(function);
+    return f;
+  };
+  add(FRAME_KIND_NATIVE, "/usr/lib/libc.so.6", "");  // not the runtime's: kept
+  for (int i = 0; i < 3; ++i) add(FRAME_KIND_NATIVE, "/app/libcoreclr.so", "");
+  add(FRAME_KIND_NATIVE, "/app/libcoreclr.so", "PROCAbort");
+  add(FRAME_KIND_NATIVE, "/app/libcoreclr.so", "");  // a run of one: kept
+  add(FRAME_KIND_NATIVE, "/app/libclrjit.so", "");
+  add(FRAME_KIND_NATIVE, "/app/libclrjit.so", "");
+  Frame* managed = add(FRAME_KIND_MANAGED, "", "Ns.Type.Method(System.Int32)");
+  managed->mutable_managed()->set_module_path("/app/App.dll");
+  managed->mutable_managed()->set_il_offset(0x12);
+  managed->mutable_managed()->set_source_file("/src/App/Program.cs");
+  managed->mutable_managed()->set_source_line(212);
+  return thread;
+}
+
+TEST(TextRendererTest, FoldsRunsOfUnnamedRuntimeFramesAndShowsSourceLines) {
+  const Report report = SampleCrashReport();  // runtime at /app/libcoreclr.so
+  const Thread thread = FoldingThread();
+  const std::string folded = RenderThread(report, thread);
+  EXPECT_THAT(folded, HasSubstr("  #1-3  3 frames in libcoreclr.so without symbols"));
+  EXPECT_THAT(folded, HasSubstr("libcoreclr.so!PROCAbort"));
+  EXPECT_THAT(folded, HasSubstr("#5   "));
+  EXPECT_THAT(folded, HasSubstr("  #6-7  2 frames in libclrjit.so without symbols"));
+  EXPECT_THAT(folded, HasSubstr("libc.so.6!+0x0"));
+  EXPECT_THAT(folded, HasSubstr("Ns.Type.Method(System.Int32) in /src/App/Program.cs:line 212 "
+                                "(App.dll IL_0012)"));
+  RenderOptions all;
+  all.all_frames = true;
+  const std::string every = RenderThread(report, thread, all);
+  EXPECT_THAT(every, Not(HasSubstr("without symbols")));
+  for (int i = 0; i < thread.frames_size(); ++i) {
+    EXPECT_THAT(every, HasSubstr(absl::StrCat("  #", i, " "))) << i;
+  }
+}
+
 }  // namespace
 }  // namespace ddcrash

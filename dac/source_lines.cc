@@ -1,0 +1,72 @@
+#include "dac/source_lines.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "metadata/metadata_reader.h"
+#include "pdb/portable_pdb.h"
+
+namespace ddcrash::dac {
+namespace {
+
+// The DAC's IL offsets past this are ICorDebugInfo's NO_MAPPING (-1), PROLOG (-2) and
+// EPILOG (-3): no instruction of the method's IL.
+constexpr uint32_t kLastIlOffset = 0x7FFFFFFF;
+
+}  // namespace
+
+SourceLineAnnotator::Module& SourceLineAnnotator::ModuleOf(const std::string& path) {
+  auto it = by_path_.find(path);
+  if (it != by_path_.end()) return it->second;
+  const pdb::LocatedPdb& located = locator_.Locate(path);
+  ManagedModule m;
+  m.path = path;
+  if (located.mvid.has_value()) m.mvid = metadata::FormatGuid(*located.mvid);
+  if (located.expected_pdb_id.has_value()) m.pdb_id = pdb::FormatPdbId(*located.expected_pdb_id);
+  m.codeview_path = located.codeview_path;
+  if (located.pdb != nullptr) {
+    m.pdb_location = located.origin == pdb::PdbOrigin::kEmbedded ? "embedded" : located.pdb_path;
+  } else {
+    m.pdb_problem = std::string(located.status.message());
+  }
+  modules_.push_back(std::move(m));
+  return by_path_.emplace(path, Module{modules_.size() - 1, &located}).first->second;
+}
+
+void SourceLineAnnotator::Annotate(std::vector<ManagedFrame>& frames) {
+  for (ManagedFrame& f : frames) {
+    if (f.kind != ManagedFrameKind::kManagedMethod || f.module_path.empty()) continue;
+    Module& module = ModuleOf(f.module_path);
+    ++modules_[module.index].frames;
+    if (module.located->pdb == nullptr || f.il_offset > kLastIlOffset) continue;
+    absl::StatusOr<std::optional<pdb::SourceLocation>> where =
+        module.located->pdb->Lookup(f.token, f.il_offset);
+    if (!where.ok()) {
+      // A PDB whose id matched but whose data for this method is broken: say so once.
+      std::string& problem = modules_[module.index].pdb_problem;
+      if (problem.empty()) {
+        problem = absl::StrCat("method 0x", absl::Hex(f.token), " in ",
+                               modules_[module.index].pdb_location, ": ", where.status().message());
+      }
+      continue;
+    }
+    if (!where->has_value()) continue;
+    f.source_file = (*where)->file;
+    f.source_line = (*where)->line;
+    f.source_column = (*where)->column;
+  }
+}
+
+void SourceLineAnnotator::AddModule(const std::string& path) { ModuleOf(path); }
+
+void AddSourceLines(ManagedState* state, const std::vector<std::string>& assemblies) {
+  SourceLineAnnotator annotator;
+  for (ManagedThread& t : state->threads) annotator.Annotate(t.frames);
+  annotator.Annotate(state->named_code);
+  for (const std::string& path : assemblies) annotator.AddModule(path);
+  state->modules = annotator.modules();
+}
+
+}  // namespace ddcrash::dac

@@ -1,0 +1,54 @@
+// Source file, line and column of managed frames, from each module's portable PDB
+// (pdb/pdb_locator.h: embedded, or beside the assembly and matching its id). The assembly and
+// the PDB are the target user's files, untrusted: ddreport runs this in the DAC process, which
+// already runs with the target owner's credentials and can gain none (dac_confinement.h), and
+// the readers are bounded and fuzzed. Each module is read once (its PDB parsed once) however
+// many frames run its code; a module whose PDB is missing, rebuilt or corrupt gets no lines,
+// never a guess, and one line saying why (ManagedModule::pdb_problem).
+#ifndef DDCRASH_DAC_SOURCE_LINES_H_
+#define DDCRASH_DAC_SOURCE_LINES_H_
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "dac/managed_state.h"
+#include "pdb/pdb_locator.h"
+
+namespace ddcrash::dac {
+
+class SourceLineAnnotator {
+ public:
+  // Sets source_file/line/column of every managed-method frame of `frames` that has an IL
+  // offset in a method with a (non-hidden) sequence point at or before it, the way the
+  // runtime's own stack trace picks the line (pdb::PortablePdb::Lookup). Prolog, epilog and
+  // unmapped offsets get no line, as in the runtime's trace.
+  void Annotate(std::vector<ManagedFrame>& frames);
+
+  // Identifies the assembly at `path` (and looks for its PDB) without any frame of it.
+  void AddModule(const std::string& path);
+
+  // Every module given to Annotate (by a frame) or AddModule, in the order first seen.
+  const std::vector<ManagedModule>& modules() const { return modules_; }
+
+ private:
+  struct Module {
+    size_t index;  // into modules_
+    const pdb::LocatedPdb* located;
+  };
+  Module& ModuleOf(const std::string& path);
+
+  pdb::PdbLocator locator_;
+  std::map<std::string, Module> by_path_;
+  std::vector<ManagedModule> modules_;
+};
+
+// Annotates every frame of `state` (each thread's, and named_code) and sets state->modules:
+// the frames' modules, then the other `assemblies` (paths of the assemblies mapped in the
+// process), so that every managed module of the report is identified.
+void AddSourceLines(ManagedState* state, const std::vector<std::string>& assemblies = {});
+
+}  // namespace ddcrash::dac
+
+#endif  // DDCRASH_DAC_SOURCE_LINES_H_
