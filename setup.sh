@@ -11,6 +11,7 @@ packages=(
   clang-14 libclang-rt-14-dev
   elfutils gdb binutils libc6-dbg bpftrace hyperfine
   debootstrap  # tests/olddistro: the Debian 11 root filesystem
+  libdebuginfod1 debuginfod  # ddquery --symbolize (dlopen'ed) and the server its test runs
 )
 
 missing=()
