@@ -30,3 +30,5 @@ fi
 if [ -d /sys/kernel/tracing ] && ! mountpoint -q /sys/kernel/tracing 2>/dev/null; then
   mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
 fi
+
+"$(dirname "$0")/tests/fleet/setup_otlp_node.sh"  # the OpenTelemetry packages //tests/fleet:otlp_test checks with

@@ -3,23 +3,24 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cli/exit_codes.h"
 #include "cli/version.h"
-#include "absl/strings/match.h"
-#include "absl/strings/str_split.h"
+#include "otlp/otlp_log.h"
 #include "report/report_reader.h"
 #include "report/report_writer.h"
 #include "report/text_renderer.h"
 #include "symbolize/deferred_symbolizer.h"
 #include "symbolize/symbol_cache.h"
 #include "symbolize/symbol_sources.h"
-#include "triage/group_reports.h"
 #include "triage/group_render.h"
+#include "triage/group_reports.h"
 
 namespace ddcrash {
 
@@ -47,6 +48,12 @@ After the crash, over reports copied anywhere:
                    network wait is bounded by --timeout (default 15).
                    Exit codes: 0 written, 2 usage error, 3 unreadable or corrupt report,
                    4 written but no frame could be named, 5 the output could not be written.
+
+  ddquery --otlp REPORT...
+  --otlp           each report as an OpenTelemetry log record in OTLP/JSON, one LogsData
+                   object per line (the Collector's otlpjsonfile format).
+                   Exit codes: 0 ok, 2 usage error, 3 a report was unreadable (the others
+                   are still printed).
 )";
 
 namespace {
@@ -189,6 +196,27 @@ int RunSymbolize(const std::vector<std::string>& args, std::ostream& out, std::o
   return named == 0 && unnamed > 0 ? kDdqueryNoMatch : kDdqueryOk;
 }
 
+int RunOtlp(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::vector<std::string> reports;
+  for (const std::string& arg : args) {
+    if (arg == "--otlp") continue;
+    if (arg.size() > 1 && arg[0] == '-') return Usage(err, absl::StrCat(arg, " does not go with --otlp"));
+    reports.push_back(arg);
+  }
+  if (reports.empty()) return Usage(err, "--otlp needs report files");
+  int exit_code = kDdqueryOk;
+  for (const std::string& path : reports) {
+    absl::StatusOr<Report> report = ReadReportFile(path);
+    if (!report.ok()) {
+      err << "ddquery: " << report.status().message() << "\n";
+      exit_code = kDdqueryBadReport;
+      continue;
+    }
+    out << ReportToOtlpJsonLine(*report, {path, kDdcrashVersion, absl::Now()});
+  }
+  return exit_code;
+}
+
 bool Has(const std::vector<std::string>& args, absl::string_view flag) {
   for (const std::string& arg : args) {
     if (arg == flag) return true;
@@ -203,6 +231,7 @@ std::optional<int> RunFleetMode(const std::vector<std::string>& args, std::ostre
   if (Has(args, "--help") || Has(args, "-h") || Has(args, "--version")) return std::nullopt;
   if (Has(args, "--group")) return RunGroup(args, out, err);
   if (Has(args, "--symbolize")) return RunSymbolize(args, out, err);
+  if (Has(args, "--otlp")) return RunOtlp(args, out, err);
   return std::nullopt;
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 
@@ -68,11 +69,43 @@ TEST(DdqueryFleetTest, GroupUsageErrors) {
   EXPECT_EQ(Query({"--group", "x", "--threads"}).code, kDdqueryUsage);
 }
 
+TEST(DdqueryFleetTest, SymbolizeAndOtlpUsageAndBadReports) {
+  EXPECT_EQ(Query({"--symbolize"}).code, kDdqueryUsage);
+  EXPECT_EQ(Query({"--symbolize", "r.pb", "--timeout", "0"}).code, kDdqueryUsage);
+  EXPECT_EQ(Query({"--symbolize", "r.pb", "--threads"}).code, kDdqueryUsage);
+  EXPECT_EQ(Query({"--symbolize", "r.pb", "-o", "r.pb"}).code, kDdqueryUsage);
+  Result missing = Query({"--symbolize", "/nonexistent/r.pb", "-o", "/nonexistent/out.pb"});
+  EXPECT_EQ(missing.code, kDdqueryBadReport);
+  EXPECT_NE(missing.err.find("/nonexistent/r.pb"), std::string::npos) << missing.err;
+
+  EXPECT_EQ(Query({"--otlp"}).code, kDdqueryUsage);
+  EXPECT_EQ(Query({"--otlp", "r.pb", "--json"}).code, kDdqueryUsage);
+  const std::string dir = ReportDir();
+  Result otlp = Query({"--otlp", dir + "/old.pb", dir + "/recent.pb"});
+  EXPECT_EQ(otlp.code, kDdqueryOk) << otlp.err;
+  EXPECT_EQ(std::count(otlp.out.begin(), otlp.out.end(), '\n'), 2) << otlp.out;
+  EXPECT_EQ(otlp.out.rfind("{\"resourceLogs\":[", 0), 0u) << otlp.out;
+}
+
+TEST(DdqueryFleetTest, SymbolizeWritesANewReportWithItsAccount) {
+  const std::string dir = ReportDir();
+  const std::string out = dir + "/old.symbolized.pb";
+  // The sample's frames are all named: nothing to do, and the account says so.
+  Result result = Query({"--symbolize", dir + "/old.pb", "--cache", dir + "/cache"});
+  EXPECT_EQ(result.code, kDdqueryOk) << result.err;
+  EXPECT_NE(result.out.find("wrote " + out + ": 0 of 0 unnamed native frames named"), std::string::npos)
+      << result.out;
+  Result json = Query({out, "--json"});
+  EXPECT_NE(json.out.find("\"deferredSymbolization\""), std::string::npos) << json.out;
+}
+
 TEST(DdqueryFleetTest, HelpListsTheModes) {
   Result help = Query({"--help"});
   EXPECT_EQ(help.code, kDdqueryOk);
   EXPECT_NE(help.out.find("--group DIR|FILE..."), std::string::npos) << help.out;
   EXPECT_NE(help.out.find("--since DURATION"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("ddquery --symbolize REPORT [-o OUT]"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("ddquery --otlp REPORT..."), std::string::npos) << help.out;
 }
 
 }  // namespace
