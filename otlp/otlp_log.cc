@@ -15,12 +15,21 @@ namespace {
 constexpr int kSeverityInfo = 9;
 constexpr int kSeverityFatal = 21;
 
+// Cut at `limit` bytes without splitting a UTF-8 sequence.
+std::string Bounded(absl::string_view text, size_t limit) {
+  if (text.size() <= limit) return std::string(text);
+  size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) --end;
+  return absl::StrCat(text.substr(0, end), "... (cut)");
+}
+
 class Attributes {
  public:
-  void String(absl::string_view key, absl::string_view value) {
+  // Every text value is bounded, by default at kMaxOtlpMessageBytes.
+  void String(absl::string_view key, absl::string_view value, size_t limit = kMaxOtlpMessageBytes) {
     Open(key);
     absl::StrAppend(&json_, "{\"stringValue\":");
-    AppendJsonString(value, &json_);
+    AppendJsonString(Bounded(value, limit), &json_);
     json_.append("}}");
   }
   // OTLP/JSON writes 64-bit integers as decimal strings.
@@ -43,14 +52,6 @@ class Attributes {
 absl::string_view Basename(absl::string_view path) {
   const size_t slash = path.rfind('/');
   return slash == absl::string_view::npos ? path : path.substr(slash + 1);
-}
-
-// Cut at `limit` bytes without splitting a UTF-8 sequence.
-std::string Bounded(absl::string_view text, size_t limit) {
-  if (text.size() <= limit) return std::string(text);
-  size_t end = limit;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) --end;
-  return absl::StrCat(text.substr(0, end), "... (cut)");
 }
 
 // The service as the process named itself (OTEL_SERVICE_NAME in its environment), else the
@@ -106,9 +107,10 @@ std::string ReportToOtlpJsonLine(const Report& report, const OtlpLogOptions& opt
   // A snapshot of a live process has neither: no exception.* then.
   if (is_exception || signal.number() != 0) {
     record.String("exception.type", is_exception ? exception.type() : signal.name());
-    record.String("exception.message", Bounded(is_exception ? exception.message() : CrashCause(report),
-                                               kMaxOtlpMessageBytes));
-    record.String("exception.stacktrace", StackTrace(report, options.report_path));
+    record.String("exception.message", is_exception ? exception.message() : CrashCause(report));
+    // StackTrace cuts at a frame boundary itself; the limit only leaves room for its marker.
+    record.String("exception.stacktrace", StackTrace(report, options.report_path),
+                  2 * kMaxOtlpStacktraceBytes);
   }
   if (const Thread* thread = CrashingThread(report)) {
     record.Int("thread.id", thread->tid());
@@ -125,7 +127,7 @@ std::string ReportToOtlpJsonLine(const Report& report, const OtlpLogOptions& opt
 
   const bool crash = report.trigger() != TRIGGER_SNAPSHOT;
   std::string body;
-  AppendJsonString(CrashLine(report), &body);
+  AppendJsonString(Bounded(CrashLine(report), kMaxOtlpMessageBytes), &body);
   std::string line = absl::StrCat(
       "{\"resourceLogs\":[{\"resource\":{\"attributes\":", resource.Take(),
       "},\"scopeLogs\":[{\"scope\":{\"name\":\"ddcrash\",\"version\":", JsonString(options.scope_version),

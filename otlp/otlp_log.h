@@ -15,7 +15,8 @@
 
 namespace ddcrash {
 
-// Bounds of the text attributes (bytes, before JSON escaping).
+// Bounds of the text values (bytes, before JSON escaping): the stack trace, and every other
+// text (message, type, body, paths, names).
 inline constexpr size_t kMaxOtlpStacktraceBytes = 32 << 10;
 inline constexpr size_t kMaxOtlpMessageBytes = 4 << 10;
 

@@ -117,6 +117,7 @@ TEST(OtlpLogTest, SignalWithoutExceptionAndSnapshot) {
 TEST(OtlpLogTest, BoundedWithAMarkerAndSafeText) {
   Report report = SampleCrashReport();
   report.mutable_exception()->set_message(std::string(100000, 'm') + "\x1b\xff");
+  report.mutable_exception()->set_type(std::string(10000, 'T'));
   Thread* thread = report.mutable_threads(1);
   for (int i = 0; i < 20000; ++i) {
     Frame* frame = thread->add_frames();
@@ -132,6 +133,8 @@ TEST(OtlpLogTest, BoundedWithAMarkerAndSafeText) {
             std::string::npos) << stack.substr(stack.size() - 300);
   const std::string message = attributes["exception.message"].fields().at("stringValue").string_value();
   EXPECT_EQ(message, std::string(kMaxOtlpMessageBytes, 'm') + "... (cut)");
+  EXPECT_EQ(attributes["exception.type"].fields().at("stringValue").string_value(),
+            std::string(kMaxOtlpMessageBytes, 'T') + "... (cut)");
 }
 
 }  // namespace

@@ -12,12 +12,11 @@
 #include <optional>
 
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "symbolize/http_response.h"
 
 namespace ddcrash {
 namespace {
@@ -212,31 +211,13 @@ absl::StatusOr<uint64_t> HttpGetToFd(const HttpUrl& url, int out_fd,
       return absl::ResourceExhaustedError("response header too long");
     }
   }
-  const std::vector<absl::string_view> lines = absl::StrSplit(absl::string_view(head).substr(0, header_end), "\r\n");
-  // "HTTP/1.1 200 OK"
-  const std::vector<absl::string_view> status_line = absl::StrSplit(lines[0], absl::MaxSplits(' ', 2));
-  int code = 0;
-  if (status_line.size() < 2 || !absl::StartsWith(status_line[0], "HTTP/") ||
-      !absl::SimpleAtoi(status_line[1], &code)) {
-    return absl::UnavailableError("not an HTTP response");
-  }
+  absl::StatusOr<HttpResponseHead> response =
+      ParseHttpResponseHead(absl::string_view(head).substr(0, header_end));
+  if (!response.ok()) return response.status();
+  const int code = response->status;
   if (code == 404 || code == 410) return absl::NotFoundError(absl::StrCat("HTTP ", code));
   if (code != 200) return absl::UnavailableError(absl::StrCat("HTTP ", code, " (not followed)"));
-  std::optional<uint64_t> content_length;
-  for (size_t i = 1; i < lines.size(); ++i) {
-    const size_t colon = lines[i].find(':');
-    if (colon == absl::string_view::npos) continue;
-    const absl::string_view name = absl::StripAsciiWhitespace(lines[i].substr(0, colon));
-    const absl::string_view value = absl::StripAsciiWhitespace(lines[i].substr(colon + 1));
-    if (absl::EqualsIgnoreCase(name, "content-length")) {
-      uint64_t length = 0;
-      if (!absl::SimpleAtoi(value, &length)) return absl::UnavailableError("bad Content-Length");
-      content_length = length;
-    } else if (absl::EqualsIgnoreCase(name, "transfer-encoding") &&
-               !absl::EqualsIgnoreCase(value, "identity")) {
-      return absl::UnavailableError(absl::StrCat("unsupported Transfer-Encoding: ", value));
-    }
-  }
+  const std::optional<uint64_t> content_length = response->content_length;
   if (content_length && *content_length > options.max_body_bytes) {
     return absl::ResourceExhaustedError(absl::StrCat("body of ", *content_length, " bytes is too large"));
   }
