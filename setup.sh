@@ -11,6 +11,7 @@ packages=(
   clang-14 libclang-rt-14-dev
   elfutils gdb binutils libc6-dbg bpftrace hyperfine
   debootstrap  # tests/olddistro: the Debian 11 root filesystem
+  libdebuginfod1 debuginfod  # ddquery --symbolize (dlopen'ed) and the server its test runs
 )
 
 missing=()
@@ -29,3 +30,5 @@ fi
 if [ -d /sys/kernel/tracing ] && ! mountpoint -q /sys/kernel/tracing 2>/dev/null; then
   mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
 fi
+
+"$(dirname "$0")/tests/fleet/setup_otlp_node.sh"  # the OpenTelemetry packages //tests/fleet:otlp_test checks with

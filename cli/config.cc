@@ -55,6 +55,9 @@ Config LoadConfig(const std::function<std::optional<std::string>(const char*)>& 
   if (std::optional<std::string> scrub = getenv_fn("DDCRASH_SCRUB"); scrub) {
     config.scrub_pattern = *scrub;
   }
+  if (std::optional<std::string> otlp = getenv_fn("DDCRASH_OTLP_DIR"); otlp) {
+    config.otlp_dir = *otlp;
+  }
   return config;
 }
 

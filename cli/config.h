@@ -32,6 +32,9 @@ struct Config {
   int max_reports = 50;
   // DDCRASH_SCRUB: an RE2 that extends the default secret-name pattern.
   std::string scrub_pattern;
+  // DDCRASH_OTLP_DIR: also write each report's OTLP/JSON log record into this spool directory
+  // (otlp/otlp_spool.h); empty for none.
+  std::string otlp_dir;
   // Problems found while reading the environment (bad numbers, ...).
   std::vector<std::string> warnings;
 };

@@ -29,6 +29,7 @@ TEST(ConfigTest, Defaults) {
   EXPECT_EQ(config.max_reports, 50);
   EXPECT_EQ(config.dac_timeout, absl::Milliseconds(3000));
   EXPECT_EQ(config.dac_path, "");
+  EXPECT_EQ(config.otlp_dir, "");
   EXPECT_TRUE(config.warnings.empty());
 }
 
@@ -40,7 +41,8 @@ TEST(ConfigTest, ReadsEveryVariable) {
                             {"DDCRASH_MAX_REPORTS", "3"},
                             {"DDCRASH_DAC_TIMEOUT_MS", "750"},
                             {"DDCRASH_DAC_PATH", "/opt/dac/libmscordaccore.so"},
-                            {"DDCRASH_SCRUB", "^ACME_"}});
+                            {"DDCRASH_SCRUB", "^ACME_"},
+                            {"DDCRASH_OTLP_DIR", "/var/spool/ddcrash-otlp"}});
   EXPECT_EQ(config.max_reports, 3);
   EXPECT_EQ(config.dac_timeout, absl::Milliseconds(750));
   EXPECT_EQ(config.dac_path, "/opt/dac/libmscordaccore.so");
@@ -49,6 +51,7 @@ TEST(ConfigTest, ReadsEveryVariable) {
   EXPECT_EQ(config.max_frames, 64);
   EXPECT_EQ(config.report_dir, "/var/crash");
   EXPECT_EQ(config.scrub_pattern, "^ACME_");
+  EXPECT_EQ(config.otlp_dir, "/var/spool/ddcrash-otlp");
 }
 
 TEST(ConfigTest, BadValuesKeepDefaultsWithWarnings) {

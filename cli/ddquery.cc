@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "cli/ddquery_fleet.h"
 #include "cli/exit_codes.h"
 #include "cli/version.h"
 #include "re2/re2.h"
@@ -66,7 +67,7 @@ std::optional<Options> Parse(const std::vector<std::string>& args, std::ostream&
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--help" || arg == "-h") {
-      out << kUsage;
+      out << kUsage << kFleetUsage;
       *exit_code = kDdqueryOk;
       return std::nullopt;
     }
@@ -172,6 +173,7 @@ int Grep(const Report& report, const std::string& pattern, const RenderOptions& 
 }  // namespace
 
 int RunDdquery(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (std::optional<int> fleet_exit = RunFleetMode(args, out, err)) return *fleet_exit;
   int exit_code = kDdqueryOk;
   std::optional<Options> options = Parse(args, out, err, &exit_code);
   if (!options) return exit_code;

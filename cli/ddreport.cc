@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cli/config.h"
 #include "cli/createdump_args.h"
@@ -19,6 +20,7 @@
 #include "cli/fatal_signals.h"
 #include "cli/live_capture.h"
 #include "cli/version.h"
+#include "otlp/otlp_spool.h"
 #include "report/storage/report_file.h"
 #include "report/text_renderer.h"
 
@@ -45,6 +47,18 @@ std::string SummaryLine(const Report& report, const std::string& path) {
 // Past the budget, stages stop early on their own; the watchdog is for a reporter that is
 // stuck and cannot notice. The grace leaves time to write what it has.
 constexpr absl::Duration kWatchdogGrace = absl::Milliseconds(500);
+
+// DDCRASH_OTLP_DIR: the report's OTLP record, for a collector tailing the spool. A failure
+// costs that file only.
+void SpoolOtlp(const Config& config, const Report& report, const std::string& path,
+               std::ostream& err) {
+  if (config.otlp_dir.empty()) return;
+  absl::StatusOr<std::string> spooled =
+      WriteOtlpSpoolFile(config.otlp_dir, report, {path, kDdcrashVersion, absl::Now()});
+  if (!spooled.ok()) {
+    err << "ddreport: cannot write the OTLP record: " << spooled.status().message() << "\n";
+  }
+}
 
 int RunSnapshot(const DdreportOptions& options, std::ostream& err) {
   const absl::Time start = absl::Now();
@@ -73,6 +87,7 @@ int RunSnapshot(const DdreportOptions& options, std::ostream& err) {
     return kDdreportWriteFailed;
   }
   err << SummaryLine(*report, *path);
+  SpoolOtlp(config, *report, *path, err);
   return report->diagnostics().incomplete() ? kDdreportPartial : kDdreportComplete;
 }
 
@@ -210,6 +225,7 @@ int RunCreatedump(const DdreportOptions& options, std::ostream& err) {
     if (path.ok()) {
       SetReportPathForFatalSignals(*path, /*final=*/true);
       err << CrashLine(*report, *path);
+      SpoolOtlp(config, *report, *path, err);
       exit_code = report->diagnostics().incomplete() ? kDdreportPartial : kDdreportComplete;
     } else {
       // Nowhere to write (read-only or full file system): the crash must not go unrecorded,

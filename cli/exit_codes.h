@@ -18,7 +18,9 @@ enum DdqueryExit : int {
   kDdqueryOk = 0,
   kDdqueryUsage = 2,
   kDdqueryBadReport = 3,   // unreadable, corrupt, truncated or foreign file
-  kDdqueryNoMatch = 4,     // --grep matched nothing, or the thread asked for is not there
+  kDdqueryNoMatch = 4,     // --grep matched nothing, or the thread asked for is not there;
+                           // --group found no report; --symbolize named no frame
+  kDdqueryWriteFailed = 5,  // --symbolize could not write its output
 };
 
 }  // namespace ddcrash

@@ -19,16 +19,6 @@ constexpr std::array<absl::string_view, 16> kCrashMachinery = {
     "PROCCreateCrashDumpIfEnabled", "PROCCreateCrashDump", "invoke_previous_action",
     "sigsegv_handler", "sigabrt_handler", "common_signal_handler"};
 
-bool IsCrashMachinery(const Frame& frame) {
-  if (frame.kind() == FRAME_KIND_SIGNAL_TRAMPOLINE) return true;
-  for (absl::string_view name : kCrashMachinery) {
-    if (frame.function() == name || absl::StartsWith(frame.function(), absl::StrCat(name, "("))) {
-      return true;
-    }
-  }
-  return false;
-}
-
 uint64_t Fnv1a(absl::string_view bytes, uint64_t hash) {
   for (unsigned char c : bytes) {
     hash ^= c;
@@ -43,6 +33,16 @@ absl::string_view Basename(absl::string_view path) {
 }
 
 }  // namespace
+
+bool IsCrashMachinery(const Frame& frame) {
+  if (frame.kind() == FRAME_KIND_SIGNAL_TRAMPOLINE) return true;
+  for (absl::string_view name : kCrashMachinery) {
+    if (frame.function() == name || absl::StartsWith(frame.function(), absl::StrCat(name, "("))) {
+      return true;
+    }
+  }
+  return false;
+}
 
 std::string CrashFingerprint(const Report& report) {
   uint64_t hash = 0xcbf29ce484222325ull;

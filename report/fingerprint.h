@@ -18,6 +18,10 @@ inline constexpr int kFingerprintFrames = 5;
 // has none). Addresses never enter it, so ASLR and rebuilt-but-identical code do not change it.
 std::string CrashFingerprint(const Report& report);
 
+// Frames that are on a crash's stack because of how crashes are handled, not where they happen
+// (signal trampolines, raise/abort, the runtime's crash path): the fingerprint skips them.
+bool IsCrashMachinery(const Frame& frame);
+
 }  // namespace ddcrash
 
 #endif  // DDCRASH_REPORT_FINGERPRINT_H_

@@ -68,6 +68,11 @@ absl::Status WriteReportAtomicallyAt(const Report& report, int dir_fd, const std
   if (!report.SerializeToString(&bytes)) {
     return absl::InternalError("cannot serialize the report");
   }
+  return WriteFileAtomicallyAt(bytes, dir_fd, name, shown_path, durability);
+}
+
+absl::Status WriteFileAtomicallyAt(const std::string& bytes, int dir_fd, const std::string& name,
+                                   const std::string& shown_path, Durability durability) {
   // The temporary name starts with '.' so report directory listings and retention ignore it.
   std::string temp_name;
   int fd = -1;
@@ -86,7 +91,7 @@ absl::Status WriteReportAtomicallyAt(const Report& report, int dir_fd, const std
   }
   if (close(fd) != 0 && status.ok()) status = ErrnoError("cannot close", temp_path, errno);
   if (status.ok() && renameat(dir_fd, temp_name.c_str(), dir_fd, name.c_str()) != 0) {
-    status = ErrnoError("cannot rename the report to", shown_path, errno);
+    status = ErrnoError("cannot rename the file to", shown_path, errno);
   }
   if (!status.ok()) {
     unlinkat(dir_fd, temp_name.c_str(), 0);

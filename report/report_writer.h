@@ -24,6 +24,11 @@ absl::Status WriteReportAtomicallyAt(const Report& report, int dir_fd, const std
                                      const std::string& shown_path,
                                      Durability durability = Durability::kSynced);
 
+// The same for any bytes (a report's companion files, e.g. its OTLP record).
+absl::Status WriteFileAtomicallyAt(const std::string& bytes, int dir_fd, const std::string& name,
+                                   const std::string& shown_path,
+                                   Durability durability = Durability::kSynced);
+
 }  // namespace ddcrash
 
 #endif  // DDCRASH_REPORT_REPORT_WRITER_H_

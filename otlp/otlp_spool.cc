@@ -1,0 +1,28 @@
+#include "otlp/otlp_spool.h"
+
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "report/report_writer.h"
+#include "report/storage/report_path.h"
+
+namespace ddcrash {
+
+absl::StatusOr<std::string> WriteOtlpSpoolFile(const std::string& directory, const Report& report,
+                                               const OtlpLogOptions& options) {
+  absl::StatusOr<int> dir_fd = OpenReportDirectory(directory);
+  if (!dir_fd.ok()) return dir_fd.status();
+  const std::string report_name =
+      ReportFileName(report.process().exe(), static_cast<pid_t>(report.process().pid()),
+                     absl::FromUnixNanos(report.diagnostics().start_time_unix_nanos()));
+  const std::string name = absl::StrCat(absl::StripSuffix(report_name, ".pb"), ".json");
+  const std::string path = absl::StrCat(directory, "/", name);
+  absl::Status status = WriteFileAtomicallyAt(ReportToOtlpJsonLine(report, options), *dir_fd, name,
+                                              path, Durability::kSynced);
+  close(*dir_fd);
+  if (!status.ok()) return status;
+  return path;
+}
+
+}  // namespace ddcrash
