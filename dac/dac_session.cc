@@ -121,6 +121,9 @@ absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memo
   s->memory_ = &memory;
   s->threads_.assign(threads.begin(), threads.end());
   s->options_ = options;
+  s->described_ips_.set_enabled(options.cache_answers);
+  s->method_names_.set_enabled(options.cache_answers);
+  s->tasks_.set_enabled(options.cache_answers);
 
   absl::StatusOr<RuntimeInfo> runtime = FindRuntime(modules, memory);
   if (!runtime.ok()) return runtime.status();
@@ -156,8 +159,10 @@ absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memo
 }
 
 std::string DacSession::MethodDescName(CLRDATA_ADDRESS md) {
-  return WideString([&](ULONG n, WCHAR* buf, ULONG* needed) {
-    return sos_->GetMethodDescName(md, n, buf, needed);
+  return method_names_.Get(md, [&] {
+    return WideString([&](ULONG n, WCHAR* buf, ULONG* needed) {
+      return sos_->GetMethodDescName(md, n, buf, needed);
+    });
   });
 }
 
@@ -254,7 +259,8 @@ ManagedFrame DacSession::DescribeIp(uint64_t ip) {
 
 absl::StatusOr<std::vector<ManagedFrame>> DacSession::WalkStack(pid_t tid, std::string* error) {
   ComPtr<IXCLRDataTask> task;
-  HRESULT hr = process_->GetTaskByOSThreadID(static_cast<ULONG32>(tid), task.Out());
+  HRESULT hr =
+      tasks_.Find(*process_.get(), static_cast<uint32_t>(tid), options_.max_threads, task.Out());
   if (Failed(hr) || !task) {
     return absl::NotFoundError(absl::StrCat("thread ", tid, " is not known to the runtime (",
                                             HResultToString(hr), ")"));
@@ -295,7 +301,7 @@ absl::StatusOr<std::vector<ManagedFrame>> DacSession::WalkStack(pid_t tid, std::
         SplitMethodName(f.method_signature, &f.method, &f.type);
       }
     } else {
-      f = DescribeIp(ip);
+      f = described_ips_.Get(ip, [&] { return DescribeIp(ip); });
     }
     f.sp = sp;
     frames.push_back(std::move(f));
@@ -504,7 +510,7 @@ ManagedState DacSession::Collect() {
     if (address == 0 || std::binary_search(walked.begin(), walked.end(), address)) continue;
     // A return address: the call before it is what the frame is executing (and a call that
     // ends a method returns to the next one's first byte).
-    ManagedFrame f = DescribeIp(address - 1);
+    ManagedFrame f = described_ips_.Get(address - 1, [&] { return DescribeIp(address - 1); });
     if (f.kind != ManagedFrameKind::kManagedMethod) continue;
     f.ip = address;
     if (f.method_start != 0) ++f.native_offset;

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "dac/answer_cache.h"
 #include "dac/dac_locator.h"
 #include "dac/data_target.h"
 #include "dac/internal/clrdata.h"
@@ -24,6 +25,7 @@
 #include "dac/internal/sospriv.h"
 #include "dac/managed_state.h"
 #include "dac/runtime_info.h"
+#include "dac/task_index.h"
 #include "ptrace/module_map.h"
 #include "ptrace/process_memory.h"
 #include "ptrace/process_snapshot.h"
@@ -43,6 +45,10 @@ struct DacSessionOptions {
   // walk does not list are looked up as managed methods (ManagedState::named_code): a
   // method's first-tier frame left under its on-stack-replacement version, for one.
   std::vector<uint64_t> code_addresses_to_name;
+  // Ask the DAC each question (an address's description, a method's name, a thread's task)
+  // once per snapshot (dac/answer_cache.h, dac/task_index.h). Off only to check that the
+  // answers are the same without it.
+  bool cache_answers = true;
 };
 
 class DacSession {
@@ -112,6 +118,9 @@ class DacSession {
   absl::Duration dac_load_time_;
   absl::Duration open_time_;
   std::map<CLRDATA_ADDRESS, std::string> module_paths_;
+  AnswerCache<uint64_t, ManagedFrame> described_ips_;        // DescribeIp, by exact address
+  AnswerCache<CLRDATA_ADDRESS, std::string> method_names_;  // MethodDescName, by MethodDesc
+  TaskIndex tasks_;
 };
 
 // "0x80131c4f (CORDBG_E_MISSING_DEBUGGER_EXPORTS)" and friends.
