@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -85,6 +86,12 @@ class DacSession {
 
   // ListThreads + WalkStack for each started thread + exceptions: the whole DAC stage.
   ManagedState Collect();
+
+  // DacSessionOptions::code_addresses_to_name, for a session opened before the native walk
+  // that finds them was done (IsolatedDac).
+  void set_code_addresses_to_name(std::vector<uint64_t> addresses) {
+    options_.code_addresses_to_name = std::move(addresses);
+  }
 
  private:
   DacSession() = default;
