@@ -5,6 +5,7 @@
                                               name every managed stack; managed frames only)
   dotnet-stack  dotnet-stack report -p PID   (the runtime's EventPipe stack sampler)
   createdump    <app dir>/createdump --crashreportonly --name DIR/dump.%p PID (the runtime's own)
+  baseline      another ddreport build (--baseline-ddreport), to compare two builds in one run
 
 For each runtime and worker-thread count: start `Ddcrash.TestApp live N`, wait for READY, check
 once that every peer works on it (exit 0 and the parked methods named in its output), then
@@ -17,7 +18,7 @@ consecutive thread counts.
   usage: bench.py --ddreport PATH --ddquery PATH --rusage-run PATH --out DIR_WITH_testapp
                   [--peers DIR (from build_peers.sh)] [--tools ddreport,clrmd,dotnet-stack,createdump]
                   [--runs N] [--tfms net10.0] [--threads 10,100,1000,5000]
-                  [--createdump-max-workers 1000]
+                  [--createdump-max-workers 1000] [--baseline-ddreport PATH]
 """
 import argparse
 import json
@@ -33,7 +34,7 @@ import time
 
 
 RUSAGE_RUN = None
-ALL_TOOLS = ("ddreport", "clrmd", "dotnet-stack", "createdump")
+ALL_TOOLS = ("ddreport", "clrmd", "dotnet-stack", "createdump", "baseline")
 
 
 def clean_env():
@@ -83,8 +84,9 @@ class Tools:
         self.work = work
 
     def argv(self, tool, pid):
-        if tool == "ddreport":
-            return [self.a.ddreport, "--pid", str(pid), "-o", os.path.join(self.work, "r.pb")]
+        if tool in ("ddreport", "baseline"):
+            binary = self.a.ddreport if tool == "ddreport" else self.a.baseline_ddreport
+            return [binary, "--pid", str(pid), "-o", os.path.join(self.work, tool + ".pb")]
         if tool == "clrmd":
             return [os.path.join(self.a.peers, "clrmd", "ClrmdStacks"), str(pid)]
         if tool == "dotnet-stack":
@@ -96,25 +98,28 @@ class Tools:
         return [os.path.join(self.app_dir, "createdump"), "--crashreportonly", "--name",
                 os.path.join(cd_dir, "dump.%p"), str(pid)]
 
+    @staticmethod
+    def run(argv):
+        p = subprocess.run(argv, capture_output=True, text=True, env=clean_env())
+        if p.returncode != 0:
+            raise RuntimeError("exited %d: %s" % (p.returncode, p.stderr.strip()[-500:]))
+        return p.stdout
+
     def check(self, tool, pid):
         """One untimed run whose output must name the app's parked methods."""
-        if tool == "ddreport":
+        if tool in ("ddreport", "baseline"):
             argv = self.argv(tool, pid)
-            subprocess.run(argv, check=True, capture_output=True, env=clean_env())
-            out = subprocess.run([self.a.ddquery, argv[-1]], capture_output=True, text=True,
-                                 check=True).stdout
+            self.run(argv)
+            out = self.run([self.a.ddquery, argv[-1]])
         elif tool == "createdump":
-            argv = self.argv(tool, pid)
-            subprocess.run(argv, check=True, capture_output=True, env=clean_env())
+            self.run(self.argv(tool, pid))
             reports = [f for f in os.listdir(os.path.join(self.work, "cd"))
                        if f.endswith(".crashreport.json")]
             if not reports:
                 raise RuntimeError("createdump wrote no crash report")
             out = open(os.path.join(self.work, "cd", reports[0])).read()
         else:
-            argv = self.argv(tool, pid) + (["--print"] if tool == "clrmd" else [])
-            out = subprocess.run(argv, capture_output=True, text=True, check=True,
-                                 env=clean_env()).stdout
+            out = self.run(self.argv(tool, pid) + (["--print"] if tool == "clrmd" else []))
         if "ParkHere" not in out:
             raise RuntimeError("%s did not name Parker.ParkHere:\n%s" % (tool, out[-2000:]))
 
@@ -126,12 +131,13 @@ def main():
     ap.add_argument("--rusage-run", required=True)
     ap.add_argument("--out", required=True, help="directory holding testapp/<tfm>/")
     ap.add_argument("--peers", help="directory build_peers.sh filled")
-    ap.add_argument("--tools", default=",".join(ALL_TOOLS))
+    ap.add_argument("--tools", default=",".join(ALL_TOOLS[:-1]))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--tfms", default="net10.0")
     ap.add_argument("--threads", default="10,100,1000,5000", help="parked worker counts")
     ap.add_argument("--createdump-max-workers", type=int, default=1000,
                     help="createdump takes ~7 ms per thread: skip it above this")
+    ap.add_argument("--baseline-ddreport", help="the ddreport build the baseline tool runs")
     a = ap.parse_args()
     global RUSAGE_RUN
     RUSAGE_RUN = a.rusage_run
@@ -140,6 +146,8 @@ def main():
         ap.error("--tools: ddreport first, then any of " + ", ".join(ALL_TOOLS[1:]))
     if any(t in ("clrmd", "dotnet-stack") for t in tools) and not a.peers:
         ap.error("--peers is needed for clrmd and dotnet-stack")
+    if ("baseline" in tools) != bool(a.baseline_ddreport):
+        ap.error("the baseline tool and --baseline-ddreport go together")
     work = tempfile.mkdtemp(prefix="ddcrash-bench-")
     rows = []  # (tfm, workers, threads, {tool: (median ms, max rss KiB)}, stages medians)
     for tfm in a.tfms.split(","):
@@ -148,17 +156,31 @@ def main():
         for n in [int(x) for x in a.threads.split(",")]:
             these = [x for x in tools if x != "createdump" or n <= a.createdump_max_workers]
             p = start_live(os.path.join(app_dir, "Ddcrash.TestApp"), n)
+            failed = {}
             try:
-                for tool in these:
-                    t.check(tool, p.pid)
+                # A tool that fails its check on this process is left out of the row (its cells
+                # say "failed"), the others still run.
+                for tool in list(these):
+                    try:
+                        t.check(tool, p.pid)
+                    except RuntimeError as e:
+                        print("# %s %s N=%d: %s" % (tfm, tool, n, e), file=sys.stderr, flush=True)
+                        if tool == "ddreport":
+                            raise
+                        failed[tool] = True
+                        these.remove(tool)
                 times = {tool: [] for tool in these}
+                failures = {}  # a peer's failed timed runs: counted, left out of its median
                 stages = {}
                 threads = 0
                 for _ in range(a.runs):
                     for tool in these:
                         rc, ms, rss = timed(t.argv(tool, p.pid))
                         if rc != 0:
-                            raise RuntimeError("%s exited %d" % (tool, rc))
+                            if tool == "ddreport":
+                                raise RuntimeError("ddreport exited %d" % rc)
+                            failures[tool] = failures.get(tool, 0) + 1
+                            continue
                         times[tool].append((ms, rss))
                         if tool == "ddreport":
                             st, threads, incomplete = report_facts(a.ddquery,
@@ -173,30 +195,36 @@ def main():
             finally:
                 p.send_signal(signal.SIGKILL)
                 p.wait()
-            med = {tool: (statistics.median(x[0] for x in v), max(x[1] for x in v))
+            med = {tool: (statistics.median(x[0] for x in v), max(x[1] for x in v)) if v else None
                    for tool, v in times.items()}
+            med.update({tool: None for tool in failed})
             rows.append((tfm, n, threads, med,
-                         {k: statistics.median(v) for k, v in stages.items()}))
-            print("# %s N=%d done" % (tfm, n), file=sys.stderr, flush=True)
+                         {k: statistics.median(v) for k, v in stages.items()},
+                         {k: "%d/%d" % (v, a.runs) for k, v in failures.items()}))
+            print("# %s N=%d done: %s" % (tfm, n, {k: v and v[0] for k, v in med.items()}),
+                  file=sys.stderr, flush=True)
     shutil.rmtree(work, ignore_errors=True)
 
     def cell(med, tool, fmt):
-        return fmt(med[tool]) if tool in med else "-"
+        if tool not in med:
+            return "-"
+        return fmt(med[tool]) if med[tool] is not None else "failed"
 
     print("| runtime | workers | threads | " +
           " | ".join("%s (median ms)" % x for x in tools) + " | " +
           " | ".join("%s / ddreport" % x for x in tools[1:]) +
           " | ddreport attach / unwind / dac / detach (ms) | " +
-          " | ".join("%s peak RSS (MiB)" % x for x in tools) + " |")
-    print("|---|---:|---:|" + "---:|" * (3 * len(tools)))
-    for tfm, n, threads, med, st in rows:
+          " | ".join("%s peak RSS (MiB)" % x for x in tools) + " | failed runs |")
+    print("|---|---:|---:|" + "---:|" * (3 * len(tools)) + "---|")
+    for tfm, n, threads, med, st, fails in rows:
         base = med["ddreport"][0]
         print("| %s | %d | %d | " % (tfm, n, threads) +
               " | ".join(cell(med, x, lambda v: "%.0f" % v[0]) for x in tools) + " | " +
               " | ".join(cell(med, x, lambda v: "%.2fx" % (v[0] / base)) for x in tools[1:]) +
               " | %.0f / %.0f / %.0f / %.0f | " % tuple(st.get(k, float("nan")) for k in
                                                         ("attach", "unwind", "dac", "detach")) +
-              " | ".join(cell(med, x, lambda v: "%.1f" % (v[1] / 1024.0)) for x in tools) + " |")
+              " | ".join(cell(med, x, lambda v: "%.1f" % (v[1] / 1024.0)) for x in tools) +
+              " | %s |" % (", ".join("%s %s" % kv for kv in sorted(fails.items())) or "none"))
     print()
     print("Cost per added thread (ms), between consecutive rows of one runtime:")
     print()
@@ -208,7 +236,7 @@ def main():
         added = cur[2] - prev[2]
         print("| %s | %d -> %d | " % (cur[0], prev[2], cur[2]) +
               " | ".join("%.3f" % ((cur[3][x][0] - prev[3][x][0]) / added)
-                         if x in cur[3] and x in prev[3] else "-" for x in tools) + " |")
+                         if cur[3].get(x) and prev[3].get(x) else "-" for x in tools) + " |")
     print()
     print("%d rounds per row, every tool once per round on the same live process; medians; "
           "peak RSS is wait4's ru_maxrss (max over runs)." % a.runs)
