@@ -120,6 +120,7 @@ absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memo
   std::unique_ptr<DacSession> s(new DacSession());
   s->memory_ = &memory;
   s->threads_.assign(threads.begin(), threads.end());
+  for (const ThreadState& os : s->threads_) s->os_threads_[static_cast<uint32_t>(os.tid)] = &os;
   s->options_ = options;
   s->described_ips_.set_enabled(options.cache_answers);
   s->method_names_.set_enabled(options.cache_answers);
@@ -454,9 +455,8 @@ absl::StatusOr<std::vector<ManagedThread>> DacSession::ListThreads() {
     t.is_threadpool = (t.state & kThreadStateThreadPoolWorker) != 0;
     t.is_dead = (t.state & kThreadStateDead) != 0;
     t.is_unstarted = (t.state & kThreadStateUnstarted) != 0;
-    for (const ThreadState& os : threads_) {
-      if (static_cast<uint32_t>(os.tid) == t.os_thread_id) t.os_name = os.name;
-    }
+    auto os = os_threads_.find(t.os_thread_id);
+    if (os != os_threads_.end()) t.os_name = os->second->name;
     if (td.value.lastThrownObjectHandle != 0) {
       absl::StatusOr<uint64_t> object = memory_->ReadValue<uint64_t>(td.value.lastThrownObjectHandle);
       if (object.ok() && *object != 0) {

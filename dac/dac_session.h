@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
@@ -115,6 +116,7 @@ class DacSession {
 
   ProcessMemory* memory_ = nullptr;
   std::vector<ThreadState> threads_;
+  absl::flat_hash_map<uint32_t, const ThreadState*> os_threads_;  // threads_ by tid
   DacSessionOptions options_;
   RuntimeInfo runtime_;
   DacLocation dac_;
