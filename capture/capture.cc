@@ -113,6 +113,7 @@ void Capture::AddSnapshot(const ProcessSnapshot& process) {
   for (const ThreadState& state : process.threads()) {
     Thread* thread = builder_.AddThread(static_cast<uint32_t>(state.tid), state.name);
     threads_.push_back(thread);
+    threads_by_tid_[thread->tid()].push_back(thread);
     thread->set_state(std::string(1, state.sched_state));
     if (state.tid == process.pid()) thread->add_roles(THREAD_ROLE_MAIN);
     AddThreadRolesFromName(thread);
@@ -225,7 +226,7 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
   AddManagedModules(*state);
   const uint32_t crashing_tid = builder_.report().crashing_tid();
   for (const dac::ManagedThread& managed : state->threads) {
-    for (Thread* thread : threads_) {
+    for (Thread* thread : ThreadsWithTid(managed.os_thread_id)) {
       if (managed.os_thread_id == 0 || thread->tid() != managed.os_thread_id) continue;
       thread->set_managed_id(managed.managed_id);
       AddManagedThreadRoles(managed, thread);
@@ -274,6 +275,12 @@ void Capture::RecordDetach(const absl::Status& detached, bool died_while_frozen)
                             "the process was killed while it was being captured; stacks and "
                             "memory read after its death are cut short");
   }
+}
+
+absl::Span<Thread* const> Capture::ThreadsWithTid(uint32_t tid) const {
+  auto found = threads_by_tid_.find(tid);
+  if (found == threads_by_tid_.end()) return {};
+  return found->second;
 }
 
 Report Capture::Build() && { return std::move(builder_).Build(Now()); }

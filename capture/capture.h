@@ -25,9 +25,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "dac/managed_state_source.h"
 #include "ptrace/process_info.h"
 #include "ptrace/process_snapshot.h"
@@ -114,12 +116,16 @@ class Capture {
   // one error for each module whose frames got no source lines, saying why.
   void AddManagedModules(const dac::ManagedState& state);
   absl::Time Now() const { return options_.clock(); }
+  // The report's threads with this OS thread id (one, or none).
+  absl::Span<Thread* const> ThreadsWithTid(uint32_t tid) const;
 
   CaptureOptions options_;
   absl::Time deadline_;
   ReportBuilder builder_;
   // Parallel to the snapshot's threads(); owned by builder_'s report.
   std::vector<Thread*> threads_;
+  // threads_ by tid: the DAC's threads are matched to them without a scan each.
+  absl::flat_hash_map<uint32_t, std::vector<Thread*>> threads_by_tid_;
 };
 
 }  // namespace ddcrash

@@ -156,10 +156,12 @@ void MergeManagedFrames(const std::vector<dac::ManagedFrame>& managed, std::vect
   merged.reserve(frames->size() + inserted.size());
   size_t n = 0;
   for (Frame& extra : inserted) {
-    while (n < frames->size() && (*frames)[n].sp() <= extra.sp()) merged.push_back((*frames)[n++]);
+    while (n < frames->size() && (*frames)[n].sp() <= extra.sp()) {
+      merged.push_back(std::move((*frames)[n++]));
+    }
     merged.push_back(std::move(extra));
   }
-  while (n < frames->size()) merged.push_back((*frames)[n++]);
+  while (n < frames->size()) merged.push_back(std::move((*frames)[n++]));
   *frames = std::move(merged);
 }
 

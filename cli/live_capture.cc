@@ -56,11 +56,14 @@ absl::StatusOr<Report> CaptureLiveProcess(const LiveCaptureRequest& request, con
     process = *std::move(frozen);
   }
   capture.AddSnapshot(*process);
+  dac::LiveManagedStateSource managed;
+  // The DAC process loads the DAC while the native walk runs; it needs the walk's results
+  // only to name what the walk left unnamed, at the end.
+  managed.StartEarly(*process, config.dac_path, config.max_frames);
   {
     LiveNativeUnwinder unwinder(*process);
     capture.UnwindStacks(*process, unwinder);
   }
-  dac::LiveManagedStateSource managed;
   capture.AddManagedState(*process, managed);
   {
     StageTimer timer = capture.TimeStage("detach");

@@ -131,7 +131,11 @@ absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memo
   std::unique_ptr<DacSession> s(new DacSession());
   s->memory_ = &memory;
   s->threads_.assign(threads.begin(), threads.end());
+  for (const ThreadState& os : s->threads_) s->os_threads_[static_cast<uint32_t>(os.tid)] = &os;
   s->options_ = options;
+  s->described_ips_.set_enabled(options.cache_answers);
+  s->method_names_.set_enabled(options.cache_answers);
+  s->tasks_.set_enabled(options.cache_answers);
 
   absl::StatusOr<RuntimeInfo> runtime = FindRuntime(modules, memory);
   if (!runtime.ok()) return runtime.status();
@@ -167,8 +171,10 @@ absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memo
 }
 
 std::string DacSession::MethodDescName(CLRDATA_ADDRESS md) {
-  return WideString([&](ULONG n, WCHAR* buf, ULONG* needed) {
-    return sos_->GetMethodDescName(md, n, buf, needed);
+  return method_names_.Get(md, [&] {
+    return WideString([&](ULONG n, WCHAR* buf, ULONG* needed) {
+      return sos_->GetMethodDescName(md, n, buf, needed);
+    });
   });
 }
 
@@ -275,7 +281,8 @@ ManagedFrame DacSession::DescribeIp(uint64_t ip, IpKind kind) {
 
 absl::StatusOr<std::vector<ManagedFrame>> DacSession::WalkStack(pid_t tid, std::string* error) {
   ComPtr<IXCLRDataTask> task;
-  HRESULT hr = process_->GetTaskByOSThreadID(static_cast<ULONG32>(tid), task.Out());
+  HRESULT hr =
+      tasks_.Find(*process_.get(), static_cast<uint32_t>(tid), options_.max_threads, task.Out());
   if (Failed(hr) || !task) {
     return absl::NotFoundError(absl::StrCat("thread ", tid, " is not known to the runtime (",
                                             HResultToString(hr), ")"));
@@ -324,7 +331,8 @@ absl::StatusOr<std::vector<ManagedFrame>> DacSession::WalkStack(pid_t tid, std::
       // The walk's first frame is the thread's own context only when the thread stopped in
       // that code; otherwise the walk unwound to it through native frames.
       const bool stopped_here = (frames.empty() && ip == thread_ip) || after_stopped_context_frame;
-      f = DescribeIp(ip, stopped_here ? IpKind::kStoppedContext : IpKind::kReturnAddress);
+      const IpKind kind = stopped_here ? IpKind::kStoppedContext : IpKind::kReturnAddress;
+      f = described_ips_.Get({ip, kind}, [&] { return DescribeIp(ip, kind); });
       after_stopped_context_frame = false;
     }
     f.sp = sp;
@@ -478,9 +486,8 @@ absl::StatusOr<std::vector<ManagedThread>> DacSession::ListThreads() {
     t.is_threadpool = (t.state & kThreadStateThreadPoolWorker) != 0;
     t.is_dead = (t.state & kThreadStateDead) != 0;
     t.is_unstarted = (t.state & kThreadStateUnstarted) != 0;
-    for (const ThreadState& os : threads_) {
-      if (static_cast<uint32_t>(os.tid) == t.os_thread_id) t.os_name = os.name;
-    }
+    auto os = os_threads_.find(t.os_thread_id);
+    if (os != os_threads_.end()) t.os_name = os->second->name;
     if (td.value.lastThrownObjectHandle != 0) {
       absl::StatusOr<uint64_t> object = memory_->ReadValue<uint64_t>(td.value.lastThrownObjectHandle);
       if (object.ok() && *object != 0) {
@@ -532,7 +539,9 @@ ManagedState DacSession::Collect() {
   std::sort(walked.begin(), walked.end());
   for (uint64_t address : options_.code_addresses_to_name) {
     if (address == 0 || std::binary_search(walked.begin(), walked.end(), address)) continue;
-    ManagedFrame f = DescribeIp(address, IpKind::kReturnAddress);
+    ManagedFrame f = described_ips_.Get({address, IpKind::kReturnAddress}, [&] {
+      return DescribeIp(address, IpKind::kReturnAddress);
+    });
     if (f.kind != ManagedFrameKind::kManagedMethod) continue;
     st.named_code.push_back(std::move(f));
   }

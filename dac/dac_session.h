@@ -12,11 +12,14 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "dac/answer_cache.h"
 #include "dac/dac_locator.h"
 #include "dac/data_target.h"
 #include "dac/internal/clrdata.h"
@@ -24,6 +27,7 @@
 #include "dac/internal/sospriv.h"
 #include "dac/managed_state.h"
 #include "dac/runtime_info.h"
+#include "dac/task_index.h"
 #include "ptrace/module_map.h"
 #include "ptrace/process_memory.h"
 #include "ptrace/process_snapshot.h"
@@ -43,6 +47,10 @@ struct DacSessionOptions {
   // walk does not list are looked up as managed methods (ManagedState::named_code): a
   // method's first-tier frame left under its on-stack-replacement version, for one.
   std::vector<uint64_t> code_addresses_to_name;
+  // Ask the DAC each question (an address's description, a method's name, a thread's task)
+  // once per snapshot (dac/answer_cache.h, dac/task_index.h). Off only to check that the
+  // answers are the same without it.
+  bool cache_answers = true;
 };
 
 class DacSession {
@@ -90,6 +98,12 @@ class DacSession {
   // ListThreads + WalkStack for each started thread + exceptions: the whole DAC stage.
   ManagedState Collect();
 
+  // DacSessionOptions::code_addresses_to_name, for a session opened before the native walk
+  // that finds them was done (IsolatedDac).
+  void set_code_addresses_to_name(std::vector<uint64_t> addresses) {
+    options_.code_addresses_to_name = std::move(addresses);
+  }
+
  private:
   DacSession() = default;
   std::string MethodDescName(CLRDATA_ADDRESS md);
@@ -114,6 +128,7 @@ class DacSession {
 
   ProcessMemory* memory_ = nullptr;
   std::vector<ThreadState> threads_;
+  absl::flat_hash_map<uint32_t, const ThreadState*> os_threads_;  // threads_ by tid
   DacSessionOptions options_;
   RuntimeInfo runtime_;
   DacLocation dac_;
@@ -124,6 +139,10 @@ class DacSession {
   absl::Duration dac_load_time_;
   absl::Duration open_time_;
   std::map<CLRDATA_ADDRESS, std::string> module_paths_;
+  // DescribeIp, by the exact address and what it is (the address looked up differs by kind).
+  AnswerCache<std::pair<uint64_t, IpKind>, ManagedFrame> described_ips_;
+  AnswerCache<CLRDATA_ADDRESS, std::string> method_names_;  // MethodDescName, by MethodDesc
+  TaskIndex tasks_;
 };
 
 // "0x80131c4f (CORDBG_E_MISSING_DEBUGGER_EXPORTS)" and friends.

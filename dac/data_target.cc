@@ -32,6 +32,10 @@ ComPtr<DataTarget> DataTarget::Create(ProcessMemory& memory,
 DataTarget::DataTarget(ProcessMemory& memory, absl::Span<const ThreadState> threads,
                        absl::Span<const LoadedModule> modules, uint64_t runtime_base)
     : memory_(memory), threads_(threads.begin(), threads.end()), runtime_base_(runtime_base) {
+  // The first thread with a tid, as a scan would find.
+  for (size_t i = 0; i < threads_.size(); ++i) {
+    thread_index_.try_emplace(static_cast<ULONG32>(threads_[i].tid), i);
+  }
   modules_.reserve(modules.size());
   for (const LoadedModule& m : modules) {
     if (m.path.empty()) continue;
@@ -122,13 +126,12 @@ HRESULT DataTarget::GetThreadContext(ULONG32 thread_id, ULONG32 context_flags, U
   ++stats_.context_requests;
   if (context == nullptr) return E_POINTER;
   if (size < Amd64ContextOffsets::kRip + 8 || size > kMaxContextSize) return E_INVALIDARG;
-  for (const ThreadState& t : threads_) {
-    if (static_cast<ULONG32>(t.tid) != thread_id) continue;
-    if (!t.stopped) return E_FAIL;  // no registers were captured for it
-    FillAmd64Context(t, context_flags, absl::Span<uint8_t>(context, size));
-    return S_OK;
-  }
-  return E_INVALIDARG;
+  auto found = thread_index_.find(thread_id);
+  if (found == thread_index_.end()) return E_INVALIDARG;
+  const ThreadState& t = threads_[found->second];
+  if (!t.stopped) return E_FAIL;  // no registers were captured for it
+  FillAmd64Context(t, context_flags, absl::Span<uint8_t>(context, size));
+  return S_OK;
 }
 
 HRESULT DataTarget::SetThreadContext(ULONG32, ULONG32, BYTE*) { return E_NOTIMPL; }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/types/span.h"
 #include "dac/internal/clrdata.h"
 #include "dac/internal/com_ptr.h"
@@ -84,6 +85,8 @@ class DataTarget final : public ICLRDataTarget,
   std::atomic<ULONG> refs_{1};
   ProcessMemory& memory_;
   std::vector<ThreadState> threads_;
+  // threads_' indexes by tid: the DAC asks for a context at each of thousands of stack walks.
+  absl::flat_hash_map<ULONG32, size_t> thread_index_;
   std::vector<ModuleEntry> modules_;
   uint64_t runtime_base_;
   Stats stats_;

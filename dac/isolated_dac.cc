@@ -12,6 +12,7 @@
 
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -38,15 +39,41 @@ bool WriteAll(int fd, const std::string& data) {
   return true;
 }
 
-[[noreturn]] void RunChild(int fd, pid_t parent, ProcessSnapshot& snapshot,
+// The request the parent sends once the native walk is done: a count, then that many
+// addresses (native byte order: both ends are this same binary).
+constexpr uint64_t kMaxRequestedAddresses = 1u << 20;
+
+bool ReadAll(int fd, void* data, size_t size) {
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = read(fd, static_cast<char*>(data) + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+bool ReadRequest(int fd, std::vector<uint64_t>* addresses) {
+  uint64_t count = 0;
+  if (!ReadAll(fd, &count, sizeof(count)) || count > kMaxRequestedAddresses) return false;
+  addresses->resize(static_cast<size_t>(count));
+  return ReadAll(fd, addresses->data(), addresses->size() * sizeof(uint64_t));
+}
+
+[[noreturn]] void RunChild(int result_fd, int request_fd, pid_t parent, ProcessSnapshot& snapshot,
                            const IsolatedDacOptions& options) {
   const absl::Status confined = ConfineDacProcess(snapshot.pid(), snapshot.memory());
   // After confinement: a change of credentials clears the parent-death signal.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(4);
   if (options.child_hook_for_testing) options.child_hook_for_testing();
+  // Load the DAC and open its session while the parent still walks the native stacks.
   absl::StatusOr<std::unique_ptr<DacSession>> session =
       confined.ok() ? DacSession::Open(snapshot, options.session) : confined;
+  std::vector<uint64_t> addresses;
+  if (!ReadRequest(request_fd, &addresses)) _exit(5);  // the parent gave up on this stage
+  if (session.ok()) (*session)->set_code_addresses_to_name(std::move(addresses));
   absl::StatusOr<ManagedState> state =
       session.ok() ? absl::StatusOr<ManagedState>((*session)->Collect()) : session.status();
   if (state.ok()) {
@@ -61,7 +88,7 @@ bool WriteAll(int fd, const std::string& data) {
     state->source_lines_us =
         static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start));
   }
-  bool ok = WriteAll(fd, SerializeDacResult(state));
+  bool ok = WriteAll(result_fd, SerializeDacResult(state));
   // Skip destructors and atexit handlers (the DAC's among them): this process is done.
   _exit(ok ? 0 : 3);
 }
@@ -73,40 +100,96 @@ std::string SignalName(int sig) {
 
 }  // namespace
 
-absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessSnapshot& snapshot,
-                                                         const IsolatedDacOptions& options) {
-  const absl::Time deadline = absl::Now() + options.timeout;
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return absl::ErrnoToStatus(errno, "pipe2 for the DAC child");
+absl::StatusOr<std::unique_ptr<IsolatedDac>> IsolatedDac::Start(ProcessSnapshot& snapshot,
+                                                                const IsolatedDacOptions& options) {
+  int result[2];
+  if (pipe2(result, O_CLOEXEC) != 0) return absl::ErrnoToStatus(errno, "pipe2 for the DAC child");
+  int request[2];
+  if (pipe2(request, O_CLOEXEC) != 0) {
+    int e = errno;
+    close(result[0]);
+    close(result[1]);
+    return absl::ErrnoToStatus(e, "pipe2 for the DAC child");
+  }
   const pid_t parent = getpid();
   pid_t child = fork();
   if (child < 0) {
     int e = errno;
-    close(fds[0]);
-    close(fds[1]);
+    for (int fd : {result[0], result[1], request[0], request[1]}) close(fd);
     return absl::ErrnoToStatus(e, "fork of the DAC child");
   }
   if (child == 0) {
-    close(fds[0]);
-    RunChild(fds[1], parent, snapshot, options);
+    close(result[0]);
+    close(request[1]);
+    RunChild(result[1], request[0], parent, snapshot, options);
   }
-  close(fds[1]);
+  close(result[1]);
+  close(request[0]);
+  // Finish's writes must not block past its deadline (a child stuck before reading them).
+  fcntl(request[1], F_SETFL, fcntl(request[1], F_GETFL) | O_NONBLOCK);
+  return std::unique_ptr<IsolatedDac>(new IsolatedDac(child, result[0], request[1]));
+}
 
-  std::string message;
+IsolatedDac::~IsolatedDac() {
+  if (request_fd_ >= 0) close(request_fd_);
+  if (result_fd_ >= 0) close(result_fd_);
+  if (child_ > 0) {
+    kill(child_, SIGKILL);
+    int status = 0;
+    while (waitpid(child_, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+absl::StatusOr<ManagedState> IsolatedDac::Finish(const std::vector<uint64_t>& code_addresses_to_name,
+                                                 absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  std::string request;
+  const uint64_t count = code_addresses_to_name.size();
+  request.append(reinterpret_cast<const char*>(&count), sizeof(count));
+  request.append(reinterpret_cast<const char*>(code_addresses_to_name.data()),
+                 code_addresses_to_name.size() * sizeof(uint64_t));
   bool timed_out = false;
-  bool too_big = false;
-  while (true) {
+  // A child that died or gave up has closed its end: the write fails with EPIPE, and its
+  // status below says why. SIGPIPE is ignored meanwhile (it would end ddreport).
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  struct sigaction previous {};
+  const bool restore = sigaction(SIGPIPE, &ignore, &previous) == 0;
+  for (size_t sent = 0; sent < request.size();) {
+    ssize_t n = write(request_fd_, request.data() + sent, request.size() - sent);
+    if (n > 0) {
+      sent += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN) break;
     absl::Duration left = deadline - absl::Now();
     if (left <= absl::ZeroDuration()) {
       timed_out = true;
       break;
     }
-    pollfd p{fds[0], POLLIN, 0};
+    pollfd p{request_fd_, POLLOUT, 0};
+    poll(&p, 1, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
+  }
+  if (restore) sigaction(SIGPIPE, &previous, nullptr);
+  close(request_fd_);
+  request_fd_ = -1;
+
+  std::string message;
+  bool too_big = false;
+  while (!timed_out) {
+    absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) {
+      timed_out = true;
+      break;
+    }
+    pollfd p{result_fd_, POLLIN, 0};
     int r = poll(&p, 1, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
     if (r < 0 && errno == EINTR) continue;
     if (r == 0) continue;  // re-check the deadline
     char buf[65536];
-    ssize_t n = read(fds[0], buf, sizeof(buf));
+    ssize_t n = read(result_fd_, buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // EOF: the child finished or died
     message.append(buf, static_cast<size_t>(n));
@@ -115,8 +198,11 @@ absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessSnapshot& snapsh
       break;
     }
   }
-  close(fds[0]);
+  close(result_fd_);
+  result_fd_ = -1;
 
+  const pid_t child = child_;
+  child_ = -1;
   int status = 0;
   pid_t waited = 0;
   if (!timed_out && !too_big) {
@@ -132,9 +218,8 @@ absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessSnapshot& snapsh
     }
     if (too_big) return absl::ResourceExhaustedError("the DAC child sent an oversized result");
     return absl::DeadlineExceededError(
-        absl::StrCat("the DAC stage did not finish within ",
-                     absl::FormatDuration(options.timeout), " (", kDacTimeoutEnv,
-                     "); its process was killed"));
+        absl::StrCat("the DAC stage did not finish within ", absl::FormatDuration(timeout), " (",
+                     kDacTimeoutEnv, "); its process was killed"));
   }
   if (WIFSIGNALED(status)) {
     return absl::InternalError(absl::StrCat("the DAC process died with ",
@@ -147,6 +232,13 @@ absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessSnapshot& snapsh
   }
   if (message.empty()) return absl::InternalError("the DAC process sent no result");
   return ParseDacResult(message);
+}
+
+absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessSnapshot& snapshot,
+                                                         const IsolatedDacOptions& options) {
+  absl::StatusOr<std::unique_ptr<IsolatedDac>> dac = IsolatedDac::Start(snapshot, options);
+  if (!dac.ok()) return dac.status();
+  return (*dac)->Finish(options.session.code_addresses_to_name, options.timeout);
 }
 
 }  // namespace ddcrash::dac

@@ -15,7 +15,12 @@
 #ifndef DDCRASH_DAC_ISOLATED_DAC_H_
 #define DDCRASH_DAC_ISOLATED_DAC_H_
 
+#include <sys/types.h>
+
+#include <cstdint>
 #include <functional>
+#include <memory>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -39,6 +44,32 @@ struct IsolatedDacOptions {
 
 absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessSnapshot& snapshot,
                                                          const IsolatedDacOptions& options = {});
+
+// The same stage in two steps, so that the DAC process starts (forks, confines itself, loads
+// the DAC, opens its session) while the native walk runs: Start before the walk, Finish with
+// the return addresses the walk left unnamed (DacSessionOptions::code_addresses_to_name),
+// which the child waits for before it collects. Destroying an unfinished one kills its child.
+class IsolatedDac {
+ public:
+  // Forks the child. `options.session.code_addresses_to_name` is not used: Finish gives them.
+  static absl::StatusOr<std::unique_ptr<IsolatedDac>> Start(ProcessSnapshot& snapshot,
+                                                            const IsolatedDacOptions& options);
+  ~IsolatedDac();
+  IsolatedDac(const IsolatedDac&) = delete;
+  IsolatedDac& operator=(const IsolatedDac&) = delete;
+
+  // Sends the addresses and waits at most `timeout` (from now) for the child's result. Once.
+  absl::StatusOr<ManagedState> Finish(const std::vector<uint64_t>& code_addresses_to_name,
+                                      absl::Duration timeout);
+
+ private:
+  IsolatedDac(pid_t child, int result_fd, int request_fd)
+      : child_(child), result_fd_(result_fd), request_fd_(request_fd) {}
+
+  pid_t child_;
+  int result_fd_;   // the child's result, read here
+  int request_fd_;  // the addresses, written here
+};
 
 }  // namespace ddcrash::dac
 

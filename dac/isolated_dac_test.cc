@@ -7,6 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdint>
+#include <vector>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ptrace/fake_process_snapshot.h"
@@ -48,6 +52,66 @@ TEST(IsolatedDac, AHangIsKilledAtTheTimeout) {
   absl::StatusOr<ManagedState> s = CollectManagedStateIsolated(snapshot, options);
   EXPECT_TRUE(absl::IsDeadlineExceeded(s.status())) << s.status();
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+}
+
+// Start forks at once; the child waits for Finish's addresses before it collects, so a slow
+// native walk between the two costs nothing but the wait.
+TEST(IsolatedDac, StartThenFinishGivesTheChildsResult) {
+  FakeProcessSnapshot snapshot(getpid());
+  IsolatedDacOptions options;
+  absl::StatusOr<std::unique_ptr<IsolatedDac>> dac = IsolatedDac::Start(snapshot, options);
+  ASSERT_TRUE(dac.ok()) << dac.status();
+  absl::SleepFor(absl::Milliseconds(20));  // the native walk
+  absl::StatusOr<ManagedState> s = (*dac)->Finish({0x1000, 0x2000}, absl::Seconds(10));
+  EXPECT_TRUE(absl::IsNotFound(s.status())) << s.status();
+}
+
+// A child that died before reading the addresses: Finish says how it died (its write to the
+// closed pipe neither kills the caller with SIGPIPE nor blocks).
+TEST(IsolatedDac, FinishAfterTheChildDiedSaysHow) {
+  FakeProcessSnapshot snapshot(getpid());
+  IsolatedDacOptions options;
+  options.child_hook_for_testing = [] { _exit(9); };
+  absl::StatusOr<std::unique_ptr<IsolatedDac>> dac = IsolatedDac::Start(snapshot, options);
+  ASSERT_TRUE(dac.ok()) << dac.status();
+  absl::SleepFor(absl::Milliseconds(100));  // it is gone by now
+  std::vector<uint64_t> many(100000, 0x1000);  // more than a pipe holds
+  absl::StatusOr<ManagedState> s = (*dac)->Finish(many, absl::Seconds(10));
+  EXPECT_TRUE(absl::IsInternal(s.status())) << s.status();
+  EXPECT_THAT(s.status().message(), HasSubstr("status 9"));
+}
+
+// A child stuck before it reads: more addresses than the pipe holds must not block Finish
+// past its timeout.
+TEST(IsolatedDac, AStuckChildCannotBlockTheRequest) {
+  FakeProcessSnapshot snapshot(getpid());
+  IsolatedDacOptions options;
+  options.child_hook_for_testing = [] {
+    while (true) pause();
+  };
+  absl::StatusOr<std::unique_ptr<IsolatedDac>> dac = IsolatedDac::Start(snapshot, options);
+  ASSERT_TRUE(dac.ok()) << dac.status();
+  std::vector<uint64_t> many(100000, 0x1000);
+  absl::Time start = absl::Now();
+  absl::StatusOr<ManagedState> s = (*dac)->Finish(many, absl::Milliseconds(200));
+  EXPECT_TRUE(absl::IsDeadlineExceeded(s.status())) << s.status();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+}
+
+// Abandoning a started stage (the capture gave up before the DAC) kills and reaps its child.
+TEST(IsolatedDac, DestroyingAnUnfinishedOneReapsItsChild) {
+  FakeProcessSnapshot snapshot(getpid());
+  IsolatedDacOptions options;
+  options.child_hook_for_testing = [] {
+    while (true) pause();
+  };
+  absl::StatusOr<std::unique_ptr<IsolatedDac>> dac = IsolatedDac::Start(snapshot, options);
+  ASSERT_TRUE(dac.ok()) << dac.status();
+  dac->reset();
+  // No child is left: neither running nor a zombie.
+  errno = 0;
+  EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1);
+  EXPECT_EQ(errno, ECHILD);
 }
 
 // Root reporting on another user's process: the DAC process runs as that user, with its groups,

@@ -288,10 +288,14 @@ RemoteUnwinder::ModuleTable RemoteUnwinder::LoadTable(const LoadedModule& module
 
 bool RemoteUnwinder::HasUnwindInfo(uint64_t address) {
   if (address_space_ == nullptr) return false;
+  // The target is stopped: the answer for an address cannot change during the snapshot.
+  auto [it, inserted] = has_unwind_info_.try_emplace(address, false);
+  if (!inserted) return it->second;
   unw_proc_info_t pi;
   std::memset(&pi, 0, sizeof(pi));
-  return RemoteUnwinderCallbacks::FindProcInfo(static_cast<unw_addr_space_t>(address_space_), address, &pi, 0,
-                                 context_.get()) >= 0;
+  it->second = RemoteUnwinderCallbacks::FindProcInfo(static_cast<unw_addr_space_t>(address_space_),
+                                                     address, &pi, 0, context_.get()) >= 0;
+  return it->second;
 }
 
 absl::StatusOr<UnwoundStack> RemoteUnwinder::Unwind(const ThreadState& thread,

@@ -67,7 +67,8 @@ class RemoteUnwinder {
   absl::StatusOr<UnwoundStack> Unwind(const ThreadState& thread, const UnwindOptions& options);
 
   // Whether there is DWARF CFI covering `address` (already adjusted: ip - 1 for return
-  // addresses).
+  // addresses). Asked once per frame, so answered once per address: threads parked in the
+  // same functions share their return addresses, and each search reads the module's table.
   bool HasUnwindInfo(uint64_t address);
 
   const UnwinderStats& stats() const { return stats_; }
@@ -93,6 +94,7 @@ class RemoteUnwinder {
   std::unique_ptr<Context> context_;
   void* address_space_ = nullptr;  // unw_addr_space_t
   absl::flat_hash_map<uint64_t, ModuleTable> tables_;  // by module base
+  absl::flat_hash_map<uint64_t, bool> has_unwind_info_;  // HasUnwindInfo's answers
   UnwinderStats stats_;
 };
 

@@ -324,6 +324,25 @@ TEST(RemoteUnwinderTest, FindsTheUnwindTableThroughHeadersInMemory) {
   EXPECT_EQ(unwinder.stats().modules_without_tables, 0);
 }
 
+// HasUnwindInfo searches the module's table once per address; a repeated question (the same
+// return address on another thread) gets the same answer without a search.
+TEST(RemoteUnwinderTest, AnswersUnwindInfoOncePerAddress) {
+  FakeProcessMemory memory;
+  Mapping code{0x10000, 0x11000, 0, true, false, true, false, 0, 0, 1, "/nonexistent/lib.so"};
+  LoadedModule module;
+  module.kind = ModuleKind::kElf;
+  module.path = code.path;
+  module.base = code.start;
+  module.end = code.end;
+  ModuleMap modules({code}, {module});
+  RemoteUnwinder unwinder(memory, modules);
+  EXPECT_FALSE(unwinder.HasUnwindInfo(0x10100));
+  EXPECT_FALSE(unwinder.HasUnwindInfo(0x10100));
+  EXPECT_EQ(unwinder.stats().find_proc_info_calls, 1);
+  EXPECT_FALSE(unwinder.HasUnwindInfo(0x10200));
+  EXPECT_EQ(unwinder.stats().find_proc_info_calls, 2);
+}
+
 // Without a load bias (the module map could not read the program headers) there is no table.
 TEST(RemoteUnwinderTest, NoTableWithoutALoadBias) {
   FakeProcessMemory memory;
