@@ -20,9 +20,15 @@ std::string DefaultDacPath(const RuntimeInfo& runtime) {
 }
 
 absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::string& dac_path) {
+  return CheckDac(runtime, dac_path, TargetFiles::Local());
+}
+
+absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::string& dac_path,
+                                     const TargetFiles& files) {
   // Whose code it may be: this process runs it (the DAC process, already confined to the
   // target owner's credentials), so only root or this user may have been able to write it.
-  if (absl::Status trusted = CheckTrustedFile(dac_path, geteuid()); !trusted.ok()) {
+  absl::StatusOr<std::string> trusted_path = CheckTrustedFile(dac_path, geteuid(), files);
+  if (const absl::Status& trusted = trusted_path.status(); !trusted.ok()) {
     if (absl::IsNotFound(trusted)) {
       return absl::NotFoundError(absl::StrCat("no DAC at ", dac_path, " (", trusted.message(), ")"));
     }
@@ -30,7 +36,7 @@ absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::stri
                                                     trusted.message(), " (it would run as uid ",
                                                     geteuid(), ")"));
   }
-  absl::StatusOr<std::unique_ptr<ElfFile>> dac = ElfFile::Open(dac_path);
+  absl::StatusOr<std::unique_ptr<ElfFile>> dac = ElfFile::Open(*trusted_path);
   if (!dac.ok()) {
     if (absl::IsNotFound(dac.status())) {
       return absl::NotFoundError(absl::StrCat("no DAC at ", dac_path, " (",
@@ -41,6 +47,7 @@ absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::stri
   }
   DacLocation loc;
   loc.path = dac_path;
+  loc.opened_path = *trusted_path;
   loc.build_id = (*dac)->BuildId();
   absl::StatusOr<std::string> stamp = FindVersionStamp(**dac);
   if (stamp.ok()) loc.stamp = *stamp;
@@ -83,7 +90,8 @@ absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::stri
 }
 
 absl::StatusOr<DacLocation> LocateDac(const RuntimeInfo& runtime, const std::string& dac_path) {
-  return CheckDac(runtime, dac_path.empty() ? DefaultDacPath(runtime) : dac_path);
+  if (!dac_path.empty()) return CheckDac(runtime, dac_path, TargetFiles::Local());
+  return CheckDac(runtime, DefaultDacPath(runtime), runtime.files);
 }
 
 }  // namespace ddcrash::dac

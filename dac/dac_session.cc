@@ -109,20 +109,22 @@ DacSession::~DacSession() {
 
 absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessSnapshot& snapshot,
                                                              const DacSessionOptions& options) {
-  return Open(snapshot.memory(), snapshot.threads(), snapshot.modules().modules(), options);
+  return Open(snapshot.memory(), snapshot.threads(), snapshot.modules().modules(), options,
+              TargetFiles::Of(snapshot.pid()));
 }
 
 absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memory,
                                                              absl::Span<const ThreadState> threads,
                                                              absl::Span<const LoadedModule> modules,
-                                                             const DacSessionOptions& options) {
+                                                             const DacSessionOptions& options,
+                                                             const TargetFiles& files) {
   absl::Time start = absl::Now();
   std::unique_ptr<DacSession> s(new DacSession());
   s->memory_ = &memory;
   s->threads_.assign(threads.begin(), threads.end());
   s->options_ = options;
 
-  absl::StatusOr<RuntimeInfo> runtime = FindRuntime(modules, memory);
+  absl::StatusOr<RuntimeInfo> runtime = FindRuntime(modules, memory, files);
   if (!runtime.ok()) return runtime.status();
   s->runtime_ = *std::move(runtime);
 
@@ -130,7 +132,7 @@ absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memo
   if (!dac.ok()) return dac.status();
   s->dac_ = *std::move(dac);
 
-  absl::StatusOr<const DacLibrary*> lib = LoadDacLibrary(s->dac_.path);
+  absl::StatusOr<const DacLibrary*> lib = LoadDacLibrary(s->dac_.opened_path);
   if (!lib.ok()) return lib.status();
   s->dac_load_time_ = (*lib)->load_time;
 

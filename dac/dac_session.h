@@ -27,6 +27,7 @@
 #include "ptrace/module_map.h"
 #include "ptrace/process_memory.h"
 #include "ptrace/process_snapshot.h"
+#include "ptrace/target_files.h"
 #include "ptrace/thread_state.h"
 
 namespace ddcrash::dac {
@@ -48,11 +49,13 @@ struct DacSessionOptions {
 class DacSession {
  public:
   // Finds the runtime, checks and loads its DAC, creates the DAC's process object. `memory`
-  // must outlive the session; threads and modules are copied.
-  static absl::StatusOr<std::unique_ptr<DacSession>> Open(ProcessMemory& memory,
-                                                          absl::Span<const ThreadState> threads,
-                                                          absl::Span<const LoadedModule> modules,
-                                                          const DacSessionOptions& options = {});
+  // must outlive the session; threads and modules are copied. The target's files (its
+  // runtime, the DAC beside it) are read through `files`; the snapshot's target's own view
+  // (TargetFiles::Of its pid) in the second form.
+  static absl::StatusOr<std::unique_ptr<DacSession>> Open(
+      ProcessMemory& memory, absl::Span<const ThreadState> threads,
+      absl::Span<const LoadedModule> modules, const DacSessionOptions& options = {},
+      const TargetFiles& files = TargetFiles::Local());
   static absl::StatusOr<std::unique_ptr<DacSession>> Open(ProcessSnapshot& snapshot,
                                                           const DacSessionOptions& options = {});
   ~DacSession();

@@ -2,12 +2,13 @@
 
 #include "dac/isolated_dac.h"
 #include "dac/runtime_info.h"
+#include "ptrace/target_files.h"
 
 namespace ddcrash::dac {
 
 absl::StatusOr<FoundRuntime> LiveManagedStateSource::FindRuntime(ProcessSnapshot& process) {
   absl::StatusOr<RuntimeInfo> info =
-      dac::FindRuntime(process.modules().modules(), process.memory());
+      dac::FindRuntime(process.modules().modules(), process.memory(), TargetFiles::Of(process.pid()));
   if (!info.ok()) return info.status();
   FoundRuntime found;
   found.single_file = info->kind == RuntimeInfo::Kind::kSingleFile;

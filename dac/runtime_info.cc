@@ -59,6 +59,14 @@ absl::StatusOr<uint64_t> FindDynamicSymbol(const ElfFile& file, std::string_view
   return absl::NotFoundError(absl::StrCat(file.path(), ": no dynamic symbol ", std::string(name)));
 }
 
+// The module's file, opened through the target's view.
+absl::StatusOr<std::unique_ptr<ElfFile>> OpenTargetFile(const TargetFiles& files,
+                                                        const std::string& path) {
+  absl::StatusOr<std::string> openable = files.Openable(path);
+  if (!openable.ok()) return openable.status();
+  return ElfFile::Open(*openable);
+}
+
 }  // namespace
 
 std::string RuntimeVersion::ToString() const { return absl::StrCat(major, ".", minor, ".", patch); }
@@ -149,6 +157,11 @@ absl::StatusOr<std::string> FindVersionStamp(const ElfFile& file) {
 }
 
 absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, ProcessMemory& memory) {
+  return FindRuntime(modules, memory, TargetFiles::Local());
+}
+
+absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, ProcessMemory& memory,
+                                        const TargetFiles& files) {
   // 1. libcoreclr.so; 2. any other ELF module exporting DotNetRuntimeInfo (single-file).
   std::optional<Candidate> found;
   RuntimeInfo::Kind kind = RuntimeInfo::Kind::kSharedLibrary;
@@ -161,7 +174,7 @@ absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, 
   if (!found) {
     for (const LoadedModule& m : modules) {
       if (m.kind != ModuleKind::kElf || m.path.empty() || m.path[0] != '/') continue;
-      absl::StatusOr<std::unique_ptr<ElfFile>> f = ElfFile::Open(m.path);
+      absl::StatusOr<std::unique_ptr<ElfFile>> f = OpenTargetFile(files, m.path);
       if (!f.ok()) continue;
       absl::StatusOr<uint64_t> value = FindDynamicSymbol(**f, kRuntimeInfoSymbol);
       if (!value.ok()) continue;
@@ -181,6 +194,7 @@ absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, 
   info.kind = kind;
   info.module_path = module.path;
   info.module_base = module.base;
+  info.files = files;
 
   // Identity: the module map read it from target memory (falling back to the file).
   if (module.build_id.empty()) {
@@ -191,7 +205,7 @@ absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, 
   info.build_id = module.build_id;
 
   if (!file) {
-    absl::StatusOr<std::unique_ptr<ElfFile>> f = ElfFile::Open(module.path);
+    absl::StatusOr<std::unique_ptr<ElfFile>> f = OpenTargetFile(files, module.path);
     if (!f.ok()) {
       return absl::FailedPreconditionError(absl::StrCat("cannot open the runtime file: ",
                                                         f.status().message()));

@@ -19,6 +19,7 @@
 #include "ptrace/module_map.h"
 #include "ptrace/process_memory.h"
 #include "elf/elf_file.h"
+#include "ptrace/target_files.h"
 
 namespace ddcrash::dac {
 
@@ -78,6 +79,9 @@ struct RuntimeInfo {
   VersionStamp stamp;
   // DotNetRuntimeInfo's RuntimeVersion when present, else the stamp's.
   RuntimeVersion version;
+  // The target's view of the file system, through which its runtime's files are read
+  // (module_path and the DAC beside it are paths in that view).
+  TargetFiles files = TargetFiles::Local();
 };
 
 // Finds the runtime among `modules`: the ELF module named libcoreclr.so, else an ELF module
@@ -85,7 +89,10 @@ struct RuntimeInfo {
 // (ptrace/module_map_builder.h reads them from target memory); the DotNetRuntimeInfo struct
 // is read from target memory and the version stamp from the file. NotFound when the process
 // has no .NET runtime; FailedPrecondition when the module map has no build id for it, or the
-// file on disk is not the mapped image.
+// file on disk is not the mapped image. Files are opened through `files`, the target's view.
+absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, ProcessMemory& memory,
+                                        const TargetFiles& files);
+// The same for a process sharing our view of the file system.
 absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, ProcessMemory& memory);
 
 }  // namespace ddcrash::dac

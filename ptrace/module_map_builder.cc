@@ -17,6 +17,7 @@
 #include "elf/elf_header.h"
 #include "elf/image_reader.h"
 #include "elf/load_bias.h"
+#include "ptrace/target_files.h"
 
 namespace ddcrash {
 namespace {
@@ -30,8 +31,13 @@ class MappedFile {
           absl::StrFormat("/proc/%d/map_files/%x-%x", pid, mapping.start, mapping.end);
       fd_ = open(map_file.c_str(), O_RDONLY | O_CLOEXEC);
     }
-    // A path of a deleted file may name a different, newer file: do not trust it.
-    if (fd_ < 0 && !mapping.deleted) fd_ = open(mapping.path.c_str(), O_RDONLY | O_CLOEXEC);
+    // A path of a deleted file may name a different, newer file: do not trust it. The path is
+    // the target's: opened through its view of the file system.
+    if (fd_ < 0 && !mapping.deleted) {
+      absl::StatusOr<std::string> path =
+          (pid != 0 ? TargetFiles::Of(pid) : TargetFiles::Local()).Openable(mapping.path);
+      if (path.ok()) fd_ = open(path->c_str(), O_RDONLY | O_CLOEXEC);
+    }
   }
   ~MappedFile() {
     if (fd_ >= 0) close(fd_);

@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "ptrace/target_files.h"
 #include "unwind/demangle.h"
 #include "unwind/module_file.h"
 
@@ -29,9 +30,11 @@ Symbolizer::ModuleSymbols& Symbolizer::Load(const LoadedModule& module) {
   if (symtab.ok() && !symtab->empty()) {
     symbols.table.Add(std::move(*symtab));
   } else {
-    // The debug file is looked for next to the path the module was mapped from (not the
-    // /proc map_files link, whose directory holds no debug files).
-    const std::string& link_base = module.path.empty() ? opened_path : module.path;
+    // The debug file is looked for next to the path the module was mapped from, in the
+    // target's view (not the /proc map_files link, whose directory holds no debug files).
+    absl::StatusOr<std::string> mapped_from = absl::NotFoundError("no path");
+    if (!module.path.empty()) mapped_from = TargetFiles::Of(options_.pid).Openable(module.path);
+    const std::string& link_base = mapped_from.ok() ? *mapped_from : opened_path;
     absl::StatusOr<std::unique_ptr<ElfFile>> debug =
         OpenSeparateDebugFile(**elf, link_base, options_.debug_files);
     if (debug.ok()) {
