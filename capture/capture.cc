@@ -196,6 +196,12 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
     builder_.MarkIncomplete("dac", absl::StrCat("runtime: ", found.status().message()));
     return;
   }
+  if (found->native_aot) {
+    // Nothing more to ask: its methods were named from the binary's symbols when unwinding.
+    runtime->set_flavor(RUNTIME_FLAVOR_NATIVE_AOT);
+    runtime->set_path(found->path);
+    return;
+  }
   runtime->set_flavor(found->single_file ? RUNTIME_FLAVOR_CORECLR_SINGLE_FILE
                                          : RUNTIME_FLAVOR_CORECLR);
   runtime->set_path(found->path);

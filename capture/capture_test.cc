@@ -196,6 +196,23 @@ std::vector<std::string> Functions(const Thread& thread) {
   return names;
 }
 
+// NativeAOT has no DAC: the flavor and the image are reported, the DAC is never asked, and
+// nothing is incomplete for lack of one.
+TEST(CaptureTest, NativeAotIsNamedWithoutAskingADac) {
+  Harness h;
+  h.process.AddThread(Stopped(kPid, "App", kLibcBase + 0x100, 0x7ffd0000));
+  dac::FoundRuntime aot;
+  aot.path = "/app/App";
+  aot.native_aot = true;
+  h.managed.runtime = aot;
+  const Report report = h.Run();
+  EXPECT_EQ(report.process().runtime().flavor(), RUNTIME_FLAVOR_NATIVE_AOT);
+  EXPECT_EQ(report.process().runtime().path(), "/app/App");
+  EXPECT_TRUE(report.process().runtime().version().empty());
+  EXPECT_TRUE(h.managed.requests.empty());
+  EXPECT_FALSE(report.diagnostics().incomplete()) << ::testing::PrintToString(Reasons(report));
+}
+
 TEST(CaptureTest, AssemblesProcessModulesThreadsAndNativeStacks) {
   Harness h;
   h.process.AddThread(Stopped(kPid, "App", kLibcBase + 0x100, 0x7ffd0000));

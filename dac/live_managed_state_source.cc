@@ -7,8 +7,17 @@
 namespace ddcrash::dac {
 
 absl::StatusOr<FoundRuntime> LiveManagedStateSource::FindRuntime(ProcessSnapshot& process) {
+  const TargetFiles files = TargetFiles::Of(process.pid());
   absl::StatusOr<RuntimeInfo> info =
-      dac::FindRuntime(process.modules().modules(), process.memory(), TargetFiles::Of(process.pid()));
+      dac::FindRuntime(process.modules().modules(), process.memory(), files);
+  if (absl::IsNotFound(info.status())) {
+    absl::StatusOr<std::string> aot = FindNativeAotImage(process.modules().modules(), files);
+    if (!aot.ok()) return info.status();
+    FoundRuntime found;
+    found.native_aot = true;
+    found.path = *aot;
+    return found;
+  }
   if (!info.ok()) return info.status();
   FoundRuntime found;
   found.single_file = info->kind == RuntimeInfo::Kind::kSingleFile;

@@ -20,6 +20,8 @@ struct FoundRuntime {
   bool single_file = false;
   std::string path;     // the module holding it
   std::string version;  // "8.0.11"
+  // A NativeAOT app: managed code compiled into `path`, no DAC to ask (version unknown).
+  bool native_aot = false;
 };
 
 struct ManagedStateRequest {

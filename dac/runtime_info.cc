@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "elf/nativeaot_section.h"
 
 namespace ddcrash::dac {
 namespace {
@@ -158,6 +159,16 @@ absl::StatusOr<std::string> FindVersionStamp(const ElfFile& file) {
 
 absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, ProcessMemory& memory) {
   return FindRuntime(modules, memory, TargetFiles::Local());
+}
+
+absl::StatusOr<std::string> FindNativeAotImage(absl::Span<const LoadedModule> modules,
+                                               const TargetFiles& files) {
+  for (const LoadedModule& m : modules) {
+    if (m.kind != ModuleKind::kElf || m.path.empty() || m.path[0] != '/') continue;
+    absl::StatusOr<std::unique_ptr<ElfFile>> f = OpenTargetFile(files, m.path);
+    if (f.ok() && (*f)->FindSection(kNativeAotCodeSection) != nullptr) return m.path;
+  }
+  return absl::NotFoundError("no module holds NativeAOT code (no __managedcode section)");
 }
 
 absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, ProcessMemory& memory,

@@ -92,6 +92,11 @@ struct RuntimeInfo {
 // file on disk is not the mapped image. Files are opened through `files`, the target's view.
 absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, ProcessMemory& memory,
                                         const TargetFiles& files);
+// The module holding NativeAOT-compiled managed code (an ELF module with a __managedcode
+// section, opened through `files`): its path. NativeAOT has no DAC and no runtime library, so
+// this is all there is to find. NotFound when no module has one.
+absl::StatusOr<std::string> FindNativeAotImage(absl::Span<const LoadedModule> modules,
+                                               const TargetFiles& files);
 // The same for a process sharing our view of the file system.
 absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, ProcessMemory& memory);
 

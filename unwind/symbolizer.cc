@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "ptrace/target_files.h"
 #include "unwind/demangle.h"
+#include "elf/nativeaot_section.h"
+#include "unwind/nativeaot_names.h"
 #include "unwind/module_file.h"
 
 namespace ddcrash {
@@ -25,6 +27,11 @@ Symbolizer::ModuleSymbols& Symbolizer::Load(const LoadedModule& module) {
   if (!elf.ok()) {
     symbols.status = elf.status();
     return symbols;
+  }
+  if (const ElfSection* managed = (*elf)->FindSection(kNativeAotCodeSection);
+      managed != nullptr && managed->addr != 0) {
+    symbols.managed_code_start = managed->addr;
+    symbols.managed_code_end = managed->addr + managed->size;
   }
   absl::StatusOr<std::vector<ElfSymbol>> symtab = (*elf)->ReadSymbols(SymbolTableKind::kSymtab);
   if (symtab.ok() && !symtab->empty()) {
@@ -71,7 +78,12 @@ absl::StatusOr<SymbolInfo> Symbolizer::Symbolize(const LoadedModule& module, uin
   }
   SymbolInfo info;
   info.mangled_name = std::string(hit->name);
-  info.function = Demangle(hit->name);
+  const uint64_t file_address = address - bias;
+  std::optional<std::string> managed_name;
+  if (file_address >= symbols.managed_code_start && file_address < symbols.managed_code_end) {
+    managed_name = NativeAotMethodName(hit->name);
+  }
+  info.function = managed_name ? *std::move(managed_name) : Demangle(hit->name);
   info.symbol_address = hit->start + bias;
   info.offset = address - info.symbol_address;
   info.from_debug_file = symbols.from_debug_file;
