@@ -341,6 +341,13 @@ static int hooked_execve(const char* path, char* const argv[], char* const envp[
   if (!hook_enabled || path == NULL || !is_marked_crash_launch(path, argv)) {
     return real_execve(path, argv, envp);
   }
+  // The user asked for a dump and there is no createdump to write it (a NativeAOT app ships
+  // none): the launch fails as it would without us, and the runtime says so in its own words.
+  struct stat program;
+  if (user_dump_env[sizeof(ENV_USER_WANTS_DUMP)] == '1' &&
+      syscall(SYS_stat, path, &program) != 0 && errno == ENOENT) {
+    return real_execve(path, argv, envp);
+  }
   // ddreport createdump <createdump path> <original arguments...>
   int n = 0;
   exec_argv[n++] = reporter_path;

@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""The hook and ddreport on the other shapes .NET apps ship in (tests/dotnet/build_shapes.sh).
+
+  --shape aot (NativeAOT, .NET 8 and 10): the runtime launches createdump with execv, and only
+  when a createdump sits beside the executable (NativeAOT apps ship none). For each mode the
+  same app runs without the hook and with it, from a fresh working directory:
+    crash-worker    an unhandled exception on a worker thread
+    crash-native    a native null write through P/Invoke
+    nullref-caught  a NullReferenceException from a hardware fault, caught: no report
+  and must end the same (exit status, the runtime's stderr, files written), with exactly one
+  report per crash: RUNTIME_FLAVOR_NATIVE_AOT, the methods in .NET form with their symbols
+  kept. The user asking for their own dump (DbgEnableMiniDump with their name, createdump copied
+  beside the app) gets it as without the hook, and a report too; without a createdump beside
+  the app they get the runtime's own message and no report, as without the hook. Then `ddreport --pid` of the
+  live app, and the runtime's imports: no exec-family or spawn function the hook does not
+  interpose. Every check prints ok:/FAIL:.
+
+  usage: shapes_test.py --shape aot --tfm TFM --ddreport P --ddquery P --hook P --build-sh P
+"""
+
+import argparse
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+import e2e  # noqa: E402
+from e2e import check, fail  # noqa: E402
+
+APP = "Ddcrash.Shapes"
+# The exec-family and spawn functions of glibc, and those the hook interposes.
+EXEC_FAMILY = {"execve", "execv", "execvp", "execvpe", "execl", "execlp", "execle", "fexecve",
+               "posix_spawn", "posix_spawnp", "system", "popen"}
+INTERPOSED = {"execve", "execv"}
+NOT_FOUND = "DOTNET_DbgEnableMiniDump is set and the createdump binary does not exist"
+LAST_STDERR = {}  # what -> the hooked run's stderr
+
+
+def imports(binary):
+    out = subprocess.run(["nm", "-D", "--undefined-only", binary], capture_output=True,
+                         text=True, check=True).stdout
+    return {line.split()[-1].split("@")[0] for line in out.splitlines() if line.strip()}
+
+
+def run(app, mode, env, cwd):
+    p = subprocess.run([app, mode], env=env, cwd=cwd, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=120)
+    status = p.returncode if p.returncode >= 0 else 128 - p.returncode
+    return status, p.stderr
+
+
+def runtime_lines(stderr):
+    """The app's stderr without ddcrash's own line, numbers (pids, addresses) made alike."""
+    return [re.sub(r"\d+", "N", line) for line in stderr.splitlines()
+            if not line.startswith("ddcrash: ")]
+
+
+def files_in(d):
+    return sorted(re.sub(r"\d+", "N", f) for f in os.listdir(d))
+
+
+def crashing_thread(r):
+    return e2e.thread_by_tid(r, r.get("crashingTid", 0))
+
+
+def named(thread):
+    return [(f.get("function", ""), f.get("mangledFunction", "")) for f in thread["frames"]]
+
+
+def compare(a, work, mode, expect_report, extra_env=None, app=None, what=None):
+    """Runs `mode` without and with the hook; returns the report (or None)."""
+    app = app or a.app
+    what = what or mode
+    extra_env = extra_env or {}
+    plain, hooked = (os.path.join(work, "%s-%s" % (what, k)) for k in ("plain", "hooked"))
+    reports = os.path.join(work, "%s-reports" % what)
+    for d in (plain, hooked):
+        os.makedirs(d)
+    env = e2e.clean_env(**{k: v.replace("{dir}", plain) for k, v in extra_env.items()})
+    s_plain, err_plain = run(app, mode, env, plain)
+    env = e2e.clean_env(LD_PRELOAD=a.hook, DDCRASH_REPORTER=a.ddreport, DDCRASH_REPORT_DIR=reports,
+                        **{k: v.replace("{dir}", hooked) for k, v in extra_env.items()})
+    s_hooked, err_hooked = run(app, mode, env, hooked)
+    LAST_STDERR[what] = err_hooked
+    check(s_plain == s_hooked, "%s: exit status %d with the hook as without" % (what, s_plain),
+          "with the hook %d" % s_hooked)
+    check(NOT_FOUND not in err_hooked or NOT_FOUND in err_plain,
+          "%s: no createdump message because of the hook" % what, err_hooked)
+    check(runtime_lines(err_plain) == runtime_lines(err_hooked),
+          "%s: the runtime's stderr is the same with the hook" % what,
+          "without:\n%s\nwith:\n%s" % (err_plain, err_hooked))
+    check(files_in(plain) == files_in(hooked), "%s: the same files written (%s)"
+          % (what, files_in(plain)), "with the hook: %s" % files_in(hooked))
+    found = sorted(glob.glob(os.path.join(reports, "ddcrash.*.pb")))
+    if not expect_report:
+        check(not found, "%s: no report" % what, str(found))
+        return None
+    check(len(found) == 1, "%s: exactly one report" % what, "%s; stderr: %s" % (found, err_hooked))
+    if len(found) != 1:
+        return None
+    r = e2e.query_json(a, found[0])
+    rt = r["process"].get("runtime") or {}
+    check(rt.get("flavor") == "RUNTIME_FLAVOR_NATIVE_AOT", "%s: runtime.flavor NATIVE_AOT" % what,
+          str(rt))
+    check(os.path.realpath(rt.get("path", "")) == os.path.realpath(app),
+          "%s: runtime.path is the app" % what, rt.get("path", ""))
+    check(not r["diagnostics"].get("incomplete"), "%s: not incomplete" % what,
+          str(r["diagnostics"].get("incompleteReasons")))
+    return r
+
+
+def suite_aot(a, work):
+    used = imports(a.app) & EXEC_FAMILY
+    check(used and used <= INTERPOSED, "the app imports only interposed exec functions: %s"
+          % sorted(used), "not interposed: %s" % sorted(used - INTERPOSED))
+
+    r = compare(a, work, "crash-worker", True)
+    if r:
+        check((r.get("signal") or {}).get("number") == 6, "crash-worker: SIGABRT")
+        t = crashing_thread(r)
+        frames = named(t) if t else []
+        check(("Ddcrash.Shapes.Crasher.Throw", "Ddcrash_Shapes_Ddcrash_Shapes_Crasher__Throw")
+              in frames, "crash-worker: Ddcrash.Shapes.Crasher.Throw on the crashing thread, "
+              "its symbol kept", e2e.describe(t) if t else "no crashing thread")
+        check(any(f == "System.Threading.Thread.StartThread" for f, _ in frames),
+              "crash-worker: System.Threading.Thread.StartThread below it")
+    r = compare(a, work, "crash-native", True)
+    if r:
+        check((r.get("signal") or {}).get("number") == 11, "crash-native: SIGSEGV")
+        t = crashing_thread(r)
+        frames = named(t) if t else []
+        check(any(f.startswith("__memset") or f == "memset" for f, _ in frames),
+              "crash-native: memset on the crashing thread", e2e.describe(t) if t else "")
+        check(any(f.startswith("Ddcrash.Shapes.") for f, _ in frames),
+              "crash-native: a Ddcrash.Shapes method below it", e2e.describe(t) if t else "")
+    compare(a, work, "nullref-caught", False)
+
+    # The user asks for their own dump. Without a createdump beside the app: the runtime's own
+    # message, with the hook as without it (and no report: nothing is launched).
+    # (NativeAOT writes only full dumps.)
+    user = {"DOTNET_DbgEnableMiniDump": "1", "DOTNET_DbgMiniDumpName": "{dir}/user.%p",
+            "DOTNET_DbgMiniDumpType": "4"}
+    compare(a, work, "crash-worker", False, user, what="user-dump-no-createdump")
+    check(NOT_FOUND in LAST_STDERR.get("user-dump-no-createdump", ""),
+          "user-dump-no-createdump: the runtime's own message, with the hook too")
+    # With createdump copied beside the app: their dump as without the hook, and a report.
+    app_dir = os.path.join(work, "app")
+    os.makedirs(app_dir)
+    app = os.path.join(app_dir, APP)
+    shutil.copy2(a.app, app)
+    shutil.copy2(a.app + ".dbg", app + ".dbg")
+    shutil.copy2(os.path.join(a.out, "testapp", a.tfm, "createdump"), app_dir)
+    r = compare(a, work, "crash-worker", True, user, app=app, what="user-dump")
+    for run_kind in ("plain", "hooked"):
+        dumps = glob.glob(os.path.join(work, "user-dump-" + run_kind, "user.*"))
+        check(len(dumps) == 1 and os.path.getsize(dumps[0]) > 0,
+              "user-dump (%s): the user's dump written" % run_kind, str(dumps))
+        for d in dumps:
+            os.remove(d)
+
+    # ddreport --pid of the live app.
+    live = e2e.LiveApp(a.app, env=e2e.clean_env())
+    try:
+        out = os.path.join(work, "live.pb")
+        rc, err = e2e.snapshot(a, live.pid, out)
+        check(rc == 0, "ddreport --pid exits 0", "exit %d: %s" % (rc, err))
+        r = e2e.query_json(a, out)
+        check((r["process"].get("runtime") or {}).get("flavor") == "RUNTIME_FLAVOR_NATIVE_AOT",
+              "--pid: runtime.flavor NATIVE_AOT")
+        workers = [t for t in r["threads"]
+                   if any(f == "Ddcrash.Shapes.Parker.Park" for f, _ in named(t))]
+        check(len(workers) == 2, "--pid: two threads in Ddcrash.Shapes.Parker.Park",
+              "found %d" % len(workers))
+        live.check_running_then_term("--pid")
+    finally:
+        live.kill()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shape", required=True, choices=["aot"])
+    for k in ("tfm", "ddreport", "ddquery", "hook", "build-sh"):
+        ap.add_argument("--" + k, required=True)
+    a = ap.parse_args()
+    a.ddreport, a.ddquery, a.hook = (os.path.realpath(p) for p in (a.ddreport, a.ddquery, a.hook))
+    a.out = e2e.test_apps_dir(a.build_sh)
+    a.app = os.path.join(a.out, "shapes", a.shape, a.tfm, APP)
+    if not os.path.isfile(a.app):
+        fail("%s is missing: run tests/dotnet/build.sh first" % a.app)
+        return 1
+    work = tempfile.mkdtemp(prefix="shapes.", dir=os.environ.get("TEST_TMPDIR", "/tmp"))
+    print("== %s %s (%s)" % (a.shape, a.tfm, a.app), flush=True)
+    suite_aot(a, work)
+    if e2e.failures:
+        print("%d check(s) FAILED" % e2e.failures)
+        return 1
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
