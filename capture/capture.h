@@ -44,6 +44,8 @@ struct CrashContext {
   int error_number = 0;
   uint64_t fault_address = 0;
   pid_t crashing_tid = 0;
+  // NativeAOT's --exception-record: what its fail-fast left for us (dac/nativeaot_crash_info.h).
+  std::optional<uint64_t> exception_record;
 };
 
 struct CaptureOptions {
@@ -110,6 +112,8 @@ class Capture {
 
  private:
   void WriteCheckpoint(absl::string_view missing);
+  // A NativeAOT fail-fast's record: the runtime version and the unhandled exception.
+  void AddNativeAotCrashInfo(ProcessSnapshot& process, uint64_t exception_record);
   absl::Time Now() const { return options_.clock(); }
 
   CaptureOptions options_;

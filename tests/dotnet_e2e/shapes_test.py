@@ -128,6 +128,15 @@ def suite_aot(a, work):
               "its symbol kept", e2e.describe(t) if t else "no crashing thread")
         check(any(f == "System.Threading.Thread.StartThread" for f, _ in frames),
               "crash-worker: System.Threading.Thread.StartThread below it")
+        exc = r.get("exception") or {}
+        check(exc.get("type") == "System.InvalidOperationException"
+              and exc.get("message") == "ddcrash shapes: worker fault",
+              "crash-worker: the exception's type and message, from the fail-fast's record",
+              str(exc))
+        check("Ddcrash.Shapes.Crasher.Throw()" in exc.get("stackTrace", ""),
+              "crash-worker: the exception's recorded stack", exc.get("stackTrace", ""))
+        ver = (r["process"].get("runtime") or {}).get("version", "")
+        check(ver.split(".")[0] == a.tfm[3:].split(".")[0], "crash-worker: runtime.version %s" % ver)
     r = compare(a, work, "crash-native", True)
     if r:
         check((r.get("signal") or {}).get("number") == 11, "crash-native: SIGSEGV")
