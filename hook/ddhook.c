@@ -417,15 +417,15 @@ static int hooked_execv(const char* path, char* const argv[]) {
 __attribute__((visibility("default"), alias("hooked_execv"))) int execv(const char* path,
                                                                         char* const argv[]);
 
-// NativeAOT launches "<directory of the executable>/createdump" only when a stat of it finds a
-// regular file; NativeAOT apps ship none, and then .NET 8 prints "DOTNET_DbgEnableMiniDump is
-// set and the createdump binary does not exist" at start-up (.NET 10 at the crash), because of
-// the DbgEnableMiniDump we set. So where the hook takes over and the user did not ask for dumps
+// .NET 8's NativeAOT launches "<directory of the executable>/createdump" only when a stat of it
+// at start-up finds a regular file; NativeAOT apps ship none, and then it prints
+// "DOTNET_DbgEnableMiniDump is set and the createdump binary does not exist" at every start,
+// because of the DbgEnableMiniDump we set (.NET 10 does not look: its launch comes to execv). So where the hook takes over and the user did not ask for dumps
 // (had they, the message is the runtime's own), that one missing file is reported as present:
 // the runtime then does what CoreCLR does under the hook, its launch comes to the exec
 // interposers above, and ddreport starts in place of the missing createdump. Everything else,
 // and every call in a process where the hook does not take over, is the system call.
-// Async-signal-safe (.NET 10 looks at the crash): system calls and stack buffers only.
+// Async-signal-safe (any stat may come from a signal handler): system calls and stack buffers.
 static int is_missing_aot_createdump(const char* path) {
   if (!hook_enabled || !have_exe_dir || user_dump_env[sizeof(ENV_USER_WANTS_DUMP)] == '1' ||
       path == NULL || strcmp(basename_of(path), "createdump") != 0) {
