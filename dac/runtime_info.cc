@@ -92,7 +92,8 @@ absl::StatusOr<DotNetRuntimeInfoData> ParseDotNetRuntimeInfo(absl::Span<const ui
     int32_t v[4];
     std::memcpy(v, bytes.data() + 96, sizeof(v));
     d.has_runtime_version = true;
-    d.runtime_version = {v[0], v[1], v[2]};
+    // The file version (10.0.1226.x for 10.0.12), as in the version stamp: patch * 100 + n.
+    d.runtime_version = {v[0], v[1], v[2] / 100};
   }
   return d;
 }

@@ -33,7 +33,8 @@ struct RuntimeVersion {
 // The exported `DotNetRuntimeInfo` struct, decoded. Layout: char Signature[18]
 // ("DotNetRuntimeInfo"), int Version @20, RuntimeModuleIndex[24] @24, DacModuleIndex[24] @48,
 // DbiModuleIndex[24] @72 (each: length byte + GNU build id), Version >= 2: int
-// RuntimeVersion[4] @96.
+// RuntimeVersion[4] @96, the file version (10.0.1226.x for 10.0.12, checked on 8.0.31, 9.0.20
+// and 10.0.12 single-file hosts).
 struct DotNetRuntimeInfoData {
   int32_t version = 0;
   std::string runtime_build_id;  // raw bytes

@@ -20,13 +20,16 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 typedef int (*execve_fn)(const char*, char* const[], char* const[]);
@@ -63,6 +66,11 @@ static char reporter_path[PATH_MAX];
 static char user_dump_env[64];
 static char user_dump_name_env[PATH_MAX + 64];
 static char* exec_argv[MAX_ARGS + 3];
+// A single-file app's crash launch, prepared at load time: the createdump the runtime would
+// name (beside the executable; single-file apps have none) and the process id.
+static char crash_program[PATH_MAX];
+static char crash_pid[24];
+static pid_t crash_pid_value;
 // The crashing app waits for ddreport. An interval timer survives execve, so arming it here,
 // before ddreport starts, bounds the wait even if ddreport hangs before it can arm its own:
 // SIGALRM's default action ends it and the app resumes. DDCRASH_TIMEOUT_MS + 1 s of grace.
@@ -92,6 +100,18 @@ static int copy_string(char* dst, size_t size, const char* a, const char* b) {
   if (lb) memcpy(dst + la, b, lb);
   dst[la + lb] = '\0';
   return 1;
+}
+
+// Async-signal-safe decimal formatting.
+static void format_decimal(unsigned long long value, char* out) {
+  char digits[24];
+  int n = 0;
+  do {
+    digits[n++] = (char)('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  for (int i = 0; i < n; ++i) out[i] = digits[n - 1 - i];
+  out[n] = '\0';
 }
 
 // A hooked process's children inherit the hook's dump settings along with DDCRASH_USER_DUMP*,
@@ -256,6 +276,62 @@ static void remember_exe_dir(void) {
   have_exe_dir = 1;
 }
 
+// A .NET single-file app: its executable is the single-file host, which exports
+// DotNetRuntimeInfo (libcoreclr.so does not: dac/runtime_info.h).
+static int is_single_file_app(void) { return dlsym(RTLD_DEFAULT, "DotNetRuntimeInfo") != NULL; }
+
+static void hooked_execve_for_crash(int signal_number, const siginfo_t* info);
+
+// The fatal signals of a crash. The runtime's PAL installs its own handlers after ours and keeps
+// ours as the "previous action": it calls them for a fault it does not handle itself (a fault
+// in managed code that becomes an exception, a caught NullReferenceException, never reaches
+// us), and PROCAbort restores ours before abort() for an unhandled exception or FailFast.
+static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+static volatile sig_atomic_t crash_reported;
+
+// Stands for SIG_DFL, where the runtime found it: once, the report; then the default action
+// back, so the process ends as it would have: a hardware fault re-executes and is fatal, a
+// sent signal (abort's raise, kill) is raised again and delivered when the handlers return.
+static void on_fatal_signal(int signal_number, siginfo_t* info, void* context) {
+  (void)context;
+  const int saved_errno = errno;
+  // Not in a child forked without exec (the runtime's own createdump of the user's dump is one):
+  // the report is of the process the hook was loaded into, once.
+  if ((pid_t)syscall(SYS_getpid) == crash_pid_value && !__sync_lock_test_and_set(&crash_reported, 1)) {
+    hooked_execve_for_crash(signal_number, info);
+  }
+  struct sigaction default_action;
+  memset(&default_action, 0, sizeof(default_action));
+  default_action.sa_handler = SIG_DFL;
+  sigaction(signal_number, &default_action, NULL);
+  if (info == NULL || info->si_code <= 0) raise(signal_number);
+  errno = saved_errno;
+}
+
+// Only where nothing was installed before us (another library's handler is left alone).
+static void install_fatal_signal_handlers(void) {
+  for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); ++i) {
+    struct sigaction current;
+    if (sigaction(crash_signals[i], NULL, &current) != 0) continue;
+    if ((current.sa_flags & SA_SIGINFO) != 0 || current.sa_handler != SIG_DFL) continue;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_sigaction = on_fatal_signal;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&action.sa_mask);
+    sigaction(crash_signals[i], &action, NULL);
+  }
+  char exe[PATH_MAX];
+  const ssize_t length = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if (length <= 0) return;
+  exe[length] = '\0';
+  char* slash = strrchr(exe, '/');
+  if (slash != NULL) slash[1] = '\0';
+  copy_string(crash_program, sizeof(crash_program), slash != NULL ? exe : "", "createdump");
+  crash_pid_value = getpid();
+  format_decimal((unsigned long long)crash_pid_value, crash_pid);
+}
+
 // Load time, before the runtime reads its settings: 1 when the hook takes over crash dumps.
 static int take_over(void) {
   if (real_execve == NULL || equals(secure_getenv("DDCRASH_ENABLED"), "0")) return 0;
@@ -281,10 +357,20 @@ static int take_over(void) {
     self[self_length] = '\0';
     if (strcmp(self, reporter_path) == 0) return 0;
   }
-  remember_user_dump_settings();
   const long budget_ms = timeout_ms() + WATCHDOG_GRACE_MS;
   watchdog.it_value.tv_sec = budget_ms / 1000;
   watchdog.it_value.tv_usec = (budget_ms % 1000) * 1000;
+  if (is_single_file_app()) {
+    // Its createdump is built in and runs in a forked child without exec: the dump settings
+    // would only make it dump where it would not have. Left as they are; the crash comes to
+    // the fatal-signal handler instead, and ddreport never writes the user's dump (the
+    // runtime does, if they asked).
+    copy_string(user_dump_env, sizeof(user_dump_env), ENV_USER_WANTS_DUMP "=0", NULL);
+    copy_string(user_dump_name_env, sizeof(user_dump_name_env), ENV_USER_DUMP_NAME "=", NULL);
+    install_fatal_signal_handlers();
+    return 1;
+  }
+  remember_user_dump_settings();
   // The runtime reads these when it starts, after preload constructors have run. The name
   // keeps the runtime's %p so the launch is recognisable and unique per process.
   setenv(ENV_ENABLE_DUMP, "1", 1);
@@ -462,3 +548,41 @@ static int hooked_xstat64(int version, const char* path, struct stat* buf) {
 __attribute__((visibility("default"), alias("hooked_xstat64"))) int __xstat64(int version,
                                                                             const char* path,
                                                                             struct stat* buf);
+
+// A single-file app's crash, from on_fatal_signal on the crashing thread: the launch the
+// runtime's createdump callback would have made, through the same path as an exec'd one
+// (hooked_execve: ddreport createdump ... with the marker name), from a child forked by system
+// call (no atfork handlers in a crashing process), allowed to ptrace us, waited for.
+static void hooked_execve_for_crash(int signal_number, const siginfo_t* info) {
+  if (crash_program[0] == '\0') return;
+  static char signal_text[24], tid_text[24], code_text[24], errno_text[24], address_text[24];
+  format_decimal((unsigned long long)signal_number, signal_text);
+  format_decimal((unsigned long long)syscall(SYS_gettid), tid_text);
+  char* argv[] = {crash_program, (char*)"--name", (char*)MARKER_DUMP_NAME, crash_pid,
+                  (char*)"--signal", signal_text, (char*)"--crashthread", tid_text,
+                  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+  int n = 8;
+  if (info != NULL) {
+    format_decimal((unsigned long long)(unsigned int)info->si_code, code_text);
+    format_decimal((unsigned long long)(unsigned int)info->si_errno, errno_text);
+    format_decimal((unsigned long long)(uintptr_t)info->si_addr, address_text);
+    argv[n++] = (char*)"--code";
+    argv[n++] = code_text;
+    argv[n++] = (char*)"--errno";
+    argv[n++] = errno_text;
+    argv[n++] = (char*)"--address";
+    argv[n++] = address_text;
+  }
+  argv[n++] = (char*)"--singlefile";
+  argv[n] = NULL;
+  const pid_t child = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+  if (child == 0) {
+    hooked_execve(crash_program, argv, environ);
+    _exit(127);
+  }
+  if (child < 0) return;
+  prctl(PR_SET_PTRACER, child, 0, 0, 0);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+}

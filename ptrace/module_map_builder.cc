@@ -121,7 +121,13 @@ void IdentifyFile(const Group& group, ProcessMemory& memory, pid_t pid, LoadedMo
   if (!headers.ok()) return;
 
   absl::StatusOr<uint64_t> bias = ComputeLoadBias(*headers, first.start, first.file_offset);
-  if (!bias.ok()) return;
+  if (!bias.ok()) {
+    // Bytes of an ELF file outside its segments, mapped apart from its image: the files a
+    // single-file app bundles after its host (assemblies, JSON), mapped by the runtime. Not
+    // ELF code; the DAC names the assemblies among them.
+    if (header_mapping == nullptr) module.kind = ModuleKind::kOtherFile;
+    return;
+  }
   module.load_bias = *bias;
 
   absl::StatusOr<std::string> build_id =

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The hook and ddreport on the other shapes .NET apps ship in (tests/dotnet/build_shapes.sh).
 
+  --shape singlefile (.NET 8, 9, 10): see suite_singlefile.
+
   --shape aot (NativeAOT, .NET 8 and 10): the runtime launches createdump with execv, and only
   when a createdump sits beside the executable (NativeAOT apps ship none). For each mode the
   same app runs without the hook and with it, from a fresh working directory:
@@ -15,7 +17,7 @@
   live app, and the runtime's imports: no exec-family or spawn function the hook does not
   interpose. Every check prints ok:/FAIL:.
 
-  usage: shapes_test.py --shape aot --tfm TFM --ddreport P --ddquery P --hook P --build-sh P
+  usage: shapes_test.py --shape aot|singlefile --tfm TFM --ddreport P --ddquery P --hook P --build-sh P
 """
 
 import argparse
@@ -71,6 +73,9 @@ def named(thread):
     return [(f.get("function", ""), f.get("mangledFunction", "")) for f in thread["frames"]]
 
 
+FLAVOR = {"aot": "RUNTIME_FLAVOR_NATIVE_AOT", "singlefile": "RUNTIME_FLAVOR_CORECLR_SINGLE_FILE"}
+
+
 def compare(a, work, mode, expect_report, extra_env=None, app=None, what=None):
     """Runs `mode` without and with the hook; returns the report (or None)."""
     app = app or a.app
@@ -104,12 +109,13 @@ def compare(a, work, mode, expect_report, extra_env=None, app=None, what=None):
         return None
     r = e2e.query_json(a, found[0])
     rt = r["process"].get("runtime") or {}
-    check(rt.get("flavor") == "RUNTIME_FLAVOR_NATIVE_AOT", "%s: runtime.flavor NATIVE_AOT" % what,
+    check(rt.get("flavor") == FLAVOR[a.shape], "%s: runtime.flavor %s" % (what, FLAVOR[a.shape]),
           str(rt))
     check(os.path.realpath(rt.get("path", "")) == os.path.realpath(app),
           "%s: runtime.path is the app" % what, rt.get("path", ""))
-    check(not r["diagnostics"].get("incomplete"), "%s: not incomplete" % what,
-          str(r["diagnostics"].get("incompleteReasons")))
+    if a.shape == "aot":
+        check(not r["diagnostics"].get("incomplete"), "%s: not incomplete" % what,
+              str(r["diagnostics"].get("incompleteReasons")))
     return r
 
 
@@ -189,9 +195,40 @@ def suite_aot(a, work):
         live.kill()
 
 
+def suite_singlefile(a, work):
+    """The runtime's createdump is built into the single-file host and runs in a forked child
+    without exec: the hook must not enable it (no dump, no [createdump] lines the app would not
+    print), and reports through the fatal-signal handler it chains under the runtime's."""
+    r = compare(a, work, "crash-worker", True)
+    if r:
+        check((r.get("signal") or {}).get("number") == 6, "crash-worker: SIGABRT")
+        check(r.get("crashingTid") and crashing_thread(r) is not None,
+              "crash-worker: the crashing thread is in the report")
+    r = compare(a, work, "crash-native", True)
+    if r:
+        check((r.get("signal") or {}).get("number") == 11, "crash-native: SIGSEGV")
+        t = crashing_thread(r)
+        check(t is not None and any(f.startswith("__memset") or f == "memset"
+                                    for f, _ in named(t)),
+              "crash-native: memset on the crashing thread", e2e.describe(t) if t else "")
+    # A hardware fault the runtime handles (a caught NullReferenceException): no report.
+    compare(a, work, "nullref-caught", False)
+    # The user's own full dump: the runtime writes it itself, with the hook as without, and the
+    # report comes too.
+    user = {"DOTNET_DbgEnableMiniDump": "1", "DOTNET_DbgMiniDumpName": "{dir}/user.%p",
+            "DOTNET_DbgMiniDumpType": "4"}
+    compare(a, work, "crash-worker", True, user, what="user-dump")
+    for run_kind in ("plain", "hooked"):
+        dumps = glob.glob(os.path.join(work, "user-dump-" + run_kind, "user.*"))
+        check(len(dumps) == 1 and os.path.getsize(dumps[0]) > 0,
+              "user-dump (%s): the user's dump written" % run_kind, str(dumps))
+        for d in dumps:
+            os.remove(d)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--shape", required=True, choices=["aot"])
+    ap.add_argument("--shape", required=True, choices=["aot", "singlefile"])
     for k in ("tfm", "ddreport", "ddquery", "hook", "build-sh"):
         ap.add_argument("--" + k, required=True)
     a = ap.parse_args()
@@ -203,7 +240,7 @@ def main():
         return 1
     work = tempfile.mkdtemp(prefix="shapes.", dir=os.environ.get("TEST_TMPDIR", "/tmp"))
     print("== %s %s (%s)" % (a.shape, a.tfm, a.app), flush=True)
-    suite_aot(a, work)
+    {"aot": suite_aot, "singlefile": suite_singlefile}[a.shape](a, work)
     if e2e.failures:
         print("%d check(s) FAILED" % e2e.failures)
         return 1
