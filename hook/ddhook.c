@@ -365,6 +365,7 @@ static int take_over(void) {
     // would only make it dump where it would not have. Left as they are; the crash comes to
     // the fatal-signal handler instead, and ddreport never writes the user's dump (the
     // runtime does, if they asked).
+    restore_user_dump_settings();  // a hooked parent's marker settings are not for it
     copy_string(user_dump_env, sizeof(user_dump_env), ENV_USER_WANTS_DUMP "=0", NULL);
     copy_string(user_dump_name_env, sizeof(user_dump_name_env), ENV_USER_DUMP_NAME "=", NULL);
     install_fatal_signal_handlers();

@@ -76,8 +76,9 @@ def named(thread):
 FLAVOR = {"aot": "RUNTIME_FLAVOR_NATIVE_AOT", "singlefile": "RUNTIME_FLAVOR_CORECLR_SINGLE_FILE"}
 
 
-def compare(a, work, mode, expect_report, extra_env=None, app=None, what=None):
-    """Runs `mode` without and with the hook; returns the report (or None)."""
+def compare(a, work, mode, expect_report, extra_env=None, app=None, what=None, hooked_env=None):
+    """Runs `mode` without and with the hook (`hooked_env` only in the hooked run); returns the
+    report (or None)."""
     app = app or a.app
     what = what or mode
     extra_env = extra_env or {}
@@ -89,6 +90,7 @@ def compare(a, work, mode, expect_report, extra_env=None, app=None, what=None):
     s_plain, err_plain = run(app, mode, env, plain)
     env = e2e.clean_env(LD_PRELOAD=a.hook, DDCRASH_REPORTER=a.ddreport, DDCRASH_REPORT_DIR=reports,
                         **{k: v.replace("{dir}", hooked) for k, v in extra_env.items()})
+    env.update(hooked_env or {})
     s_hooked, err_hooked = run(app, mode, env, hooked)
     LAST_STDERR[what] = err_hooked
     check(s_plain == s_hooked, "%s: exit status %d with the hook as without" % (what, s_plain),
@@ -213,6 +215,12 @@ def suite_singlefile(a, work):
               "crash-native: memset on the crashing thread", e2e.describe(t) if t else "")
     # A hardware fault the runtime handles (a caught NullReferenceException): no report.
     compare(a, work, "nullref-caught", False)
+    # Started by a hooked CoreCLR app: the marker settings it inherits are given back, so the
+    # built-in createdump does not run.
+    inherited = {"DOTNET_DbgEnableMiniDump": "1",
+                 "DOTNET_DbgMiniDumpName": "/proc/ddcrash-hook-marker.%p",
+                 "DDCRASH_USER_DUMP": "0", "DDCRASH_USER_DUMP_NAME": ""}
+    compare(a, work, "crash-worker", True, what="inherited", hooked_env=inherited)
     # The user's own full dump: the runtime writes it itself, with the hook as without, and the
     # report comes too.
     user = {"DOTNET_DbgEnableMiniDump": "1", "DOTNET_DbgMiniDumpName": "{dir}/user.%p",
