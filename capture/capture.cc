@@ -220,6 +220,7 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
   dac::ManagedStateRequest request;
   request.timeout = std::min(options_.dac_timeout, remaining);
   request.dac_path = options_.dac_path;
+  request.dac_dir = options_.dac_dir;
   request.max_frames = options_.max_frames;
   request.code_addresses_to_name = UnnamedReturnAddresses(threads_);
   absl::StatusOr<dac::ManagedState> state = source.Collect(process, request);

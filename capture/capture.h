@@ -61,6 +61,8 @@ struct CaptureOptions {
   absl::Duration dac_timeout = absl::Milliseconds(3000);
   // DDCRASH_DAC_PATH.
   std::string dac_path;
+  // DDCRASH_DAC_DIR.
+  std::string dac_dir;
   // DDCRASH_MAX_FRAMES: per thread.
   int max_frames = 1024;
   // DDCRASH_SCRUB: extends the default secret-name pattern.

@@ -1,6 +1,9 @@
 #include "dac/dac_locator.h"
 
+#include <dirent.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <memory>
 
@@ -89,9 +92,42 @@ absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::stri
   return loc;
 }
 
-absl::StatusOr<DacLocation> LocateDac(const RuntimeInfo& runtime, const std::string& dac_path) {
-  if (!dac_path.empty()) return CheckDac(runtime, dac_path, TargetFiles::Local());
-  return CheckDac(runtime, DefaultDacPath(runtime), runtime.files);
+std::vector<std::string> DacDirCandidates(const RuntimeInfo& runtime, const std::string& dac_dir) {
+  std::vector<std::string> out;
+  const std::string version_dir = absl::StrCat(dac_dir, "/", runtime.version.ToString());
+  if (runtime.has_runtime_info && !runtime.runtime_info.dac_build_id.empty()) {
+    out.push_back(absl::StrCat(version_dir, "/",
+                               absl::BytesToHexString(runtime.runtime_info.dac_build_id), "/",
+                               kDacFileName));
+    return out;
+  }
+  if (DIR* d = opendir(version_dir.c_str())) {
+    while (struct dirent* entry = readdir(d)) {
+      const std::string name = entry->d_name;
+      if (name == "." || name == "..") continue;
+      out.push_back(absl::StrCat(version_dir, "/", name, "/", kDacFileName));
+    }
+    closedir(d);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
+
+absl::StatusOr<DacLocation> LocateDac(const RuntimeInfo& runtime, const std::string& dac_path,
+                                      const std::string& dac_dir) {
+  if (!dac_path.empty()) return CheckDac(runtime, dac_path, TargetFiles::Local());
+  absl::StatusOr<DacLocation> beside = CheckDac(runtime, DefaultDacPath(runtime), runtime.files);
+  if (!absl::IsNotFound(beside.status()) || dac_dir.empty()) return beside;
+  std::string tried;
+  for (const std::string& candidate : DacDirCandidates(runtime, dac_dir)) {
+    absl::StatusOr<DacLocation> filed = CheckDac(runtime, candidate, TargetFiles::Local());
+    if (filed.ok() || absl::IsPermissionDenied(filed.status())) return filed;
+    absl::StrAppend(&tried, "; ", filed.status().message());
+  }
+  return absl::NotFoundError(absl::StrCat(beside.status().message(), "; and none for .NET ",
+                                          runtime.version.ToString(), " in DDCRASH_DAC_DIR ",
+                                          dac_dir, tried.empty() ? " (no entry)" : tried));
+}
+
 
 }  // namespace ddcrash::dac

@@ -128,7 +128,7 @@ absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memo
   if (!runtime.ok()) return runtime.status();
   s->runtime_ = *std::move(runtime);
 
-  absl::StatusOr<DacLocation> dac = LocateDac(s->runtime_, options.dac_path);
+  absl::StatusOr<DacLocation> dac = LocateDac(s->runtime_, options.dac_path, options.dac_dir);
   if (!dac.ok()) return dac.status();
   s->dac_ = *std::move(dac);
 

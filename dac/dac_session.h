@@ -36,6 +36,8 @@ struct DacSessionOptions {
   // Use this DAC instead of the one beside the runtime (still checked). ddreport passes
   // DDCRASH_DAC_PATH here (cli/config); dac/ never reads the environment.
   std::string dac_path;
+  // DDCRASH_DAC_DIR (dac_locator.h), when there is no DAC beside the runtime.
+  std::string dac_dir;
   // Most frames walked per thread.
   int max_frames = 1024;
   // Most threads followed in the runtime's thread list.

@@ -31,6 +31,7 @@ absl::StatusOr<ManagedState> LiveManagedStateSource::Collect(
   IsolatedDacOptions options;
   options.timeout = request.timeout;
   options.session.dac_path = request.dac_path;
+  options.session.dac_dir = request.dac_dir;
   options.session.max_frames = request.max_frames;
   options.session.code_addresses_to_name = request.code_addresses_to_name;
   return CollectManagedStateIsolated(process, options);

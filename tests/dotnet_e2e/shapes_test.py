@@ -17,12 +17,14 @@
   live app, and the runtime's imports: no exec-family or spawn function the hook does not
   interpose. Every check prints ok:/FAIL:.
 
-  usage: shapes_test.py --shape aot|singlefile --tfm TFM --ddreport P --ddquery P --hook P --build-sh P
+  usage: shapes_test.py --shape aot|singlefile --tfm TFM --ddreport P --ddquery P --hook P
+                        --build-sh P --fill-dac-dir P
 """
 
 import argparse
 import glob
 import os
+import pwd
 import re
 import shutil
 import subprocess
@@ -74,6 +76,10 @@ def named(thread):
 
 
 FLAVOR = {"aot": "RUNTIME_FLAVOR_NATIVE_AOT", "singlefile": "RUNTIME_FLAVOR_CORECLR_SINGLE_FILE"}
+
+
+def managed_functions(thread):
+    return [f.get("function", "") for f in thread["frames"] if f.get("kind") == "FRAME_KIND_MANAGED"]
 
 
 def compare(a, work, mode, expect_report, extra_env=None, app=None, what=None, hooked_env=None):
@@ -233,11 +239,50 @@ def suite_singlefile(a, work):
         for d in dumps:
             os.remove(d)
 
+    # The bundle ships no DAC: DDCRASH_DAC_DIR, filled by tools/fill_dac_dir.sh from the NuGet
+    # cache's runtime packs, gives the exact one (DotNetRuntimeInfo's DacModuleIndex).
+    dac_dir = os.path.join(work, "dacs")
+    packs = glob.glob(os.path.join(pwd.getpwuid(os.getuid()).pw_dir, ".nuget", "packages",
+                                   "microsoft.netcore.app.runtime.linux-x64", "*", "runtimes",
+                                   "linux-x64", "native"))
+    p = subprocess.run([a.fill_dac_dir, dac_dir] + packs, capture_output=True, text=True)
+    check(p.returncode == 0, "tools/fill_dac_dir.sh fills a DAC directory from the NuGet cache",
+          p.stderr)
+    r = compare(a, work, "crash-worker", True, {"DDCRASH_DAC_DIR": dac_dir}, what="dac-dir")
+    if r:
+        check(not r["diagnostics"].get("incomplete"), "dac-dir: complete (the DAC was found)",
+              str(r["diagnostics"].get("incompleteReasons")))
+        t = crashing_thread(r)
+        check(t is not None and "Ddcrash.Shapes.Crasher.Throw()" in managed_functions(t),
+              "dac-dir: Ddcrash.Shapes.Crasher.Throw() managed on the crashing thread",
+              e2e.describe(t) if t else "")
+        exc = r.get("exception") or {}
+        check(exc.get("type") == "System.InvalidOperationException"
+              and exc.get("message") == "ddcrash shapes: worker fault",
+              "dac-dir: the exception's type and message", str(exc))
+        rt = r["process"].get("runtime") or {}
+        check(rt.get("dacPath", "").startswith(dac_dir + "/"), "dac-dir: the DAC from the directory",
+              rt.get("dacPath", ""))
+    # ddreport --pid of the live app.
+    live = e2e.LiveApp(a.app, env=e2e.clean_env())
+    try:
+        out = os.path.join(work, "live.pb")
+        rc, err = e2e.snapshot(a, live.pid, out, DDCRASH_DAC_DIR=dac_dir)
+        check(rc == 0, "ddreport --pid exits 0 (complete)", "exit %d: %s" % (rc, err))
+        r = e2e.query_json(a, out)
+        parked = [t for t in r["threads"]
+                  if any(f.startswith("Ddcrash.Shapes.Parker.Park(") for f in managed_functions(t))]
+        check(len(parked) == 2, "--pid: two threads in managed Ddcrash.Shapes.Parker.Park",
+              "found %d" % len(parked))
+        live.check_running_then_term("--pid")
+    finally:
+        live.kill()
+
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shape", required=True, choices=["aot", "singlefile"])
-    for k in ("tfm", "ddreport", "ddquery", "hook", "build-sh"):
+    for k in ("tfm", "ddreport", "ddquery", "hook", "build-sh", "fill-dac-dir"):
         ap.add_argument("--" + k, required=True)
     a = ap.parse_args()
     a.ddreport, a.ddquery, a.hook = (os.path.realpath(p) for p in (a.ddreport, a.ddquery, a.hook))
