@@ -114,6 +114,11 @@ static void format_decimal(unsigned long long value, char* out) {
   out[n] = '\0';
 }
 
+static void format_signed(int value, char* out) {
+  if (value < 0) *out++ = '-';
+  format_decimal(value < 0 ? -(unsigned long long)value : (unsigned long long)value, out);
+}
+
 // A hooked process's children inherit the hook's dump settings along with DDCRASH_USER_DUMP*,
 // the user's own values the first hook recorded. That record describes a child's environment
 // only while the dump settings are still exactly what the hook set: once the user (a shell
@@ -280,7 +285,7 @@ static void remember_exe_dir(void) {
 // DotNetRuntimeInfo (libcoreclr.so does not: dac/runtime_info.h).
 static int is_single_file_app(void) { return dlsym(RTLD_DEFAULT, "DotNetRuntimeInfo") != NULL; }
 
-static void hooked_execve_for_crash(int signal_number, const siginfo_t* info);
+static void launch_reporter_for_crash(int signal_number, const siginfo_t* info);
 
 // The fatal signals of a crash. The runtime's PAL installs its own handlers after ours and keeps
 // ours as the "previous action": it calls them for a fault it does not handle itself (a fault
@@ -297,8 +302,9 @@ static void on_fatal_signal(int signal_number, siginfo_t* info, void* context) {
   const int saved_errno = errno;
   // Not in a child forked without exec (the runtime's own createdump of the user's dump is one):
   // the report is of the process the hook was loaded into, once.
-  if ((pid_t)syscall(SYS_getpid) == crash_pid_value && !__sync_lock_test_and_set(&crash_reported, 1)) {
-    hooked_execve_for_crash(signal_number, info);
+  if ((pid_t)syscall(SYS_getpid) == crash_pid_value &&
+      !__sync_lock_test_and_set(&crash_reported, 1)) {
+    launch_reporter_for_crash(signal_number, info);
   }
   struct sigaction default_action;
   memset(&default_action, 0, sizeof(default_action));
@@ -507,8 +513,9 @@ __attribute__((visibility("default"), alias("hooked_execv"))) int execv(const ch
 // .NET 8's NativeAOT launches "<directory of the executable>/createdump" only when a stat of it
 // at start-up finds a regular file; NativeAOT apps ship none, and then it prints
 // "DOTNET_DbgEnableMiniDump is set and the createdump binary does not exist" at every start,
-// because of the DbgEnableMiniDump we set (.NET 10 does not look: its launch comes to execv). So where the hook takes over and the user did not ask for dumps
-// (had they, the message is the runtime's own), that one missing file is reported as present:
+// because of the DbgEnableMiniDump we set (.NET 10 does not look: its launch comes to execv).
+// So where the hook takes over and the user did not ask for dumps (had they, the message is the
+// runtime's own), that one missing file is reported as present:
 // the runtime then does what CoreCLR does under the hook, its launch comes to the exec
 // interposers above, and ddreport starts in place of the missing createdump. Everything else,
 // and every call in a process where the hook does not take over, is the system call.
@@ -554,7 +561,7 @@ __attribute__((visibility("default"), alias("hooked_xstat64"))) int __xstat64(in
 // runtime's createdump callback would have made, through the same path as an exec'd one
 // (hooked_execve: ddreport createdump ... with the marker name), from a child forked by system
 // call (no atfork handlers in a crashing process), allowed to ptrace us, waited for.
-static void hooked_execve_for_crash(int signal_number, const siginfo_t* info) {
+static void launch_reporter_for_crash(int signal_number, const siginfo_t* info) {
   if (crash_program[0] == '\0') return;
   static char signal_text[24], tid_text[24], code_text[24], errno_text[24], address_text[24];
   format_decimal((unsigned long long)signal_number, signal_text);
@@ -564,8 +571,8 @@ static void hooked_execve_for_crash(int signal_number, const siginfo_t* info) {
                   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
   int n = 8;
   if (info != NULL) {
-    format_decimal((unsigned long long)(unsigned int)info->si_code, code_text);
-    format_decimal((unsigned long long)(unsigned int)info->si_errno, errno_text);
+    format_signed(info->si_code, code_text);
+    format_signed(info->si_errno, errno_text);
     format_decimal((unsigned long long)(uintptr_t)info->si_addr, address_text);
     argv[n++] = (char*)"--code";
     argv[n++] = code_text;
