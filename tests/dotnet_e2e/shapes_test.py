@@ -128,9 +128,10 @@ def compare(a, work, mode, expect_report, extra_env=None, app=None, what=None, h
 
 
 def suite_aot(a, work):
-    used = imports(a.app) & EXEC_FAMILY
-    check(used and used <= INTERPOSED, "the app imports only interposed exec functions: %s"
-          % sorted(used), "not interposed: %s" % sorted(used - INTERPOSED))
+    for binary in (a.app, os.path.join(a.out, "testapp", a.tfm, "libcoreclr.so")):
+        used = imports(binary) & EXEC_FAMILY
+        check(used and used <= INTERPOSED, "%s imports only interposed exec functions: %s"
+              % (os.path.basename(binary), sorted(used)), "not interposed: %s" % sorted(used - INTERPOSED))
 
     r = compare(a, work, "crash-worker", True)
     if r:
