@@ -12,6 +12,7 @@
 #include "capture/managed_merge.h"
 #include "capture/report_conversion.h"
 #include "capture/thread_roles.h"
+#include "dac/nativeaot_crash_info.h"
 
 namespace ddcrash {
 namespace {
@@ -197,6 +198,16 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
     builder_.MarkIncomplete("dac", absl::StrCat("runtime: ", found.status().message()));
     return;
   }
+  if (found->native_aot) {
+    // No DAC to ask: its methods were named from the binary's symbols when unwinding, and its
+    // fail-fast's record is all there is about the exception.
+    runtime->set_flavor(RUNTIME_FLAVOR_NATIVE_AOT);
+    runtime->set_path(found->path);
+    if (options_.crash && options_.crash->exception_record) {
+      AddNativeAotCrashInfo(process, *options_.crash->exception_record);
+    }
+    return;
+  }
   runtime->set_flavor(found->single_file ? RUNTIME_FLAVOR_CORECLR_SINGLE_FILE
                                          : RUNTIME_FLAVOR_CORECLR);
   runtime->set_path(found->path);
@@ -210,6 +221,7 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
   dac::ManagedStateRequest request;
   request.timeout = std::min(options_.dac_timeout, remaining);
   request.dac_path = options_.dac_path;
+  request.dac_dir = options_.dac_dir;
   request.max_frames = options_.max_frames;
   request.code_addresses_to_name = UnnamedReturnAddresses(threads_);
   absl::StatusOr<dac::ManagedState> state = source.Collect(process, request);
@@ -265,6 +277,25 @@ void Capture::AddManagedModules(const dac::ManagedState& state) {
       managed->set_pdb_path(m.codeview_path);
       managed->set_pdb_location(m.pdb_location);
     }
+  }
+}
+
+void Capture::AddNativeAotCrashInfo(ProcessSnapshot& process, uint64_t exception_record) {
+  absl::StatusOr<dac::NativeAotCrashInfo> info =
+      dac::ReadNativeAotCrashInfo(process.memory(), exception_record);
+  if (!info.ok()) {
+    // A native fault's record is no fail-fast's: nothing to say.
+    if (!absl::IsNotFound(info.status())) {
+      builder_.AddError(absl::StrCat("nativeaot: ", info.status().message()));
+    }
+    return;
+  }
+  if (!info->runtime_version.empty()) builder_.mutable_runtime()->set_version(info->runtime_version);
+  if (!info->has_exception) return;
+  const uint32_t tid = builder_.report().crashing_tid();
+  *builder_.mutable_exception() = ExceptionToProto(info->exception, tid);
+  for (Thread* thread : threads_) {
+    if (thread->tid() == tid) *thread->mutable_exception() = builder_.report().exception();
   }
 }
 

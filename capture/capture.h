@@ -46,6 +46,8 @@ struct CrashContext {
   int error_number = 0;
   uint64_t fault_address = 0;
   pid_t crashing_tid = 0;
+  // NativeAOT's --exception-record: what its fail-fast left for us (dac/nativeaot_crash_info.h).
+  std::optional<uint64_t> exception_record;
 };
 
 struct CaptureOptions {
@@ -61,6 +63,8 @@ struct CaptureOptions {
   absl::Duration dac_timeout = absl::Milliseconds(3000);
   // DDCRASH_DAC_PATH.
   std::string dac_path;
+  // DDCRASH_DAC_DIR.
+  std::string dac_dir;
   // DDCRASH_MAX_FRAMES: per thread.
   int max_frames = 1024;
   // DDCRASH_SCRUB: extends the default secret-name pattern.
@@ -115,6 +119,9 @@ class Capture {
   // Each managed module's identity and PDB onto the report's module of the same path, and
   // one error for each module whose frames got no source lines, saying why.
   void AddManagedModules(const dac::ManagedState& state);
+
+  // A NativeAOT fail-fast's record: the runtime version and the unhandled exception.
+  void AddNativeAotCrashInfo(ProcessSnapshot& process, uint64_t exception_record);
   absl::Time Now() const { return options_.clock(); }
   // The report's threads with this OS thread id (one, or none).
   absl::Span<Thread* const> ThreadsWithTid(uint32_t tid) const;

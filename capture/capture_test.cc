@@ -196,6 +196,55 @@ std::vector<std::string> Functions(const Thread& thread) {
   return names;
 }
 
+// NativeAOT has no DAC: the flavor and the image are reported, the DAC is never asked, and
+// nothing is incomplete for lack of one.
+TEST(CaptureTest, NativeAotIsNamedWithoutAskingADac) {
+  Harness h;
+  h.process.AddThread(Stopped(kPid, "App", kLibcBase + 0x100, 0x7ffd0000));
+  dac::FoundRuntime aot;
+  aot.path = "/app/App";
+  aot.native_aot = true;
+  h.managed.runtime = aot;
+  const Report report = h.Run();
+  EXPECT_EQ(report.process().runtime().flavor(), RUNTIME_FLAVOR_NATIVE_AOT);
+  EXPECT_EQ(report.process().runtime().path(), "/app/App");
+  EXPECT_TRUE(report.process().runtime().version().empty());
+  EXPECT_TRUE(h.managed.requests.empty());
+  EXPECT_FALSE(report.diagnostics().incomplete()) << ::testing::PrintToString(Reasons(report));
+}
+
+// At a NativeAOT fail-fast the exception comes from the record the runtime passed
+// (--exception-record) and the triage JSON it points to.
+TEST(CaptureTest, NativeAotExceptionFromTheFailFastRecord) {
+  Harness h(TRIGGER_CRASH, kPid);
+  h.options.crash->exception_record = 0x10000;
+  h.process.AddThread(Stopped(kPid, "App", kLibcBase + 0x100, 0x7ffd0000));
+  const std::string json =
+      R"({"version":"1.0.0","runtime_version":"10.0.12","exception":{"hr":"0x80131509",)"
+      R"("message":"worker fault","type":"System.InvalidOperationException"}})";
+  uint64_t record[19] = {};
+  record[0] = 0xC0000409;  // ExceptionCode; ExceptionFlags 0
+  record[3] = 4;           // NumberParameters
+  record[4] = 0x48;        // FAST_FAIL_EXCEPTION_DOTNET_AOT
+  record[5] = 0x80131509;
+  record[6] = 0x20000;
+  record[7] = json.size();
+  h.process.fake_memory().AddValue(0x10000, record);
+  h.process.fake_memory().AddRegion(0x20000, json);
+  dac::FoundRuntime aot;
+  aot.path = "/app/App";
+  aot.native_aot = true;
+  h.managed.runtime = aot;
+  const Report report = h.Run();
+  EXPECT_EQ(report.process().runtime().version(), "10.0.12");
+  EXPECT_EQ(report.exception().type(), "System.InvalidOperationException");
+  EXPECT_EQ(report.exception().message(), "worker fault");
+  EXPECT_EQ(static_cast<uint32_t>(report.exception().hresult()), 0x80131509u);
+  EXPECT_EQ(report.exception().tid(), static_cast<uint32_t>(kPid));
+  ASSERT_EQ(report.threads_size(), 1);
+  EXPECT_EQ(report.threads(0).exception().type(), "System.InvalidOperationException");
+}
+
 TEST(CaptureTest, AssemblesProcessModulesThreadsAndNativeStacks) {
   Harness h;
   h.process.AddThread(Stopped(kPid, "App", kLibcBase + 0x100, 0x7ffd0000));

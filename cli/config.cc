@@ -47,6 +47,9 @@ Config LoadConfig(const std::function<std::optional<std::string>(const char*)>& 
   if (std::optional<std::string> dac = getenv_fn("DDCRASH_DAC_PATH"); dac && !dac->empty()) {
     config.dac_path = *dac;
   }
+  if (std::optional<std::string> dir = getenv_fn("DDCRASH_DAC_DIR"); dir && !dir->empty()) {
+    config.dac_dir = *dir;
+  }
   ReadNumber(getenv_fn, "DDCRASH_MAX_FRAMES", 1, 100000, &config.max_frames, &config.warnings);
   ReadNumber(getenv_fn, "DDCRASH_MAX_REPORTS", 0, 1000000, &config.max_reports, &config.warnings);
   if (std::optional<std::string> dir = getenv_fn("DDCRASH_REPORT_DIR"); dir && !dir->empty()) {

@@ -23,6 +23,9 @@ struct Config {
   absl::Duration dac_timeout = absl::Milliseconds(3000);
   // DDCRASH_DAC_PATH: use this libmscordaccore.so (still checked against the runtime).
   std::string dac_path;
+  // DDCRASH_DAC_DIR: a directory of DACs by runtime version and build id (dac/dac_locator.h),
+  // looked in when there is none beside the runtime (single-file apps ship none).
+  std::string dac_dir;
   // DDCRASH_MAX_FRAMES: frames per thread before the stack is marked truncated.
   int max_frames = 1024;
   // DDCRASH_REPORT_DIR: where reports go when no -o is given; by default the effective

@@ -41,8 +41,10 @@ TEST(ConfigTest, ReadsEveryVariable) {
                             {"DDCRASH_MAX_REPORTS", "3"},
                             {"DDCRASH_DAC_TIMEOUT_MS", "750"},
                             {"DDCRASH_DAC_PATH", "/opt/dac/libmscordaccore.so"},
+                            {"DDCRASH_DAC_DIR", "/var/lib/ddcrash/dacs"},
                             {"DDCRASH_SCRUB", "^ACME_"},
                             {"DDCRASH_OTLP_DIR", "/var/spool/ddcrash-otlp"}});
+  EXPECT_EQ(config.dac_dir, "/var/lib/ddcrash/dacs");
   EXPECT_EQ(config.max_reports, 3);
   EXPECT_EQ(config.dac_timeout, absl::Milliseconds(750));
   EXPECT_EQ(config.dac_path, "/opt/dac/libmscordaccore.so");

@@ -60,6 +60,8 @@ absl::StatusOr<CreatedumpArgs> ParseCreatedumpArgs(const std::vector<std::string
       parsed.crash_report_only = true;
     } else if (arg == "--singlefile") {
       parsed.single_file = true;
+    } else if (arg == "--nativeaot") {
+      parsed.native_aot = true;  // the pid follows as the positional argument
     } else if (arg == "--logtofile" || arg == "-l") {
       value(&parsed.log_file);
     } else if (arg == "--signal") {
@@ -70,14 +72,14 @@ absl::StatusOr<CreatedumpArgs> ParseCreatedumpArgs(const std::vector<std::string
       int_value(&parsed.code);
     } else if (arg == "--errno") {
       int_value(&parsed.error_number);
-    } else if (arg == "--address") {
+    } else if (arg == "--address" || arg == "--exception-record") {
       std::string text;
       uint64_t address = 0;
       if (value(&text)) {
         if (ParseUnsigned(text, &address)) {
-          parsed.address = address;
+          (arg == "--address" ? parsed.address : parsed.exception_record) = address;
         } else {
-          parsed.warnings.push_back(absl::StrCat("--address ", text, ": not a number"));
+          parsed.warnings.push_back(absl::StrCat(arg, " ", text, ": not a number"));
         }
       }
     } else if (!arg.empty() && arg[0] == '-') {

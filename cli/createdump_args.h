@@ -3,6 +3,8 @@
 //   createdump [--name N|-f N] [--normal|--withheap|--triage|--full] [--diag] [--verbose]
 //              [--crashreport] [--crashreportonly] [--singlefile] [--logtofile P]
 //              <pid> [--signal S --crashthread T [--code C --errno E --address A]]
+// and NativeAOT's (PalCreateDump.cpp, .NET 8 and 10): the same options, then
+//              --nativeaot <pid> [--signal S --crashthread T [--code ...] [--exception-record R]]
 // The pid is not necessarily last. Unknown options are warned about and skipped.
 #ifndef DDCRASH_CLI_CREATEDUMP_ARGS_H_
 #define DDCRASH_CLI_CREATEDUMP_ARGS_H_
@@ -30,6 +32,7 @@ struct CreatedumpArgs {
   bool crash_report = false;
   bool crash_report_only = false;
   bool single_file = false;
+  bool native_aot = false;  // --nativeaot: the launch came from a NativeAOT app
   std::string log_file;
   pid_t pid = 0;
   std::optional<int> signal;
@@ -37,6 +40,8 @@ struct CreatedumpArgs {
   std::optional<int> code;
   std::optional<int> error_number;
   std::optional<uint64_t> address;
+  // --exception-record: the address NativeAOT passes with an unhandled exception's fail-fast.
+  std::optional<uint64_t> exception_record;
   // One line per unknown option or unparsable value that was skipped.
   std::vector<std::string> warnings;
 };

@@ -78,6 +78,30 @@ TEST(CreatedumpArgsTest, EveryForm) {
   }
 }
 
+// NativeAOT's form (PalCreateDump.cpp): --nativeaot before the pid, and the exception record's
+// address with an unhandled exception's fail-fast.
+TEST(CreatedumpArgsTest, NativeAotForm) {
+  absl::StatusOr<CreatedumpArgs> args = ParseCreatedumpArgs(
+      {"/app/createdump", "--name", "/tmp/d.%p", "--nativeaot", "4242", "--signal", "6",
+       "--crashthread", "4243", "--exception-record", "140737488355328"});
+  ASSERT_TRUE(args.ok()) << args.status();
+  EXPECT_TRUE(args->native_aot);
+  EXPECT_EQ(args->pid, 4242);
+  EXPECT_EQ(args->signal, 6);
+  EXPECT_EQ(args->crash_thread, 4243);
+  EXPECT_EQ(args->exception_record, uint64_t{140737488355328});
+  EXPECT_TRUE(args->warnings.empty());
+  absl::StatusOr<CreatedumpArgs> plain = ParseCreatedumpArgs({"/app/createdump", "7"});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->native_aot);
+  EXPECT_FALSE(plain->exception_record.has_value());
+  absl::StatusOr<CreatedumpArgs> bad = ParseCreatedumpArgs(
+      {"/app/createdump", "--nativeaot", "8", "--exception-record", "zz", "--exception-record"});
+  ASSERT_TRUE(bad.ok());
+  EXPECT_FALSE(bad->exception_record.has_value());
+  EXPECT_EQ(bad->warnings.size(), 2u);
+}
+
 TEST(CreatedumpArgsTest, WithoutPidIsAnError) {
   EXPECT_FALSE(ParseCreatedumpArgs({}).ok());
   EXPECT_FALSE(ParseCreatedumpArgs({"/app/createdump", "--name", "/n"}).ok());

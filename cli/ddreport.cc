@@ -199,6 +199,7 @@ int RunCreatedump(const DdreportOptions& options, std::ostream& err) {
   crash.error_number = args->error_number.value_or(0);
   crash.fault_address = args->address.value_or(0);
   crash.crashing_tid = args->crash_thread.value_or(0);
+  crash.exception_record = args->exception_record;
   request.crash = crash;
   Config capture_config = config;
   for (const std::string& warning : args->warnings) capture_config.warnings.push_back(warning);

@@ -37,6 +37,7 @@ absl::StatusOr<Report> CaptureLiveProcess(const LiveCaptureRequest& request, con
   options.timeout = config.timeout;
   options.dac_timeout = config.dac_timeout;
   options.dac_path = config.dac_path;
+  options.dac_dir = config.dac_dir;
   options.max_frames = config.max_frames;
   options.scrub_pattern = config.scrub_pattern;
   options.warnings = config.warnings;

@@ -1,6 +1,9 @@
 #include "dac/dac_locator.h"
 
+#include <dirent.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <memory>
 
@@ -20,9 +23,15 @@ std::string DefaultDacPath(const RuntimeInfo& runtime) {
 }
 
 absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::string& dac_path) {
+  return CheckDac(runtime, dac_path, TargetFiles::Local());
+}
+
+absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::string& dac_path,
+                                     const TargetFiles& files) {
   // Whose code it may be: this process runs it (the DAC process, already confined to the
   // target owner's credentials), so only root or this user may have been able to write it.
-  if (absl::Status trusted = CheckTrustedFile(dac_path, geteuid()); !trusted.ok()) {
+  absl::StatusOr<std::string> trusted_path = CheckTrustedFile(dac_path, geteuid(), files);
+  if (const absl::Status& trusted = trusted_path.status(); !trusted.ok()) {
     if (absl::IsNotFound(trusted)) {
       return absl::NotFoundError(absl::StrCat("no DAC at ", dac_path, " (", trusted.message(), ")"));
     }
@@ -30,7 +39,7 @@ absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::stri
                                                     trusted.message(), " (it would run as uid ",
                                                     geteuid(), ")"));
   }
-  absl::StatusOr<std::unique_ptr<ElfFile>> dac = ElfFile::Open(dac_path);
+  absl::StatusOr<std::unique_ptr<ElfFile>> dac = ElfFile::Open(*trusted_path);
   if (!dac.ok()) {
     if (absl::IsNotFound(dac.status())) {
       return absl::NotFoundError(absl::StrCat("no DAC at ", dac_path, " (",
@@ -41,6 +50,7 @@ absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::stri
   }
   DacLocation loc;
   loc.path = dac_path;
+  loc.opened_path = *trusted_path;
   loc.build_id = (*dac)->BuildId();
   absl::StatusOr<std::string> stamp = FindVersionStamp(**dac);
   if (stamp.ok()) loc.stamp = *stamp;
@@ -82,8 +92,42 @@ absl::StatusOr<DacLocation> CheckDac(const RuntimeInfo& runtime, const std::stri
   return loc;
 }
 
-absl::StatusOr<DacLocation> LocateDac(const RuntimeInfo& runtime, const std::string& dac_path) {
-  return CheckDac(runtime, dac_path.empty() ? DefaultDacPath(runtime) : dac_path);
+std::vector<std::string> DacDirCandidates(const RuntimeInfo& runtime, const std::string& dac_dir) {
+  std::vector<std::string> out;
+  const std::string version_dir = absl::StrCat(dac_dir, "/", runtime.version.ToString());
+  if (runtime.has_runtime_info && !runtime.runtime_info.dac_build_id.empty()) {
+    out.push_back(absl::StrCat(version_dir, "/",
+                               absl::BytesToHexString(runtime.runtime_info.dac_build_id), "/",
+                               kDacFileName));
+    return out;
+  }
+  if (DIR* d = opendir(version_dir.c_str())) {
+    while (struct dirent* entry = readdir(d)) {
+      const std::string name = entry->d_name;
+      if (name == "." || name == "..") continue;
+      out.push_back(absl::StrCat(version_dir, "/", name, "/", kDacFileName));
+    }
+    closedir(d);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
+
+absl::StatusOr<DacLocation> LocateDac(const RuntimeInfo& runtime, const std::string& dac_path,
+                                      const std::string& dac_dir) {
+  if (!dac_path.empty()) return CheckDac(runtime, dac_path, TargetFiles::Local());
+  absl::StatusOr<DacLocation> beside = CheckDac(runtime, DefaultDacPath(runtime), runtime.files);
+  if (!absl::IsNotFound(beside.status()) || dac_dir.empty()) return beside;
+  std::string tried;
+  for (const std::string& candidate : DacDirCandidates(runtime, dac_dir)) {
+    absl::StatusOr<DacLocation> filed = CheckDac(runtime, candidate, TargetFiles::Local());
+    if (filed.ok() || absl::IsPermissionDenied(filed.status())) return filed;
+    absl::StrAppend(&tried, "; ", filed.status().message());
+  }
+  return absl::NotFoundError(absl::StrCat(beside.status().message(), "; and none for .NET ",
+                                          runtime.version.ToString(), " in DDCRASH_DAC_DIR ",
+                                          dac_dir, tried.empty() ? " (no entry)" : tried));
+}
+
 
 }  // namespace ddcrash::dac

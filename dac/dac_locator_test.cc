@@ -108,19 +108,57 @@ TEST(DacLocator, GivenPathOverridesTheDefault) {
   std::string dac = WriteTemp("dac_given", MakeElf("\x01", std::string(kStamp8) + '\0'));
   RuntimeInfo r = SharedRuntime("/nonexistent");
   // No path given: the one beside the runtime, which does not exist.
-  absl::StatusOr<DacLocation> beside = LocateDac(r, "");
+  absl::StatusOr<DacLocation> beside = LocateDac(r, "", "");
   EXPECT_TRUE(absl::IsNotFound(beside.status())) << beside.status();
   EXPECT_NE(beside.status().message().find("/nonexistent/libmscordaccore.so"), std::string::npos);
   // The environment is not consulted: only the caller's path counts.
   setenv("DDCRASH_DAC_PATH", dac.c_str(), 1);
-  EXPECT_TRUE(absl::IsNotFound(LocateDac(r, "").status()));
+  EXPECT_TRUE(absl::IsNotFound(LocateDac(r, "", "").status()));
   unsetenv("DDCRASH_DAC_PATH");
-  absl::StatusOr<DacLocation> loc = LocateDac(r, dac);
+  absl::StatusOr<DacLocation> loc = LocateDac(r, dac, "");
   ASSERT_TRUE(loc.ok()) << loc.status();
   EXPECT_EQ(loc->path, dac);
   // A given path is still checked.
   std::string other = WriteTemp("dac_given_other", MakeElf("\x02", std::string(kStamp9) + '\0'));
-  EXPECT_TRUE(absl::IsFailedPrecondition(LocateDac(r, other).status()));
+  EXPECT_TRUE(absl::IsFailedPrecondition(LocateDac(r, other, "").status()));
+}
+
+// DDCRASH_DAC_DIR: <dir>/<version>/<DAC build id>/libmscordaccore.so, used only when there is no
+// DAC beside the runtime; a single-file runtime's entry is named by its DacModuleIndex, a shared
+// runtime's found among the version's entries by its stamp.
+TEST(DacLocator, DacDirectoryByVersionAndBuildId) {
+  const std::string dir = TempDir() + "/dac_dir";
+  auto file = [&](const std::string& id_hex, const std::string& build_id, const std::string& stamp) {
+    const std::string entry = dir + "/8.0.31/" + id_hex;
+    EXPECT_EQ(system(("mkdir -p '" + entry + "'").c_str()), 0);
+    const std::string path = entry + "/libmscordaccore.so";
+    std::ofstream(path, std::ios::binary) << MakeElf(build_id, stamp);
+    return path;
+  };
+  const std::string other = file("0102", "\x01\x02", std::string(kStamp9) + '\0');
+  const std::string right = file("aabbccdd", "\xAA\xBB\xCC\xDD", std::string(kStamp8) + '\0');
+  RuntimeInfo shared = SharedRuntime("/nonexistent");
+  EXPECT_EQ(DacDirCandidates(shared, dir), (std::vector<std::string>{other, right}));
+  absl::StatusOr<DacLocation> loc = LocateDac(shared, "", dir);
+  ASSERT_TRUE(loc.ok()) << loc.status();
+  EXPECT_EQ(loc->path, right);
+  RuntimeInfo single = shared;
+  single.kind = RuntimeInfo::Kind::kSingleFile;
+  single.has_runtime_info = true;
+  single.runtime_info.dac_build_id = "\xAA\xBB\xCC\xDD";
+  EXPECT_EQ(DacDirCandidates(single, dir), (std::vector<std::string>{right}));
+  loc = LocateDac(single, "", dir);
+  ASSERT_TRUE(loc.ok()) << loc.status();
+  EXPECT_EQ(loc->match, "build id aabbccdd = DacModuleIndex");
+  // No entry for the build id: NotFound, naming the directory and what was tried.
+  single.runtime_info.dac_build_id = "\x0f";
+  loc = LocateDac(single, "", dir);
+  EXPECT_TRUE(absl::IsNotFound(loc.status())) << loc.status();
+  EXPECT_NE(loc.status().message().find("8.0.31/0f/libmscordaccore.so"), std::string::npos);
+  // Another version: nothing filed.
+  shared.version.patch = 30;
+  EXPECT_TRUE(DacDirCandidates(shared, dir).empty());
+  EXPECT_TRUE(absl::IsNotFound(LocateDac(shared, "", dir).status()));
 }
 
 TEST(DacLocator, ADacSomeoneElseCouldHaveWrittenIsRefusedBeforeItIsRead) {

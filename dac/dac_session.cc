@@ -120,13 +120,15 @@ DacSession::~DacSession() {
 
 absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessSnapshot& snapshot,
                                                              const DacSessionOptions& options) {
-  return Open(snapshot.memory(), snapshot.threads(), snapshot.modules().modules(), options);
+  return Open(snapshot.memory(), snapshot.threads(), snapshot.modules().modules(), options,
+              TargetFiles::Of(snapshot.pid()));
 }
 
 absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memory,
                                                              absl::Span<const ThreadState> threads,
                                                              absl::Span<const LoadedModule> modules,
-                                                             const DacSessionOptions& options) {
+                                                             const DacSessionOptions& options,
+                                                             const TargetFiles& files) {
   absl::Time start = absl::Now();
   std::unique_ptr<DacSession> s(new DacSession());
   s->memory_ = &memory;
@@ -137,15 +139,15 @@ absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memo
   s->method_names_.set_enabled(options.cache_answers);
   s->tasks_.set_enabled(options.cache_answers);
 
-  absl::StatusOr<RuntimeInfo> runtime = FindRuntime(modules, memory);
+  absl::StatusOr<RuntimeInfo> runtime = FindRuntime(modules, memory, files);
   if (!runtime.ok()) return runtime.status();
   s->runtime_ = *std::move(runtime);
 
-  absl::StatusOr<DacLocation> dac = LocateDac(s->runtime_, options.dac_path);
+  absl::StatusOr<DacLocation> dac = LocateDac(s->runtime_, options.dac_path, options.dac_dir);
   if (!dac.ok()) return dac.status();
   s->dac_ = *std::move(dac);
 
-  absl::StatusOr<const DacLibrary*> lib = LoadDacLibrary(s->dac_.path);
+  absl::StatusOr<const DacLibrary*> lib = LoadDacLibrary(s->dac_.opened_path);
   if (!lib.ok()) return lib.status();
   s->dac_load_time_ = (*lib)->load_time;
 

@@ -31,6 +31,7 @@
 #include "ptrace/module_map.h"
 #include "ptrace/process_memory.h"
 #include "ptrace/process_snapshot.h"
+#include "ptrace/target_files.h"
 #include "ptrace/thread_state.h"
 
 namespace ddcrash::dac {
@@ -39,6 +40,8 @@ struct DacSessionOptions {
   // Use this DAC instead of the one beside the runtime (still checked). ddreport passes
   // DDCRASH_DAC_PATH here (cli/config); dac/ never reads the environment.
   std::string dac_path;
+  // DDCRASH_DAC_DIR (dac_locator.h), when there is no DAC beside the runtime.
+  std::string dac_dir;
   // Most frames walked per thread.
   int max_frames = 1024;
   // Most threads followed in the runtime's thread list.
@@ -56,11 +59,13 @@ struct DacSessionOptions {
 class DacSession {
  public:
   // Finds the runtime, checks and loads its DAC, creates the DAC's process object. `memory`
-  // must outlive the session; threads and modules are copied.
-  static absl::StatusOr<std::unique_ptr<DacSession>> Open(ProcessMemory& memory,
-                                                          absl::Span<const ThreadState> threads,
-                                                          absl::Span<const LoadedModule> modules,
-                                                          const DacSessionOptions& options = {});
+  // must outlive the session; threads and modules are copied. The target's files (its
+  // runtime, the DAC beside it) are read through `files`; the snapshot's target's own view
+  // (TargetFiles::Of its pid) in the second form.
+  static absl::StatusOr<std::unique_ptr<DacSession>> Open(
+      ProcessMemory& memory, absl::Span<const ThreadState> threads,
+      absl::Span<const LoadedModule> modules, const DacSessionOptions& options = {},
+      const TargetFiles& files = TargetFiles::Local());
   static absl::StatusOr<std::unique_ptr<DacSession>> Open(ProcessSnapshot& snapshot,
                                                           const DacSessionOptions& options = {});
   ~DacSession();

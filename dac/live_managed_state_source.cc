@@ -2,12 +2,22 @@
 
 #include "dac/isolated_dac.h"
 #include "dac/runtime_info.h"
+#include "ptrace/target_files.h"
 
 namespace ddcrash::dac {
 
 absl::StatusOr<FoundRuntime> LiveManagedStateSource::FindRuntime(ProcessSnapshot& process) {
+  const TargetFiles files = TargetFiles::Of(process.pid());
   absl::StatusOr<RuntimeInfo> info =
-      dac::FindRuntime(process.modules().modules(), process.memory());
+      dac::FindRuntime(process.modules().modules(), process.memory(), files);
+  if (absl::IsNotFound(info.status())) {
+    absl::StatusOr<std::string> aot = FindNativeAotImage(process.modules().modules(), files);
+    if (!aot.ok()) return info.status();
+    FoundRuntime found;
+    found.native_aot = true;
+    found.path = *aot;
+    return found;
+  }
   if (!info.ok()) return info.status();
   FoundRuntime found;
   found.single_file = info->kind == RuntimeInfo::Kind::kSingleFile;
@@ -40,6 +50,7 @@ absl::StatusOr<ManagedState> LiveManagedStateSource::Collect(
   IsolatedDacOptions options;
   options.timeout = request.timeout;
   options.session.dac_path = request.dac_path;
+  options.session.dac_dir = request.dac_dir;
   options.session.max_frames = request.max_frames;
   options.session.code_addresses_to_name = request.code_addresses_to_name;
   return CollectManagedStateIsolated(process, options);

@@ -20,6 +20,8 @@ struct FoundRuntime {
   bool single_file = false;
   std::string path;     // the module holding it
   std::string version;  // "8.0.11"
+  // A NativeAOT app: managed code compiled into `path`, no DAC to ask (version unknown).
+  bool native_aot = false;
 };
 
 struct ManagedStateRequest {
@@ -27,6 +29,8 @@ struct ManagedStateRequest {
   absl::Duration timeout;
   // A DAC to use instead of the one beside the runtime (DDCRASH_DAC_PATH); empty for that one.
   std::string dac_path;
+  // A directory of DACs by runtime version and build id (DDCRASH_DAC_DIR); empty for none.
+  std::string dac_dir;
   int max_frames = 1024;
   // Return addresses in code the native walk could not name, to be looked up as managed
   // methods (ManagedState::named_code).

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "elf/nativeaot_section.h"
 
 namespace ddcrash::dac {
 namespace {
@@ -59,6 +60,14 @@ absl::StatusOr<uint64_t> FindDynamicSymbol(const ElfFile& file, std::string_view
   return absl::NotFoundError(absl::StrCat(file.path(), ": no dynamic symbol ", std::string(name)));
 }
 
+// The module's file, opened through the target's view.
+absl::StatusOr<std::unique_ptr<ElfFile>> OpenTargetFile(const TargetFiles& files,
+                                                        const std::string& path) {
+  absl::StatusOr<std::string> openable = files.Openable(path);
+  if (!openable.ok()) return openable.status();
+  return ElfFile::Open(*openable);
+}
+
 }  // namespace
 
 std::string RuntimeVersion::ToString() const { return absl::StrCat(major, ".", minor, ".", patch); }
@@ -83,7 +92,8 @@ absl::StatusOr<DotNetRuntimeInfoData> ParseDotNetRuntimeInfo(absl::Span<const ui
     int32_t v[4];
     std::memcpy(v, bytes.data() + 96, sizeof(v));
     d.has_runtime_version = true;
-    d.runtime_version = {v[0], v[1], v[2]};
+    // The file version (10.0.1226.x for 10.0.12), as in the version stamp: patch * 100 + n.
+    d.runtime_version = {v[0], v[1], v[2] / 100};
   }
   return d;
 }
@@ -149,6 +159,21 @@ absl::StatusOr<std::string> FindVersionStamp(const ElfFile& file) {
 }
 
 absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, ProcessMemory& memory) {
+  return FindRuntime(modules, memory, TargetFiles::Local());
+}
+
+absl::StatusOr<std::string> FindNativeAotImage(absl::Span<const LoadedModule> modules,
+                                               const TargetFiles& files) {
+  for (const LoadedModule& m : modules) {
+    if (m.kind != ModuleKind::kElf || m.path.empty() || m.path[0] != '/') continue;
+    absl::StatusOr<std::unique_ptr<ElfFile>> f = OpenTargetFile(files, m.path);
+    if (f.ok() && (*f)->FindSection(kNativeAotCodeSection) != nullptr) return m.path;
+  }
+  return absl::NotFoundError("no module holds NativeAOT code (no __managedcode section)");
+}
+
+absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, ProcessMemory& memory,
+                                        const TargetFiles& files) {
   // 1. libcoreclr.so; 2. any other ELF module exporting DotNetRuntimeInfo (single-file).
   std::optional<Candidate> found;
   RuntimeInfo::Kind kind = RuntimeInfo::Kind::kSharedLibrary;
@@ -161,7 +186,7 @@ absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, 
   if (!found) {
     for (const LoadedModule& m : modules) {
       if (m.kind != ModuleKind::kElf || m.path.empty() || m.path[0] != '/') continue;
-      absl::StatusOr<std::unique_ptr<ElfFile>> f = ElfFile::Open(m.path);
+      absl::StatusOr<std::unique_ptr<ElfFile>> f = OpenTargetFile(files, m.path);
       if (!f.ok()) continue;
       absl::StatusOr<uint64_t> value = FindDynamicSymbol(**f, kRuntimeInfoSymbol);
       if (!value.ok()) continue;
@@ -181,6 +206,7 @@ absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, 
   info.kind = kind;
   info.module_path = module.path;
   info.module_base = module.base;
+  info.files = files;
 
   // Identity: the module map read it from target memory (falling back to the file).
   if (module.build_id.empty()) {
@@ -191,7 +217,7 @@ absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, 
   info.build_id = module.build_id;
 
   if (!file) {
-    absl::StatusOr<std::unique_ptr<ElfFile>> f = ElfFile::Open(module.path);
+    absl::StatusOr<std::unique_ptr<ElfFile>> f = OpenTargetFile(files, module.path);
     if (!f.ok()) {
       return absl::FailedPreconditionError(absl::StrCat("cannot open the runtime file: ",
                                                         f.status().message()));

@@ -19,6 +19,7 @@
 #include "ptrace/module_map.h"
 #include "ptrace/process_memory.h"
 #include "elf/elf_file.h"
+#include "ptrace/target_files.h"
 
 namespace ddcrash::dac {
 
@@ -32,7 +33,8 @@ struct RuntimeVersion {
 // The exported `DotNetRuntimeInfo` struct, decoded. Layout: char Signature[18]
 // ("DotNetRuntimeInfo"), int Version @20, RuntimeModuleIndex[24] @24, DacModuleIndex[24] @48,
 // DbiModuleIndex[24] @72 (each: length byte + GNU build id), Version >= 2: int
-// RuntimeVersion[4] @96.
+// RuntimeVersion[4] @96, the file version (10.0.1226.x for 10.0.12, checked on 8.0.31, 9.0.20
+// and 10.0.12 single-file hosts).
 struct DotNetRuntimeInfoData {
   int32_t version = 0;
   std::string runtime_build_id;  // raw bytes
@@ -78,6 +80,9 @@ struct RuntimeInfo {
   VersionStamp stamp;
   // DotNetRuntimeInfo's RuntimeVersion when present, else the stamp's.
   RuntimeVersion version;
+  // The target's view of the file system, through which its runtime's files are read
+  // (module_path and the DAC beside it are paths in that view).
+  TargetFiles files = TargetFiles::Local();
 };
 
 // Finds the runtime among `modules`: the ELF module named libcoreclr.so, else an ELF module
@@ -85,7 +90,15 @@ struct RuntimeInfo {
 // (ptrace/module_map_builder.h reads them from target memory); the DotNetRuntimeInfo struct
 // is read from target memory and the version stamp from the file. NotFound when the process
 // has no .NET runtime; FailedPrecondition when the module map has no build id for it, or the
-// file on disk is not the mapped image.
+// file on disk is not the mapped image. Files are opened through `files`, the target's view.
+absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, ProcessMemory& memory,
+                                        const TargetFiles& files);
+// The module holding NativeAOT-compiled managed code (an ELF module with a __managedcode
+// section, opened through `files`): its path. NativeAOT has no DAC and no runtime library, so
+// this is all there is to find. NotFound when no module has one.
+absl::StatusOr<std::string> FindNativeAotImage(absl::Span<const LoadedModule> modules,
+                                               const TargetFiles& files);
+// The same for a process sharing our view of the file system.
 absl::StatusOr<RuntimeInfo> FindRuntime(absl::Span<const LoadedModule> modules, ProcessMemory& memory);
 
 }  // namespace ddcrash::dac

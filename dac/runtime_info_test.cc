@@ -28,7 +28,7 @@ std::vector<uint8_t> RuntimeInfoBytes(int version, std::string runtime_id, std::
   std::memcpy(b.data() + 25, runtime_id.data(), runtime_id.size());
   b[48] = static_cast<uint8_t>(dac_id.size());
   std::memcpy(b.data() + 49, dac_id.data(), dac_id.size());
-  int32_t v[4] = {9, 0, 20, 0};
+  int32_t v[4] = {9, 0, 2026, 41315};  // the file version, as 9.0.20's single-file host has it
   std::memcpy(b.data() + 96, v, sizeof(v));
   return b;
 }

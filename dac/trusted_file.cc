@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <memory>
@@ -31,29 +32,43 @@ absl::Status CheckOne(const std::string& path, const struct stat& st, uid_t trus
 
 }  // namespace
 
-absl::Status CheckTrustedFile(const std::string& path, uid_t trusted_uid) {
-  std::unique_ptr<char, decltype(&free)> resolved(realpath(path.c_str(), nullptr), &free);
-  if (resolved == nullptr) {
-    return absl::ErrnoToStatus(errno, absl::StrCat("cannot resolve ", path));
+absl::StatusOr<std::string> CheckTrustedFile(const std::string& path, uid_t trusted_uid,
+                                             const TargetFiles& files) {
+  std::string absolute = path;
+  if (!files.foreign() && (path.empty() || path[0] != '/')) {
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof(cwd)) == nullptr) {
+      return absl::ErrnoToStatus(errno, absl::StrCat("cannot resolve ", path));
+    }
+    absolute = absl::StrCat(cwd, "/", path);
   }
-  const std::string real(resolved.get());
+  absl::StatusOr<ResolvedPath> resolved = files.Resolve(absolute);
+  if (!resolved.ok()) return resolved.status();
+  const std::string real = resolved->openable();
   struct stat st;
   if (lstat(real.c_str(), &st) != 0) return absl::ErrnoToStatus(errno, real);
   if (!S_ISREG(st.st_mode)) {
     return absl::PermissionDeniedError(absl::StrCat(real, " is not a regular file"));
   }
   if (absl::Status file = CheckOne(real, st, trusted_uid); !file.ok()) return file;
-  // Every directory from the file's own up to "/".
-  for (size_t slash = real.find_last_of('/'); slash != std::string::npos;
-       slash = slash == 0 ? std::string::npos : real.find_last_of('/', slash - 1)) {
-    const std::string dir = slash == 0 ? "/" : real.substr(0, slash);
-    if (lstat(dir.c_str(), &st) != 0) return absl::ErrnoToStatus(errno, dir);
+  // Every directory from the file's own up to the root.
+  const std::string& in_root = resolved->in_root;
+  for (size_t slash = in_root.find_last_of('/'); slash != std::string::npos;
+       slash = slash == 0 ? std::string::npos : in_root.find_last_of('/', slash - 1)) {
+    const std::string dir = resolved->Entry(slash == 0 ? "/" : in_root.substr(0, slash));
+    // The root entry may be the /proc/PID/root link, which must be followed; no other is a link.
+    const int failed = slash == 0 ? stat(dir.c_str(), &st) : lstat(dir.c_str(), &st);
+    if (failed != 0) return absl::ErrnoToStatus(errno, dir);
     if (!S_ISDIR(st.st_mode)) {
       return absl::PermissionDeniedError(absl::StrCat(dir, " is not a directory"));
     }
     if (absl::Status d = CheckOne(dir, st, trusted_uid); !d.ok()) return d;
   }
-  return absl::OkStatus();
+  return real;
+}
+
+absl::Status CheckTrustedFile(const std::string& path, uid_t trusted_uid) {
+  return CheckTrustedFile(path, trusted_uid, TargetFiles::Local()).status();
 }
 
 }  // namespace ddcrash::dac

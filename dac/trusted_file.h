@@ -9,6 +9,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "ptrace/target_files.h"
 
 namespace ddcrash::dac {
 
@@ -18,6 +20,13 @@ namespace ddcrash::dac {
 // only when sticky (/tmp), since then no one else can rename or replace what is inside it.
 // PermissionDenied naming the first offending path otherwise; NotFound when it does not exist.
 absl::Status CheckTrustedFile(const std::string& path, uid_t trusted_uid);
+
+// The same rule for `path` as `files` names it: its links are resolved inside that root (a
+// target's, for a file beside its runtime), and the entries checked are the ones reached there,
+// so a container's files count with their owners in the container's file system. Returns the
+// path to open, which names no link (ptrace/target_files.h).
+absl::StatusOr<std::string> CheckTrustedFile(const std::string& path, uid_t trusted_uid,
+                                             const TargetFiles& files);
 
 }  // namespace ddcrash::dac
 

@@ -91,5 +91,25 @@ TEST_F(TrustedFileTest, MissingAndNonRegularFilesAreRefused) {
   EXPECT_THAT(CheckTrustedFile(dir_, 0).message(), HasSubstr("not a regular file"));
 }
 
+// A target's own root (a container's file system at /proc/PID/root): links resolve inside it,
+// and its entries are judged by their owners there.
+TEST_F(TrustedFileTest, InATargetsRootLinksStayInsideAndOwnersThereCount) {
+  const TargetFiles container = TargetFiles::UnderRoot(base_);
+  ASSERT_EQ(symlink("/runtime/libmscordaccore.so", (base_ + "/abs.so").c_str()), 0);
+  absl::StatusOr<std::string> opened = CheckTrustedFile("/abs.so", kUser, container);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(*opened, dac_);
+  // A link naming a path of ours is not followed out of the target's root.
+  ASSERT_EQ(symlink(dac_.c_str(), (base_ + "/host.so").c_str()), 0);
+  EXPECT_TRUE(absl::IsNotFound(CheckTrustedFile("/host.so", kUser, container).status()));
+  ASSERT_EQ(chown(dir_.c_str(), kOther, kOther), 0);
+  EXPECT_THAT(CheckTrustedFile("/abs.so", kUser, container).status().message(),
+              HasSubstr(dir_ + " is owned by uid 12346"));
+  ASSERT_EQ(chown(dir_.c_str(), 0, 0), 0);
+  ASSERT_EQ(chown(base_.c_str(), kOther, kOther), 0);  // the root itself counts
+  EXPECT_THAT(CheckTrustedFile("/abs.so", kUser, container).status().message(),
+              HasSubstr(base_ + "/ is owned by uid 12346"));
+}
+
 }  // namespace
 }  // namespace ddcrash::dac

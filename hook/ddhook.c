@@ -5,7 +5,10 @@
 // what the user had asked for, and prepares every string the exec path needs. The execve
 // interposer runs in the forked child of a crashing, multithreaded process: it only reads
 // prepared data, scans argv/envp, fills static arrays and calls the real execve — no malloc,
-// no locks, no stdio. Written in C with libc as its only dependency.
+// no locks, no stdio. Written in C with libc as its only dependency. The runtimes launch
+// createdump with execve (CoreCLR's PAL) or execv (NativeAOT); glibc's execv calls its own
+// execve internally, past any interposer, so both are interposed (tests/hook:exec_imports_test
+// checks that the runtimes import no other exec-family or spawn function).
 //
 // It takes over only when it may: never in a secure-execution process (setuid, setgid, file
 // capabilities: its environment belongs to a less privileged user; elsewhere settings are read
@@ -17,13 +20,16 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 typedef int (*execve_fn)(const char*, char* const[], char* const[]);
@@ -51,11 +57,20 @@ typedef int (*execve_fn)(const char*, char* const[], char* const[]);
 
 static execve_fn real_execve;
 static int hook_enabled;
+// The directory of the executable (device, inode): NativeAOT looks for createdump there.
+static int have_exe_dir;
+static dev_t exe_dir_dev;
+static ino_t exe_dir_ino;
 static char reporter_path[PATH_MAX];
 // "DDCRASH_USER_DUMP=0|1" and "DDCRASH_USER_DUMP_NAME=<name>" for ddreport's environment.
 static char user_dump_env[64];
 static char user_dump_name_env[PATH_MAX + 64];
 static char* exec_argv[MAX_ARGS + 3];
+// A single-file app's crash launch, prepared at load time: the createdump the runtime would
+// name (beside the executable; single-file apps have none) and the process id.
+static char crash_program[PATH_MAX];
+static char crash_pid[24];
+static pid_t crash_pid_value;
 // The crashing app waits for ddreport. An interval timer survives execve, so arming it here,
 // before ddreport starts, bounds the wait even if ddreport hangs before it can arm its own:
 // SIGALRM's default action ends it and the app resumes. DDCRASH_TIMEOUT_MS + 1 s of grace.
@@ -85,6 +100,23 @@ static int copy_string(char* dst, size_t size, const char* a, const char* b) {
   if (lb) memcpy(dst + la, b, lb);
   dst[la + lb] = '\0';
   return 1;
+}
+
+// Async-signal-safe decimal formatting.
+static void format_decimal(unsigned long long value, char* out) {
+  char digits[24];
+  int n = 0;
+  do {
+    digits[n++] = (char)('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  for (int i = 0; i < n; ++i) out[i] = digits[n - 1 - i];
+  out[n] = '\0';
+}
+
+static void format_signed(int value, char* out) {
+  if (value < 0) *out++ = '-';
+  format_decimal(value < 0 ? -(unsigned long long)value : (unsigned long long)value, out);
 }
 
 // A hooked process's children inherit the hook's dump settings along with DDCRASH_USER_DUMP*,
@@ -234,6 +266,78 @@ static int trust_reporter(char* why, size_t size) {
   return 1;
 }
 
+static void remember_exe_dir(void) {
+  char exe[PATH_MAX];
+  const ssize_t length = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if (length <= 0) return;
+  exe[length] = '\0';
+  char* slash = strrchr(exe, '/');
+  if (slash == NULL) return;
+  slash[slash == exe ? 1 : 0] = '\0';
+  struct stat st;
+  if (syscall(SYS_stat, exe, &st) != 0) return;
+  exe_dir_dev = st.st_dev;
+  exe_dir_ino = st.st_ino;
+  have_exe_dir = 1;
+}
+
+// A .NET single-file app: its executable is the single-file host, which exports
+// DotNetRuntimeInfo (libcoreclr.so does not: dac/runtime_info.h).
+static int is_single_file_app(void) { return dlsym(RTLD_DEFAULT, "DotNetRuntimeInfo") != NULL; }
+
+static void launch_reporter_for_crash(int signal_number, const siginfo_t* info);
+
+// The fatal signals of a crash. The runtime's PAL installs its own handlers after ours and keeps
+// ours as the "previous action": it calls them for a fault it does not handle itself (a fault
+// in managed code that becomes an exception, a caught NullReferenceException, never reaches
+// us), and PROCAbort restores ours before abort() for an unhandled exception or FailFast.
+static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+static volatile sig_atomic_t crash_reported;
+
+// Stands for SIG_DFL, where the runtime found it: once, the report; then the default action
+// back, so the process ends as it would have: a hardware fault re-executes and is fatal, a
+// sent signal (abort's raise, kill) is raised again and delivered when the handlers return.
+static void on_fatal_signal(int signal_number, siginfo_t* info, void* context) {
+  (void)context;
+  const int saved_errno = errno;
+  // Not in a child forked without exec (the runtime's own createdump of the user's dump is one):
+  // the report is of the process the hook was loaded into, once.
+  if ((pid_t)syscall(SYS_getpid) == crash_pid_value &&
+      !__sync_lock_test_and_set(&crash_reported, 1)) {
+    launch_reporter_for_crash(signal_number, info);
+  }
+  struct sigaction default_action;
+  memset(&default_action, 0, sizeof(default_action));
+  default_action.sa_handler = SIG_DFL;
+  sigaction(signal_number, &default_action, NULL);
+  if (info == NULL || info->si_code <= 0) raise(signal_number);
+  errno = saved_errno;
+}
+
+// Only where nothing was installed before us (another library's handler is left alone).
+static void install_fatal_signal_handlers(void) {
+  for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); ++i) {
+    struct sigaction current;
+    if (sigaction(crash_signals[i], NULL, &current) != 0) continue;
+    if ((current.sa_flags & SA_SIGINFO) != 0 || current.sa_handler != SIG_DFL) continue;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_sigaction = on_fatal_signal;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&action.sa_mask);
+    sigaction(crash_signals[i], &action, NULL);
+  }
+  char exe[PATH_MAX];
+  const ssize_t length = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if (length <= 0) return;
+  exe[length] = '\0';
+  char* slash = strrchr(exe, '/');
+  if (slash != NULL) slash[1] = '\0';
+  copy_string(crash_program, sizeof(crash_program), slash != NULL ? exe : "", "createdump");
+  crash_pid_value = getpid();
+  format_decimal((unsigned long long)crash_pid_value, crash_pid);
+}
+
 // Load time, before the runtime reads its settings: 1 when the hook takes over crash dumps.
 static int take_over(void) {
   if (real_execve == NULL || equals(secure_getenv("DDCRASH_ENABLED"), "0")) return 0;
@@ -259,16 +363,28 @@ static int take_over(void) {
     self[self_length] = '\0';
     if (strcmp(self, reporter_path) == 0) return 0;
   }
-  remember_user_dump_settings();
   const long budget_ms = timeout_ms() + WATCHDOG_GRACE_MS;
   watchdog.it_value.tv_sec = budget_ms / 1000;
   watchdog.it_value.tv_usec = (budget_ms % 1000) * 1000;
+  if (is_single_file_app()) {
+    // Its createdump is built in and runs in a forked child without exec: the dump settings
+    // would only make it dump where it would not have. Left as they are; the crash comes to
+    // the fatal-signal handler instead, and ddreport never writes the user's dump (the
+    // runtime does, if they asked).
+    restore_user_dump_settings();  // a hooked parent's marker settings are not for it
+    copy_string(user_dump_env, sizeof(user_dump_env), ENV_USER_WANTS_DUMP "=0", NULL);
+    copy_string(user_dump_name_env, sizeof(user_dump_name_env), ENV_USER_DUMP_NAME "=", NULL);
+    install_fatal_signal_handlers();
+    return 1;
+  }
+  remember_user_dump_settings();
   // The runtime reads these when it starts, after preload constructors have run. The name
   // keeps the runtime's %p so the launch is recognisable and unique per process.
   setenv(ENV_ENABLE_DUMP, "1", 1);
   setenv(ENV_DUMP_NAME, MARKER_DUMP_NAME, 1);
   unsetenv(ENV_LEGACY_ENABLE_DUMP);
   unsetenv(ENV_LEGACY_DUMP_NAME);
+  remember_exe_dir();
   return 1;
 }
 
@@ -316,6 +432,13 @@ static int hooked_execve(const char* path, char* const argv[], char* const envp[
     }
   }
   if (!hook_enabled || path == NULL || !is_marked_crash_launch(path, argv)) {
+    return real_execve(path, argv, envp);
+  }
+  // The user asked for a dump and there is no createdump to write it (a NativeAOT app ships
+  // none): the launch fails as it would without us, and the runtime says so in its own words.
+  struct stat program;
+  if (user_dump_env[sizeof(ENV_USER_WANTS_DUMP)] == '1' &&
+      syscall(SYS_stat, path, &program) != 0 && errno == ENOENT) {
     return real_execve(path, argv, envp);
   }
   // ddreport createdump <createdump path> <original arguments...>
@@ -378,3 +501,96 @@ static int hooked_execve(const char* path, char* const argv[], char* const envp[
 __attribute__((visibility("default"), alias("hooked_execve"))) int execve(const char* path,
                                                                           char* const argv[],
                                                                           char* const envp[]);
+
+// execv is execve with the process's environment: the same decision, the same launch.
+static int hooked_execv(const char* path, char* const argv[]) {
+  return hooked_execve(path, argv, environ);
+}
+
+__attribute__((visibility("default"), alias("hooked_execv"))) int execv(const char* path,
+                                                                        char* const argv[]);
+
+// .NET 8's NativeAOT launches "<directory of the executable>/createdump" only when a stat of it
+// at start-up finds a regular file; NativeAOT apps ship none, and then it prints
+// "DOTNET_DbgEnableMiniDump is set and the createdump binary does not exist" at every start,
+// because of the DbgEnableMiniDump we set (.NET 10 does not look: its launch comes to execv).
+// So where the hook takes over and the user did not ask for dumps (had they, the message is the
+// runtime's own), that one missing file is reported as present:
+// the runtime then does what CoreCLR does under the hook, its launch comes to the exec
+// interposers above, and ddreport starts in place of the missing createdump. Everything else,
+// and every call in a process where the hook does not take over, is the system call.
+// Async-signal-safe (any stat may come from a signal handler): system calls and stack buffers.
+static int is_missing_aot_createdump(const char* path) {
+  if (!hook_enabled || !have_exe_dir || user_dump_env[sizeof(ENV_USER_WANTS_DUMP)] == '1' ||
+      path == NULL || strcmp(basename_of(path), "createdump") != 0) {
+    return 0;
+  }
+  char dir[PATH_MAX];
+  const size_t dir_length = (size_t)(basename_of(path) - path);
+  if (dir_length >= sizeof(dir)) return 0;
+  memcpy(dir, path, dir_length);
+  dir[dir_length] = '\0';
+  if (dir_length == 0) memcpy(dir, ".", 2);
+  struct stat st;
+  if (syscall(SYS_stat, dir, &st) != 0) return 0;
+  return st.st_dev == exe_dir_dev && st.st_ino == exe_dir_ino;
+}
+
+// glibc's __xstat64 (what the runtimes, built against glibc < 2.33, call for stat): the stat
+// system call for the versions x86-64 knows, EINVAL otherwise.
+static int hooked_xstat64(int version, const char* path, struct stat* buf) {
+  if (version != 0 && version != 1) {
+    errno = EINVAL;
+    return -1;
+  }
+  const int result = (int)syscall(SYS_stat, path, buf);
+  if (result != 0 && errno == ENOENT && is_missing_aot_createdump(path)) {
+    memset(buf, 0, sizeof(*buf));
+    buf->st_mode = S_IFREG | 0755;
+    buf->st_nlink = 1;
+    return 0;
+  }
+  return result;
+}
+
+__attribute__((visibility("default"), alias("hooked_xstat64"))) int __xstat64(int version,
+                                                                            const char* path,
+                                                                            struct stat* buf);
+
+// A single-file app's crash, from on_fatal_signal on the crashing thread: the launch the
+// runtime's createdump callback would have made, through the same path as an exec'd one
+// (hooked_execve: ddreport createdump ... with the marker name), from a child forked by system
+// call (no atfork handlers in a crashing process), allowed to ptrace us, waited for.
+static void launch_reporter_for_crash(int signal_number, const siginfo_t* info) {
+  if (crash_program[0] == '\0') return;
+  static char signal_text[24], tid_text[24], code_text[24], errno_text[24], address_text[24];
+  format_decimal((unsigned long long)signal_number, signal_text);
+  format_decimal((unsigned long long)syscall(SYS_gettid), tid_text);
+  char* argv[] = {crash_program, (char*)"--name", (char*)MARKER_DUMP_NAME, crash_pid,
+                  (char*)"--signal", signal_text, (char*)"--crashthread", tid_text,
+                  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+  int n = 8;
+  if (info != NULL) {
+    format_signed(info->si_code, code_text);
+    format_signed(info->si_errno, errno_text);
+    format_decimal((unsigned long long)(uintptr_t)info->si_addr, address_text);
+    argv[n++] = (char*)"--code";
+    argv[n++] = code_text;
+    argv[n++] = (char*)"--errno";
+    argv[n++] = errno_text;
+    argv[n++] = (char*)"--address";
+    argv[n++] = address_text;
+  }
+  argv[n++] = (char*)"--singlefile";
+  argv[n] = NULL;
+  const pid_t child = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+  if (child == 0) {
+    hooked_execve(crash_program, argv, environ);
+    _exit(127);
+  }
+  if (child < 0) return;
+  prctl(PR_SET_PTRACER, child, 0, 0, 0);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+}

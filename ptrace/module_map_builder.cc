@@ -17,6 +17,7 @@
 #include "elf/elf_header.h"
 #include "elf/image_reader.h"
 #include "elf/load_bias.h"
+#include "ptrace/target_files.h"
 
 namespace ddcrash {
 namespace {
@@ -30,8 +31,13 @@ class MappedFile {
           absl::StrFormat("/proc/%d/map_files/%x-%x", pid, mapping.start, mapping.end);
       fd_ = open(map_file.c_str(), O_RDONLY | O_CLOEXEC);
     }
-    // A path of a deleted file may name a different, newer file: do not trust it.
-    if (fd_ < 0 && !mapping.deleted) fd_ = open(mapping.path.c_str(), O_RDONLY | O_CLOEXEC);
+    // A path of a deleted file may name a different, newer file: do not trust it. The path is
+    // the target's: opened through its view of the file system.
+    if (fd_ < 0 && !mapping.deleted) {
+      absl::StatusOr<std::string> path =
+          (pid != 0 ? TargetFiles::Of(pid) : TargetFiles::Local()).Openable(mapping.path);
+      if (path.ok()) fd_ = open(path->c_str(), O_RDONLY | O_CLOEXEC);
+    }
   }
   ~MappedFile() {
     if (fd_ >= 0) close(fd_);
@@ -115,7 +121,13 @@ void IdentifyFile(const Group& group, ProcessMemory& memory, pid_t pid, LoadedMo
   if (!headers.ok()) return;
 
   absl::StatusOr<uint64_t> bias = ComputeLoadBias(*headers, first.start, first.file_offset);
-  if (!bias.ok()) return;
+  if (!bias.ok()) {
+    // Bytes of an ELF file outside its segments, mapped apart from its image: the files a
+    // single-file app bundles after its host (assemblies, JSON), mapped by the runtime. Not
+    // ELF code; the DAC names the assemblies among them.
+    if (header_mapping == nullptr) module.kind = ModuleKind::kOtherFile;
+    return;
+  }
   module.load_bias = *bias;
 
   absl::StatusOr<std::string> build_id =

@@ -109,6 +109,31 @@ TEST(BuildModuleMapTest, FallsBackToTheFileWhenMemoryIsUnreadable) {
   EXPECT_EQ(map.modules()[0].build_id, "\x0a\x0b\x0c");
 }
 
+// A single-file app: files bundled after the host's ELF image (past its PT_LOADs), mapped by the
+// runtime apart from the image, are not ELF modules; the image itself still is.
+TEST(BuildModuleMapTest, BundledFilesMappedFromAnElfHostAreNotElfModules) {
+  std::vector<uint8_t> bundle = BuildTestElf(0, "\x0d\x0e", 8192);
+  bundle.resize(0x6000, 0x42);  // the bundled files: past the only PT_LOAD (0..0x2000)
+  const std::string path = WriteTempFile("singlefile_host", bundle);
+  const uint64_t inode = InodeOf(path);
+  // As the runtime maps them: below the image (sorted first, so never joined to its group).
+  const uint64_t image = 0x7f3000000000, assembly = 0x7f2000000000;
+  FakeProcessMemory memory;
+  memory.AddRegion(image, std::vector<uint8_t>(bundle.begin(), bundle.begin() + 0x2000));
+  ModuleMap map = BuildModuleMap(
+      {FileMapping(image, image + 0x2000, 0, path, inode, true),
+       FileMapping(assembly, assembly + 0x1000, 0x4000, path, inode),
+       FileMapping(assembly + 0x1000, assembly + 0x2000, 0x5000, path, inode, true)},
+      memory);
+  ASSERT_EQ(map.modules().size(), 2u);
+  EXPECT_EQ(map.modules()[0].kind, ModuleKind::kOtherFile);
+  EXPECT_EQ(map.modules()[0].base, assembly);
+  EXPECT_FALSE(map.modules()[0].load_bias.has_value());
+  EXPECT_EQ(map.modules()[1].kind, ModuleKind::kElf);
+  EXPECT_EQ(map.modules()[1].base, image);
+  EXPECT_EQ(map.modules()[1].build_id, "\x0d\x0e");
+}
+
 TEST(BuildModuleMapTest, PeImagesFromMemoryOrFromTheFile) {
   FakeProcessMemory memory;
   memory.AddRegion(0x10000, std::string("MZ\x90\x00", 4));

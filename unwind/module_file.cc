@@ -6,12 +6,17 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "ptrace/target_files.h"
 
 namespace ddcrash {
 
 std::vector<std::string> ModuleFileCandidates(const LoadedModule& module, std::optional<pid_t> pid) {
   std::vector<std::string> out;
-  if (!module.deleted && !module.path.empty() && module.path[0] == '/') out.push_back(module.path);
+  // The path as the target sees it (through its root when that is not ours).
+  const TargetFiles files = TargetFiles::Of(pid);
+  absl::StatusOr<std::string> own_path = absl::NotFoundError("no path");
+  if (!module.path.empty() && module.path[0] == '/') own_path = files.Openable(module.path);
+  if (!module.deleted && own_path.ok()) out.push_back(*own_path);
   if (pid.has_value()) {
     std::string dir = absl::StrCat("/proc/", *pid, "/map_files");
     std::string prefix = absl::StrCat(absl::Hex(module.base), "-");
@@ -26,8 +31,8 @@ std::vector<std::string> ModuleFileCandidates(const LoadedModule& module, std::o
       ::closedir(d);
     }
   }
-  if (module.deleted && !module.path.empty() && module.path[0] == '/') {
-    out.push_back(module.path);  // last resort: a file of that name may have been re-created
+  if (module.deleted && own_path.ok()) {
+    out.push_back(*own_path);  // last resort: a file of that name may have been re-created
   }
   return out;
 }

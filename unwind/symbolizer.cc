@@ -3,7 +3,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "ptrace/target_files.h"
 #include "unwind/demangle.h"
+#include "elf/nativeaot_section.h"
+#include "unwind/nativeaot_names.h"
 #include "unwind/module_file.h"
 
 namespace ddcrash {
@@ -25,13 +28,20 @@ Symbolizer::ModuleSymbols& Symbolizer::Load(const LoadedModule& module) {
     symbols.status = elf.status();
     return symbols;
   }
+  if (const ElfSection* managed = (*elf)->FindSection(kNativeAotCodeSection);
+      managed != nullptr && managed->addr != 0) {
+    symbols.managed_code_start = managed->addr;
+    symbols.managed_code_end = managed->addr + managed->size;
+  }
   absl::StatusOr<std::vector<ElfSymbol>> symtab = (*elf)->ReadSymbols(SymbolTableKind::kSymtab);
   if (symtab.ok() && !symtab->empty()) {
     symbols.table.Add(std::move(*symtab));
   } else {
-    // The debug file is looked for next to the path the module was mapped from (not the
-    // /proc map_files link, whose directory holds no debug files).
-    const std::string& link_base = module.path.empty() ? opened_path : module.path;
+    // The debug file is looked for next to the path the module was mapped from, in the
+    // target's view (not the /proc map_files link, whose directory holds no debug files).
+    absl::StatusOr<std::string> mapped_from = absl::NotFoundError("no path");
+    if (!module.path.empty()) mapped_from = TargetFiles::Of(options_.pid).Openable(module.path);
+    const std::string& link_base = mapped_from.ok() ? *mapped_from : opened_path;
     absl::StatusOr<std::unique_ptr<ElfFile>> debug =
         OpenSeparateDebugFile(**elf, link_base, options_.debug_files);
     if (debug.ok()) {
@@ -68,7 +78,12 @@ absl::StatusOr<SymbolInfo> Symbolizer::Symbolize(const LoadedModule& module, uin
   }
   SymbolInfo info;
   info.mangled_name = std::string(hit->name);
-  info.function = Demangle(hit->name);
+  const uint64_t file_address = address - bias;
+  std::optional<std::string> managed_name;
+  if (file_address >= symbols.managed_code_start && file_address < symbols.managed_code_end) {
+    managed_name = NativeAotMethodName(hit->name);
+  }
+  info.function = managed_name ? *std::move(managed_name) : Demangle(hit->name);
   info.symbol_address = hit->start + bias;
   info.offset = address - info.symbol_address;
   info.from_debug_file = symbols.from_debug_file;

@@ -23,7 +23,8 @@
 namespace ddcrash {
 
 struct SymbolInfo {
-  std::string function;      // demangled (equal to mangled_name for C symbols)
+  std::string function;      // demangled (equal to mangled_name for C symbols); a NativeAOT
+                             // managed method in its .NET form (Ns.Type.Method)
   std::string mangled_name;  // as in the symbol table
   uint64_t offset = 0;       // address - symbol start
   uint64_t symbol_address = 0;  // run-time address of the symbol's start
@@ -57,6 +58,10 @@ class Symbolizer {
     absl::Status status;  // why there are no symbols, when tables are empty
     SymbolTable table;
     bool from_debug_file = false;
+    // NativeAOT's compiled managed code (file-relative addresses), when the module has it:
+    // symbols there are named in their .NET form (nativeaot_names.h).
+    uint64_t managed_code_start = 0;
+    uint64_t managed_code_end = 0;
   };
   ModuleSymbols& Load(const LoadedModule& module);
 

@@ -59,3 +59,6 @@ done
 # The portable PDB reader's fixtures and oracle (pdb/ tests), built into out-pdb/.
 "$here/build_pdb_fixtures.sh"
 "$here/build_lines.sh"
+
+# The single-file and NativeAOT shapes of tests/dotnet/ShapesApp, built into out/shapes/.
+"$here/build_shapes.sh"

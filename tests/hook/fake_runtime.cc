@@ -3,6 +3,10 @@
 // "<dir>/createdump --name <DOTNET_DbgMiniDumpName> <pid> --signal 11 --crashthread <tid>
 // --code <si_code> --errno <si_errno> --address <fault address>", the parent allows the child
 // to ptrace it and waits, then lets the signal kill the process as it would have.
+// With FAKE_RUNTIME_EXEC=execv the child calls execv instead, as NativeAOT does. With
+// FAKE_RUNTIME_AOT_CHECK=1 it also checks at start-up, as NativeAOT does, that CREATEDUMP_PATH is
+// a regular file (through __xstat64@GLIBC_2.2.5, what NativeAOT apps call), and otherwise
+// prints NativeAOT's message and launches nothing.
 //   usage: fake_runtime CREATEDUMP_PATH
 #include <pthread.h>
 #include <signal.h>
@@ -10,9 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+// The compat stat entry NativeAOT apps bind to (its runtime is built against glibc < 2.33).
+extern "C" int ddcrash_xstat64(int version, const char* path, struct stat* buf);
+__asm__(".symver ddcrash_xstat64, __xstat64@GLIBC_2.2.5");
 
 namespace {
 
@@ -20,6 +29,7 @@ constexpr int kWorkers = 4;
 const char* g_createdump = nullptr;
 const char* g_dump_name = nullptr;
 bool g_dumps_enabled = false;
+bool g_use_execv = false;
 char g_pid[24];
 
 // Async-signal-safe decimal formatting.
@@ -49,7 +59,11 @@ void OnFatalSignal(int signal_number, siginfo_t* info, void*) {
                     const_cast<char*>("--address"), address, nullptr};
     const pid_t child = fork();
     if (child == 0) {
-      execve(g_createdump, argv, environ);
+      if (g_use_execv) {
+        execv(g_createdump, argv);
+      } else {
+        execve(g_createdump, argv, environ);
+      }
       _exit(127);
     }
     if (child > 0) {
@@ -91,7 +105,19 @@ int main(int argc, char** argv) {
   const char* enabled = getenv("DOTNET_DbgEnableMiniDump");
   g_dumps_enabled = enabled != nullptr && strcmp(enabled, "1") == 0;
   g_dump_name = getenv("DOTNET_DbgMiniDumpName");
+  const char* exec_kind = getenv("FAKE_RUNTIME_EXEC");
+  g_use_execv = exec_kind != nullptr && strcmp(exec_kind, "execv") == 0;
   if (g_dump_name == nullptr) g_dump_name = "/tmp/coredump.%p";
+  const char* aot_check = getenv("FAKE_RUNTIME_AOT_CHECK");
+  if (g_dumps_enabled && aot_check != nullptr && strcmp(aot_check, "1") == 0) {
+    struct stat st;
+    if (ddcrash_xstat64(1, g_createdump, &st) == -1 || !S_ISREG(st.st_mode)) {
+      fprintf(stderr,
+              "DOTNET_DbgEnableMiniDump is set and the createdump binary does not exist: %s\n",
+              g_createdump);
+      g_dumps_enabled = false;
+    }
+  }
   FormatDecimal(static_cast<unsigned long long>(getpid()), g_pid);
 
   static char alt_stack[64 * 1024];

@@ -54,6 +54,41 @@ grep -q "^ddcrash: .*fake_runtime (pid [0-9]*) crashed: SIGSEGV in thread [0-9]*
   && pass "one line on the app's stderr" || { fail "stderr line missing"; cat "$work/stderr"; }
 [ ! -e "$FAKE_CREATEDUMP_LOG" ] && pass "createdump not run" || fail "createdump ran: $(cat "$FAKE_CREATEDUMP_LOG")"
 
+# 3b. NativeAOT's launch: execv (glibc's execv calls its internal execve, past an execve
+#     interposer): the same report, createdump not run.
+crash FAKE_RUNTIME_EXEC=execv LD_PRELOAD="$hook" DDCRASH_REPORTER="$ddreport" DDCRASH_REPORT_DIR="$work/reports-execv"
+ls "$work"/reports-execv/ddcrash.fake_runtime.*.pb > /dev/null 2>&1 && [ "$status" -eq "$baseline" ] \
+  && [ ! -e "$FAKE_CREATEDUMP_LOG" ] && pass "execv launch: report, exit $status, createdump not run" \
+  || { fail "execv launch: exit $status, no report or createdump ran"; cat "$work/stderr"; }
+
+# 3c. NativeAOT's start-up check of a createdump beside the executable, which NativeAOT apps do
+#     not ship: without the hook (the user enabling dumps) the runtime's message; with the hook
+#     no message (the hook's DbgEnableMiniDump must not cause one) and a report; with the hook
+#     and the user enabling dumps, the runtime's message as without the hook.
+mkdir -p "$work/aot"
+cp "$fake_runtime" "$work/aot/fake_runtime"
+aot_crash() {
+  rm -f "$FAKE_CREATEDUMP_LOG"
+  env FAKE_RUNTIME_EXEC=execv FAKE_RUNTIME_AOT_CHECK=1 "$@" timeout 30 "$work/aot/fake_runtime" \
+    "$work/aot/createdump" 2> "$work/stderr"
+  status=$?
+}
+message="DOTNET_DbgEnableMiniDump is set and the createdump binary does not exist"
+aot_crash DOTNET_DbgEnableMiniDump=1
+grep -q "$message" "$work/stderr" && [ "$status" -eq "$baseline" ] \
+  && pass "AOT check without the hook: the runtime's message" || fail "AOT check without the hook: $(cat "$work/stderr")"
+aot_crash LD_PRELOAD="$hook" DDCRASH_REPORTER="$ddreport" DDCRASH_REPORT_DIR="$work/reports-aot"
+! grep -q "$message" "$work/stderr" && [ "$status" -eq "$baseline" ] \
+  && ls "$work"/reports-aot/ddcrash.fake_runtime.*.pb > /dev/null 2>&1 \
+  && pass "AOT check with the hook: no message, a report, exit $status" \
+  || { fail "AOT check with the hook: exit $status"; cat "$work/stderr"; }
+aot_crash LD_PRELOAD="$hook" DDCRASH_REPORTER="$ddreport" DDCRASH_REPORT_DIR="$work/reports-aot2" DOTNET_DbgEnableMiniDump=1
+grep -q "$message" "$work/stderr" && [ "$status" -eq "$baseline" ] \
+  && pass "AOT check with the hook, user enabling dumps: the runtime's own message" \
+  || { fail "AOT check with the hook and the user's dumps: exit $status"; cat "$work/stderr"; }
+out=$(LD_PRELOAD="$hook" DDCRASH_REPORTER="$ddreport" sh -c "cd '$work/aot' && test -e createdump && echo present || echo absent")
+[ "$out" = "absent" ] && pass "other programs still see no createdump there" || fail "sh sees createdump: $out"
+
 # 4. The user asked for dumps: report, then the real createdump under the user's own name.
 crash LD_PRELOAD="$hook" DDCRASH_REPORTER="$ddreport" DDCRASH_REPORT_DIR="$work/reports2" \
   DOTNET_DbgEnableMiniDump=1 DOTNET_DbgMiniDumpName="$work/user.%p"
