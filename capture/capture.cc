@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "capture/exception_text.h"
 #include "capture/managed_merge.h"
 #include "capture/report_conversion.h"
 #include "capture/thread_roles.h"
@@ -61,6 +62,22 @@ std::vector<uint64_t> UnnamedReturnAddresses(const std::vector<Thread*>& threads
   std::sort(addresses.begin(), addresses.end());
   addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
   return addresses;
+}
+
+// Exceptions nest; the bound matches the deepest chain ExceptionToProto writes.
+constexpr int kMaxExceptionDepth = 64;
+
+// Module attribution for the frames recorded in `exception` and those nested in it: each
+// recorded ip follows a call (or is the byte after one), so its code is at ip - 1.
+void SetExceptionFrameModules(ReportBuilder& builder, Exception* exception, int depth = 0) {
+  if (depth >= kMaxExceptionDepth) return;
+  for (Frame& frame : *exception->mutable_frames()) {
+    builder.SetFrameModule(frame.ip() == 0 ? 0 : frame.ip() - 1, &frame);
+  }
+  if (exception->has_inner()) SetExceptionFrameModules(builder, exception->mutable_inner(), depth + 1);
+  for (Exception& inner : *exception->mutable_inner_exceptions()) {
+    SetExceptionFrameModules(builder, &inner, depth + 1);
+  }
 }
 
 // Leave room to detach and write when the DAC uses its whole allowance.
@@ -239,6 +256,7 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
       }
       if (managed.has_exception) {
         *thread->mutable_exception() = ExceptionToProto(managed.exception, thread->tid());
+        SetExceptionFrameModules(builder_, thread->mutable_exception());
         // The crash's exception: the crashing thread's, else (a snapshot) the first in flight.
         if (thread->tid() == crashing_tid ||
             (crashing_tid == 0 && !builder_.report().has_exception())) {
@@ -258,6 +276,14 @@ void Capture::RecordDetach(const absl::Status& detached, bool died_while_frozen)
   }
 }
 
-Report Capture::Build() && { return std::move(builder_).Build(Now()); }
+Report Capture::Build() && {
+  // Last, so that the text shows whatever the frames gained since they were added (source
+  // lines); before Build, which scrubs it with the rest of the target's text.
+  for (Thread* thread : threads_) {
+    if (thread->has_exception()) ComposeStackTraces(thread->mutable_exception());
+  }
+  if (builder_.report().has_exception()) ComposeStackTraces(builder_.mutable_exception());
+  return std::move(builder_).Build(Now());
+}
 
 }  // namespace ddcrash

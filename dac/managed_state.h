@@ -47,6 +47,15 @@ struct ManagedException {
   std::string message;
   int32_t hresult = 0;
   std::string stack_trace;  // the exception's _stackTraceString when set
+  std::string remote_stack_trace;  // _remoteStackTraceString: text put in front at a rethrow
+  // The frames the runtime recorded in the exception (_stackTrace), throw site first, across
+  // every rethrow (ExceptionDispatchInfo, await); ip as recorded, il_offset by the runtime's
+  // rule (of the byte before a return address). Cut at a bound: `frames_omitted` more.
+  std::vector<ManagedFrame> frames;
+  // Indices into `frames` of the last frame of each earlier throw (the runtime prints
+  // "--- End of stack trace from previous location ---" after it).
+  std::vector<uint32_t> previous_throw_ends;
+  uint32_t frames_omitted = 0;
   std::vector<ManagedException> inner;  // at most one element; chains nest
   // An AggregateException's inner exceptions (the first is also `inner`), bounded in count and
   // depth; `inner_exceptions_omitted` counts those cut.
