@@ -58,3 +58,4 @@ done
 
 # The portable PDB reader's fixtures and oracle (pdb/ tests), built into out-pdb/.
 "$here/build_pdb_fixtures.sh"
+"$here/build_excapp.sh"
