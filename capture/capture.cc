@@ -240,6 +240,13 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
   account->set_session_duration_nanos(static_cast<int64_t>(state->total_us) * 1000);
   for (const std::string& error : state->errors) builder_.AddError(absl::StrCat("dac: ", error));
   const uint32_t crashing_tid = builder_.report().crashing_tid();
+  // Return addresses in managed code that the DAC could not name: each thread still showing
+  // one is named in the incomplete reasons (the report must not call itself complete).
+  std::vector<uint64_t> unnamed;
+  for (const dac::ManagedFrame& code : state->named_code) {
+    if (code.kind == dac::ManagedFrameKind::kUnknown) unnamed.push_back(code.ip);
+  }
+  ThreadProblems unnamed_frames;
   for (const dac::ManagedThread& managed : state->threads) {
     for (Thread* thread : threads_) {
       if (managed.os_thread_id == 0 || thread->tid() != managed.os_thread_id) continue;
@@ -250,7 +257,16 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
       thread->clear_frames();
       MergeManagedFrames(managed.frames, &stack);
       NameUnlistedManagedCode(state->named_code, &stack);
-      for (Frame& frame : stack) builder_.AddFrame(thread, std::move(frame));
+      bool has_unnamed = false;
+      for (Frame& frame : stack) {
+        has_unnamed |= frame.kind() == FRAME_KIND_UNKNOWN &&
+                       std::find(unnamed.begin(), unnamed.end(), frame.ip()) != unnamed.end();
+        builder_.AddFrame(thread, std::move(frame));
+      }
+      if (has_unnamed) {
+        unnamed_frames.Add("a return address in managed code the DAC could not name",
+                           static_cast<pid_t>(thread->tid()));
+      }
       if (!managed.frames_error.empty()) {
         builder_.AddError(absl::StrCat("dac: thread ", thread->tid(), ": ", managed.frames_error));
       }
@@ -265,6 +281,7 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
       }
     }
   }
+  unnamed_frames.Report("dac", builder_);
 }
 
 void Capture::RecordDetach(const absl::Status& detached, bool died_while_frozen) {

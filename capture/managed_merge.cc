@@ -178,7 +178,7 @@ void NameUnlistedManagedCode(const std::vector<dac::ManagedFrame>& named_code,
   for (Frame& frame : *frames) {
     if (frame.kind() != FRAME_KIND_UNKNOWN) continue;
     for (const dac::ManagedFrame& code : named_code) {
-      if (code.ip == frame.ip()) {
+      if (code.kind == dac::ManagedFrameKind::kManagedMethod && code.ip == frame.ip()) {
         CopyManagedDetails(ManagedFrameToProto(code), &frame);
         break;
       }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -355,21 +356,40 @@ ManagedState DacSession::Collect() {
       t.frames_error = std::string(frames.status().message());
     }
   }
-  // Most of these addresses are frames the walks above named already.
-  std::vector<uint64_t> walked;
+  // Most of these addresses are frames the walks above named already (on this thread or on
+  // another: a thread whose walk stopped short, in a runtime helper, has its frames named by
+  // the same return addresses on the threads whose walks went through).
+  std::map<uint64_t, const ManagedFrame*> walked;
   for (const ManagedThread& t : st.threads) {
-    for (const ManagedFrame& f : t.frames) walked.push_back(f.ip);
+    for (const ManagedFrame& f : t.frames) {
+      if (f.kind == ManagedFrameKind::kManagedMethod) walked.emplace(f.ip, &f);
+    }
   }
-  std::sort(walked.begin(), walked.end());
   for (uint64_t address : options_.code_addresses_to_name) {
-    if (address == 0 || std::binary_search(walked.begin(), walked.end(), address)) continue;
+    if (address == 0) continue;
+    if (auto it = walked.find(address); it != walked.end()) {
+      st.named_code.push_back(*it->second);
+      continue;
+    }
     // A return address: the call before it is what the frame is executing (and a call that
     // ends a method returns to the next one's first byte).
     ManagedFrame f = DescribeIp(address - 1);
-    if (f.kind != ManagedFrameKind::kManagedMethod) continue;
-    f.ip = address;
-    if (f.method_start != 0) ++f.native_offset;
-    st.named_code.push_back(std::move(f));
+    if (f.kind == ManagedFrameKind::kManagedMethod) {
+      f.ip = address;
+      if (f.method_start != 0) ++f.native_offset;
+      st.named_code.push_back(std::move(f));
+      continue;
+    }
+    // Managed code all the same: say so (an unknown entry), for the report to be marked
+    // incomplete rather than silently short of a frame.
+    int32_t type = kAddressUnrecognized;
+    if (Succeeded(process_->GetAddressType(address - 1, &type)) &&
+        (type == kAddressManagedMethod || type == kAddressRuntimeManagedCode)) {
+      ManagedFrame unnamed;
+      unnamed.ip = address;
+      unnamed.kind = ManagedFrameKind::kUnknown;
+      st.named_code.push_back(std::move(unnamed));
+    }
   }
   st.total_us = static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start + open_time_));
   return st;

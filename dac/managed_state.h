@@ -93,7 +93,8 @@ struct ManagedState {
   std::string dac_match;  // how the DAC was accepted
   std::vector<ManagedThread> threads;
   // The managed methods at DacSessionOptions::code_addresses_to_name (ip: the address asked
-  // about); addresses in no managed method are left out.
+  // about); addresses in no managed method are left out, and an address in managed code the
+  // DAC could not name has an entry of kind kUnknown.
   std::vector<ManagedFrame> named_code;
   std::vector<std::string> errors;  // non-fatal problems, one line each
   uint64_t dac_load_us = 0;
