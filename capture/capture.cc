@@ -13,6 +13,7 @@
 #include "capture/managed_merge.h"
 #include "capture/report_conversion.h"
 #include "capture/thread_roles.h"
+#include "metadata/stack_trace_method.h"
 
 namespace ddcrash {
 namespace {
@@ -295,11 +296,21 @@ void Capture::RecordDetach(const absl::Status& detached, bool died_while_frozen)
 
 Report Capture::Build() && {
   // Last, so that the text shows whatever the frames gained since they were added (source
-  // lines); before Build, which scrubs it with the rest of the target's text.
+  // lines); before Build, which scrubs it with the rest of the target's text. Method names
+  // and hidden frames come from each assembly's metadata, read once for all exceptions.
+  metadata::StackTraceMethodNamer assemblies;
+  MethodNamer namer = [&](const Frame& frame) -> std::optional<RuntimeMethodName> {
+    const ManagedFrame& m = frame.managed();
+    if (m.module_path().empty() || m.metadata_token() == 0) return std::nullopt;
+    std::optional<metadata::StackTraceMethod> described =
+        assemblies.Describe(m.module_path(), m.metadata_token());
+    if (!described) return std::nullopt;
+    return RuntimeMethodName{described->text, described->hidden, described->async};
+  };
   for (Thread* thread : threads_) {
-    if (thread->has_exception()) ComposeStackTraces(thread->mutable_exception());
+    if (thread->has_exception()) ComposeStackTraces(thread->mutable_exception(), namer);
   }
-  if (builder_.report().has_exception()) ComposeStackTraces(builder_.mutable_exception());
+  if (builder_.report().has_exception()) ComposeStackTraces(builder_.mutable_exception(), namer);
   return std::move(builder_).Build(Now());
 }
 

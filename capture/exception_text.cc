@@ -1,6 +1,7 @@
 #include "capture/exception_text.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -177,21 +178,28 @@ MethodName NameOf(const Frame& frame) {
 
 std::string StackTraceMethodName(const Frame& frame) { return NameOf(frame).text; }
 
-std::string ComposeStackTrace(const Exception& exception) {
+std::string ComposeStackTrace(const Exception& exception, const MethodNamer& namer) {
   std::string text = exception.remote_stack_trace();
   std::vector<uint32_t> ends(exception.previous_throw_ends().begin(),
                              exception.previous_throw_ends().end());
   bool first = true;
   for (int i = 0; i < exception.frames_size(); ++i) {
     const Frame& frame = exception.frames(i);
-    MethodName name = NameOf(frame);
-    absl::StrAppend(&text, first ? "" : "\n", "   at ", name.text);
+    std::optional<RuntimeMethodName> name;
+    if (namer) name = namer(frame);
+    if (!name) {
+      MethodName dac = NameOf(frame);
+      name = RuntimeMethodName{dac.text, false, dac.async};
+    }
+    // The runtime leaves hidden frames out, but never the last.
+    if (name->hidden && i + 1 < exception.frames_size()) continue;
+    absl::StrAppend(&text, first ? "" : "\n", "   at ", name->text);
     first = false;
     const ManagedFrame& m = frame.managed();
     if (m.il_offset() != -1 && !m.source_file().empty()) {
       absl::StrAppend(&text, " in ", m.source_file(), ":line ", m.source_line());
     }
-    if (!name.async &&
+    if (!name->async &&
         std::find(ends.begin(), ends.end(), static_cast<uint32_t>(i)) != ends.end()) {
       absl::StrAppend(&text, "\n", kPreviousLocation);
     }
@@ -201,15 +209,21 @@ std::string ComposeStackTrace(const Exception& exception) {
 
 namespace {
 
-void ComposeAtDepth(Exception* exception, int depth) {
+void ComposeAtDepth(Exception* exception, const MethodNamer& namer, int depth) {
   if (depth >= kMaxDepth) return;
-  if (exception->stack_trace().empty()) exception->set_stack_trace(ComposeStackTrace(*exception));
-  if (exception->has_inner()) ComposeAtDepth(exception->mutable_inner(), depth + 1);
-  for (Exception& inner : *exception->mutable_inner_exceptions()) ComposeAtDepth(&inner, depth + 1);
+  if (exception->stack_trace().empty()) {
+    exception->set_stack_trace(ComposeStackTrace(*exception, namer));
+  }
+  if (exception->has_inner()) ComposeAtDepth(exception->mutable_inner(), namer, depth + 1);
+  for (Exception& inner : *exception->mutable_inner_exceptions()) {
+    ComposeAtDepth(&inner, namer, depth + 1);
+  }
 }
 
 }  // namespace
 
-void ComposeStackTraces(Exception* exception) { ComposeAtDepth(exception, 0); }
+void ComposeStackTraces(Exception* exception, const MethodNamer& namer) {
+  ComposeAtDepth(exception, namer, 0);
+}
 
 }  // namespace ddcrash

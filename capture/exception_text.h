@@ -5,6 +5,8 @@
 #ifndef DDCRASH_CAPTURE_EXCEPTION_TEXT_H_
 #define DDCRASH_CAPTURE_EXCEPTION_TEXT_H_
 
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "report/report.pb.h"
@@ -16,11 +18,20 @@ namespace ddcrash {
 // joined by '.', an async state machine's MoveNext named after its async method.
 std::string StackTraceMethodName(const Frame& frame);
 
+// A frame's method as the runtime prints it, from its assembly's metadata.
+struct RuntimeMethodName {
+  std::string text;     // "Ns.Type.Method(Int32 id)"
+  bool hidden = false;  // left out of the text (unless it is the last frame)
+  bool async = false;   // an async method's: no "previous location" line after it
+};
+// nullopt when the metadata cannot say; the DAC's name (StackTraceMethodName) is used then.
+using MethodNamer = std::function<std::optional<RuntimeMethodName>(const Frame&)>;
+
 // The text for `exception`'s recorded frames, with its remote_stack_trace in front.
-std::string ComposeStackTrace(const Exception& exception);
+std::string ComposeStackTrace(const Exception& exception, const MethodNamer& namer = nullptr);
 
 // Fills stack_trace, where it is empty, for `exception` and every exception inside it.
-void ComposeStackTraces(Exception* exception);
+void ComposeStackTraces(Exception* exception, const MethodNamer& namer = nullptr);
 
 }  // namespace ddcrash
 

@@ -97,5 +97,27 @@ TEST(ExceptionTextTest, RemoteTextInFrontAndKeptTextKept) {
   EXPECT_EQ(none.stack_trace(), "");
 }
 
+TEST(ExceptionTextTest, MetadataNamesAndHiddenFrames) {
+  Exception e;
+  *e.add_frames() = Recorded("Ns.A", "Inner", "Ns.A.Inner(Int32)");
+  *e.add_frames() = Recorded("Sys.Edi", "Throw", "Sys.Edi.Throw()");
+  *e.add_frames() = Recorded("Ns.A+<Outer>d__1", "MoveNext", "Ns.A+<Outer>d__1.MoveNext()");
+  *e.add_frames() = Recorded("Sys.Helper", "Rethrow", "Sys.Helper.Rethrow()");
+  e.add_previous_throw_ends(0);
+  MethodNamer namer = [](const Frame& f) -> std::optional<RuntimeMethodName> {
+    const std::string& m = f.managed().method();
+    if (m == "Ns.A.Inner") return RuntimeMethodName{"Ns.A.Inner(Int32 id)", false, false};
+    if (m == "Sys.Edi.Throw") return RuntimeMethodName{"Sys.Edi.Throw()", true, false};
+    if (m == "Sys.Helper.Rethrow") return RuntimeMethodName{"Sys.Helper.Rethrow()", true, false};
+    return std::nullopt;  // the DAC's name
+  };
+  // Hidden frames left out, but not the last one.
+  EXPECT_EQ(ComposeStackTrace(e, namer),
+            "   at Ns.A.Inner(Int32 id)\n"
+            "--- End of stack trace from previous location ---\n"
+            "   at Ns.A.Outer()\n"
+            "   at Sys.Helper.Rethrow()");
+}
+
 }  // namespace
 }  // namespace ddcrash
