@@ -204,6 +204,11 @@ std::string ComposeStackTrace(const Exception& exception, const MethodNamer& nam
       absl::StrAppend(&text, "\n", kPreviousLocation);
     }
   }
+  // Not the runtime's text: the frames the report's bounds cut, so that the text says it is short.
+  if (exception.frames_omitted() > 0) {
+    absl::StrAppend(&text, first ? "" : "\n", "   ... ", exception.frames_omitted(),
+                    " more frames (cut by the report's bounds)");
+  }
   return text;
 }
 

@@ -95,6 +95,11 @@ TEST(ExceptionTextTest, RemoteTextInFrontAndKeptTextKept) {
   Exception none;
   ComposeStackTraces(&none);
   EXPECT_EQ(none.stack_trace(), "");
+  Exception cut;
+  *cut.add_frames() = Recorded("Ns.A", "Deep", "Ns.A.Deep(Int32)");
+  cut.set_frames_omitted(3000);
+  EXPECT_EQ(ComposeStackTrace(cut),
+            "   at Ns.A.Deep(Int32)\n   ... 3000 more frames (cut by the report's bounds)");
 }
 
 TEST(ExceptionTextTest, MetadataNamesAndHiddenFrames) {

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -134,6 +135,8 @@ class DacSession {
   absl::Duration dac_load_time_;
   absl::Duration open_time_;
   std::map<CLRDATA_ADDRESS, std::string> module_paths_;
+  // DescribeRecordedFrame's answers by (ip, MethodDesc, flags): exceptions share frames.
+  std::map<std::tuple<uint64_t, uint64_t, int32_t>, ManagedFrame> recorded_frames_;
 };
 
 // "0x80131c4f (CORDBG_E_MISSING_DEBUGGER_EXPORTS)" and friends.

@@ -43,8 +43,12 @@ static_assert(sizeof(StackTraceElement) == 32);
 constexpr int32_t kLastFrameFromForeignStackTrace = 0x1;  // an earlier throw's last frame
 constexpr int32_t kIpAdjusted = 0x2;                      // ip already points into the call
 constexpr int32_t kContinuation = 0x8;  // .NET 10 runtime-async: sp holds a continuation index
-// The runtime records every frame the exception passes; a corrupt count must not read forever.
-constexpr uint32_t kMaxRecordedFrames = 4096;
+// The runtime records every frame the exception passes (a deep recursion: thousands); a
+// corrupt count must not read forever, and the DAC stage must end within its time: at most
+// this many frames per exception, and this many frames described in a session (a frame seen
+// before, on another exception, costs nothing).
+constexpr uint32_t kMaxRecordedFrames = 1024;
+constexpr size_t kMaxRecordedFramesDescribed = 8192;
 
 // Text of the base library's resources (English), as the Message properties format them.
 constexpr char kParamName[] = " (Parameter '";
@@ -329,12 +333,25 @@ void DacSession::ReadRecordedStackTrace(CLRDATA_ADDRESS stack_trace, ManagedExce
                                          n * sizeof(StackTraceElement))).ok()) {
     return;
   }
-  for (const StackTraceElement& element : elements) {
+  for (size_t i = 0; i < elements.size(); ++i) {
+    const StackTraceElement& element = elements[i];
     if (element.method_desc == 0) continue;
+    const auto key = std::make_tuple(element.ip, element.method_desc, element.flags);
+    auto known = recorded_frames_.find(key);
+    if (known == recorded_frames_.end()) {
+      if (recorded_frames_.size() >= kMaxRecordedFramesDescribed) {
+        e->frames_omitted += static_cast<uint32_t>(elements.size() - i);
+        break;
+      }
+      known = recorded_frames_
+                  .emplace(key, DescribeRecordedFrame(element.ip, element.method_desc,
+                                                      element.flags))
+                  .first;
+    }
     if ((element.flags & kLastFrameFromForeignStackTrace) != 0) {
       e->previous_throw_ends.push_back(static_cast<uint32_t>(e->frames.size()));
     }
-    e->frames.push_back(DescribeRecordedFrame(element.ip, element.method_desc, element.flags));
+    e->frames.push_back(known->second);
   }
 }
 
