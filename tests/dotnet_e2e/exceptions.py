@@ -10,6 +10,7 @@ line on stderr and ddquery's summary name the throw site (the innermost frame of
 code, not ExceptionDispatchInfo.Throw); the roles of the crashing thread (finalizer) and of
 every server GC thread. Then `live-alloc 300` (300 threads allocating) is snapshotted 20
 times with ddreport --pid: every managed frame is named, or the report says which it could not.
+An exception thrown 3000 calls deep keeps its first 1024 frames and says how many were cut.
 """
 import os
 import re
@@ -184,6 +185,31 @@ def check_mode(e, app, mode, etype, extra, role):
               str([(t.get("name"), t.get("roles")) for t in gc]))
 
 
+def check_deep(e, app):
+    """Thrown 3000 calls deep: the report keeps the first 1024 recorded frames, the runtime's
+    first 1024 lines, and says how many it cut; within the crash budget."""
+    what = "%s deep" % e.tfm
+    base = subprocess.run([app, "deep"], env=e2e.clean_env(), stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, timeout=60)
+    parsed = runtime_text(base.stderr)
+    if not check(parsed is not None, what + ": the runtime printed 'Unhandled exception.'"):
+        return
+    theirs = trace_lines(parsed[1])
+    d = e.newdir("deep")
+    status, err, ms = e2e.run_app(e, app, ["deep"], e2e.hook_env(e, d))
+    files = e2e.one_report(d)
+    if not check(len(files) == 1, what + ": one report written", err[-1500:]):
+        return
+    check(ms < 5000, what + ": the hooked run took %.0f ms < DDCRASH_TIMEOUT_MS 5000" % ms)
+    ex = e2e.query_json(e, files[0]).get("exception") or {}
+    ours = (ex.get("stackTrace") or "").split("\n")
+    check(len(ex.get("frames") or []) == 1024 and int(ex.get("framesOmitted", 0)) >= 3001 - 1024,
+          what + ": 1024 frames kept, the rest counted",
+          "%d frames, %s omitted" % (len(ex.get("frames") or []), ex.get("framesOmitted")))
+    check(trace_lines(ours[:1024]) == theirs[:1024] and "more frames" in ours[-1],
+          what + ": the runtime's first 1024 lines, then how many were cut", ours[-1])
+
+
 def unnamed_managed(r):
     """(tid, ip) of frames left unknown at an ip the same report names as managed elsewhere."""
     named = {f.get("ip") for t in r["threads"] for f in t.get("frames", [])
@@ -231,6 +257,7 @@ def main():
         return 1
     for mode, (etype, extra, role) in MODES.items():
         check_mode(e, app, mode, etype, extra, role)
+    check_deep(e, app)
     check_snapshots(e, app)
     if e2e.failures:
         print("%d check(s) FAILED" % e2e.failures)

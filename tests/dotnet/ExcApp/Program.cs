@@ -15,6 +15,7 @@
 //                  DOTNET_gcServer=1); after 300 ms the main thread throws
 //   disposed, filenotfound, typeload, badimage, argnull
 //                  the base library exceptions whose Message adds to the stored text
+//   deep           thrown 3000 calls deep (the report keeps the first 1024 recorded frames)
 //   live-alloc [N] N (default 300) threads allocating without pause; prints "READY <pid>" once
 //                  all run, then waits forever
 // Every method named by the tests is [NoInlining] so that it keeps its own frame.
@@ -50,6 +51,7 @@ namespace Ddcrash.ExcApp
                 case "typeload": Messages.MissingType(); return 1;
                 case "badimage": Messages.BadImage(); return 1;
                 case "argnull": Messages.NullArgument(null); return 1;
+                case "deep": Deep.Recurse(3000); return 1;
                 case "live-alloc":
                     int n = 300;
                     if (args.Length > 1 && (!int.TryParse(args[1], out n) || n < 1))
@@ -264,6 +266,16 @@ namespace Ddcrash.ExcApp
                 _ => new string('x', rng.Next(1, 256)),
             };
             if (keep.Count < 256) keep.Add(o); else keep[(int)(i % 256)] = o;
+        }
+    }
+
+    public static class Deep
+    {
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static int Recurse(int depth)
+        {
+            if (depth == 0) throw new InvalidOperationException("ddcrash exc: deep");
+            return Recurse(depth - 1) + 1;
         }
     }
 
