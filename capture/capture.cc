@@ -9,10 +9,12 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "capture/exception_text.h"
 #include "capture/managed_merge.h"
 #include "capture/report_conversion.h"
 #include "capture/thread_roles.h"
 #include "dac/nativeaot_crash_info.h"
+#include "metadata/stack_trace_method.h"
 
 namespace ddcrash {
 namespace {
@@ -62,6 +64,22 @@ std::vector<uint64_t> UnnamedReturnAddresses(const std::vector<Thread*>& threads
   std::sort(addresses.begin(), addresses.end());
   addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
   return addresses;
+}
+
+// Exceptions nest; the bound matches the deepest chain ExceptionToProto writes.
+constexpr int kMaxExceptionDepth = 64;
+
+// Module attribution for the frames recorded in `exception` and those nested in it: each
+// recorded ip follows a call (or is the byte after one), so its code is at ip - 1.
+void SetExceptionFrameModules(ReportBuilder& builder, Exception* exception, int depth = 0) {
+  if (depth >= kMaxExceptionDepth) return;
+  for (Frame& frame : *exception->mutable_frames()) {
+    builder.SetFrameModule(frame.ip() == 0 ? 0 : frame.ip() - 1, &frame);
+  }
+  if (exception->has_inner()) SetExceptionFrameModules(builder, exception->mutable_inner(), depth + 1);
+  for (Exception& inner : *exception->mutable_inner_exceptions()) {
+    SetExceptionFrameModules(builder, &inner, depth + 1);
+  }
 }
 
 // Leave room to detach and write when the DAC uses its whole allowance.
@@ -237,6 +255,13 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
   for (const std::string& error : state->errors) builder_.AddError(absl::StrCat("dac: ", error));
   AddManagedModules(*state);
   const uint32_t crashing_tid = builder_.report().crashing_tid();
+  // Return addresses in managed code that the DAC could not name: each thread still showing
+  // one is named in the incomplete reasons (the report must not call itself complete).
+  std::vector<uint64_t> unnamed;
+  for (const dac::ManagedFrame& code : state->named_code) {
+    if (code.kind == dac::ManagedFrameKind::kUnknown) unnamed.push_back(code.ip);
+  }
+  ThreadProblems unnamed_frames;
   for (const dac::ManagedThread& managed : state->threads) {
     for (Thread* thread : ThreadsWithTid(managed.os_thread_id)) {
       if (managed.os_thread_id == 0 || thread->tid() != managed.os_thread_id) continue;
@@ -247,12 +272,22 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
       thread->clear_frames();
       MergeManagedFrames(managed.frames, &stack);
       NameUnlistedManagedCode(state->named_code, &stack);
-      for (Frame& frame : stack) builder_.AddFrame(thread, std::move(frame));
+      bool has_unnamed = false;
+      for (Frame& frame : stack) {
+        has_unnamed |= frame.kind() == FRAME_KIND_UNKNOWN &&
+                       std::find(unnamed.begin(), unnamed.end(), frame.ip()) != unnamed.end();
+        builder_.AddFrame(thread, std::move(frame));
+      }
+      if (has_unnamed) {
+        unnamed_frames.Add("a return address in managed code the DAC could not name",
+                           static_cast<pid_t>(thread->tid()));
+      }
       if (!managed.frames_error.empty()) {
         builder_.AddError(absl::StrCat("dac: thread ", thread->tid(), ": ", managed.frames_error));
       }
       if (managed.has_exception) {
         *thread->mutable_exception() = ExceptionToProto(managed.exception, thread->tid());
+        SetExceptionFrameModules(builder_, thread->mutable_exception());
         // The crash's exception: the crashing thread's, else (a snapshot) the first in flight.
         if (thread->tid() == crashing_tid ||
             (crashing_tid == 0 && !builder_.report().has_exception())) {
@@ -261,6 +296,7 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
       }
     }
   }
+  unnamed_frames.Report("dac", builder_);
 }
 
 void Capture::AddManagedModules(const dac::ManagedState& state) {
@@ -314,6 +350,24 @@ absl::Span<Thread* const> Capture::ThreadsWithTid(uint32_t tid) const {
   return found->second;
 }
 
-Report Capture::Build() && { return std::move(builder_).Build(Now()); }
+Report Capture::Build() && {
+  // Last, so that the text shows whatever the frames gained since they were added (source
+  // lines); before Build, which scrubs it with the rest of the target's text. Method names
+  // and hidden frames come from each assembly's metadata, read once for all exceptions.
+  metadata::StackTraceMethodNamer assemblies;
+  MethodNamer namer = [&](const Frame& frame) -> std::optional<RuntimeMethodName> {
+    const ManagedFrame& m = frame.managed();
+    if (m.module_path().empty() || m.metadata_token() == 0) return std::nullopt;
+    std::optional<metadata::StackTraceMethod> described =
+        assemblies.Describe(m.module_path(), m.metadata_token());
+    if (!described) return std::nullopt;
+    return RuntimeMethodName{described->text, described->hidden, described->async};
+  };
+  for (Thread* thread : threads_) {
+    if (thread->has_exception()) ComposeStackTraces(thread->mutable_exception(), namer);
+  }
+  if (builder_.report().has_exception()) ComposeStackTraces(builder_.mutable_exception(), namer);
+  return std::move(builder_).Build(Now());
+}
 
 }  // namespace ddcrash

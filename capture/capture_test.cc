@@ -521,6 +521,28 @@ TEST(CaptureTest, SourceLinesAndManagedModulesReachTheReport) {
   EXPECT_FALSE(report.diagnostics().incomplete());
 }
 
+TEST(CaptureTest, AManagedFrameTheDacCouldNotNameMakesTheReportIncomplete) {
+  Harness h;
+  h.process.AddThread(Stopped(kPid, "App", kLibcBase + 0x100, 0x7ffd0000));
+  h.unwinder.callers[kPid] = {Walked(kJitBase + 0x40, 0x7ffd0100),
+                              Walked(kLibcBase + 0x2000, 0x7ffd0300)};
+  h.unwinder.names = {{kLibcBase + 0x100, "futex_wait"}, {kLibcBase + 0x2000, "main"}};
+  dac::ManagedState state;
+  state.threads = {ManagedThreadFor(kPid, 1)};
+  dac::ManagedFrame unnamed;
+  unnamed.ip = kJitBase + 0x40;
+  unnamed.kind = dac::ManagedFrameKind::kUnknown;
+  state.named_code = {unnamed};
+  h.managed.state = state;
+  const Report report = h.Run();
+  EXPECT_EQ(report.threads(0).frames(1).kind(), FRAME_KIND_UNKNOWN);
+  ASSERT_TRUE(report.diagnostics().incomplete());
+  ASSERT_EQ(report.diagnostics().incomplete_reasons_size(), 1);
+  EXPECT_EQ(report.diagnostics().incomplete_reasons(0).stage(), "dac");
+  EXPECT_EQ(report.diagnostics().incomplete_reasons(0).reason(),
+            "1 thread (4242): a return address in managed code the DAC could not name");
+}
+
 TEST(CaptureTest, DacTimeoutNeverGoesBeyondTheDeadline) {
   Harness h;
   h.process.AddThread(Stopped(kPid, "App", kLibcBase + 0x100, 0x7ffd0000));

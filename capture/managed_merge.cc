@@ -44,7 +44,20 @@ Exception ExceptionToProtoAtDepth(const dac::ManagedException& exception, uint32
   proto.set_message(exception.message);
   proto.set_hresult(exception.hresult);
   proto.set_object_address(exception.object);
-  proto.set_stack_trace(exception.stack_trace);
+  // The runtime returns the text it kept when it kept one; otherwise the text is composed
+  // from `frames` once the report is complete (capture/exception_text.h).
+  if (!exception.stack_trace.empty()) {
+    proto.set_stack_trace(absl::StrCat(exception.remote_stack_trace, exception.stack_trace));
+  }
+  proto.set_remote_stack_trace(exception.remote_stack_trace);
+  for (size_t i = 0; i < exception.frames.size(); ++i) {
+    Frame* frame = proto.add_frames();
+    *frame = ManagedFrameToProto(exception.frames[i]);
+    frame->set_index(static_cast<uint32_t>(i));
+    frame->clear_sp();  // where the frame was when recorded: on no stack now
+  }
+  for (uint32_t end : exception.previous_throw_ends) proto.add_previous_throw_ends(end);
+  proto.set_frames_omitted(exception.frames_omitted);
   proto.set_tid(tid);
   if (!exception.inner.empty() && depth < kMaxInnerExceptions) {
     *proto.mutable_inner() = ExceptionToProtoAtDepth(exception.inner[0], tid, depth + 1);
@@ -170,7 +183,7 @@ void NameUnlistedManagedCode(const std::vector<dac::ManagedFrame>& named_code,
   for (Frame& frame : *frames) {
     if (frame.kind() != FRAME_KIND_UNKNOWN) continue;
     for (const dac::ManagedFrame& code : named_code) {
-      if (code.ip == frame.ip()) {
+      if (code.kind == dac::ManagedFrameKind::kManagedMethod && code.ip == frame.ip()) {
         CopyManagedDetails(ManagedFrameToProto(code), &frame);
         break;
       }

@@ -166,5 +166,30 @@ TEST(ManagedMergeTest, AggregateKeepsEveryInnerExceptionAndTheCount) {
   EXPECT_EQ(proto.inner_exceptions_omitted(), 5u);
 }
 
+TEST(ManagedMergeTest, RecordedFramesBecomeManagedFramesWithTheirBoundaries) {
+  dac::ManagedException e;
+  e.type = "System.InvalidOperationException";
+  e.frames = {Method(0x2010, 0x700, "A.Inner()"), Method(0x3010, 0x800, "A.Outer()")};
+  e.frames[0].il_offset = 6;
+  e.previous_throw_ends = {0};
+  e.remote_stack_trace = "   at Remote.Site()\n";
+  e.frames_omitted = 2;
+  Exception proto = ExceptionToProto(e, 9);
+  ASSERT_EQ(proto.frames_size(), 2);
+  EXPECT_EQ(proto.frames(0).kind(), FRAME_KIND_MANAGED);
+  EXPECT_EQ(proto.frames(0).ip(), 0x2010u);
+  EXPECT_EQ(proto.frames(0).sp(), 0u);
+  EXPECT_EQ(proto.frames(0).managed().il_offset(), 6);
+  EXPECT_EQ(proto.frames(1).index(), 1u);
+  EXPECT_EQ(proto.frames(1).function(), "A.Outer()");
+  EXPECT_THAT(proto.previous_throw_ends(), ::testing::ElementsAre(0u));
+  EXPECT_EQ(proto.remote_stack_trace(), "   at Remote.Site()\n");
+  EXPECT_EQ(proto.frames_omitted(), 2u);
+  // No text kept by the runtime: composed later, from the frames.
+  EXPECT_EQ(proto.stack_trace(), "");
+  e.stack_trace = "   at Kept.Text()";
+  EXPECT_EQ(ExceptionToProto(e, 9).stack_trace(), "   at Remote.Site()\n   at Kept.Text()");
+}
+
 }  // namespace
 }  // namespace ddcrash

@@ -18,10 +18,11 @@ void AddManagedThreadRoles(const dac::ManagedThread& managed, Thread* thread) {
 }
 
 void AddThreadRolesFromName(Thread* thread) {
-  // Both names are shorter than the 15 bytes Linux keeps of a thread name, so they are whole.
-  if (thread->name() == ".NET Server GC" || thread->name() == ".NET BGC") {
-    AddThreadRole(THREAD_ROLE_GC, thread);
-  }
+  // These names are shorter than the 15 bytes Linux keeps of a thread name, so they are whole.
+  const std::string& name = thread->name();
+  if (name == ".NET Server GC" || name == ".NET BGC") AddThreadRole(THREAD_ROLE_GC, thread);
+  if (name == ".NET Finalizer") AddThreadRole(THREAD_ROLE_FINALIZER, thread);
+  if (name == ".NET TP Worker") AddThreadRole(THREAD_ROLE_THREADPOOL_WORKER, thread);
 }
 
 }  // namespace ddcrash

@@ -14,10 +14,12 @@ void AddThreadRole(ThreadRole role, Thread* thread);
 // thread-pool worker, background).
 void AddManagedThreadRoles(const dac::ManagedThread& managed, Thread* thread);
 
-// The roles known from the thread's OS name alone. Fallback for the GC's own threads: server
-// GC threads have no managed Thread, and neither they nor background GC threads are linked to
-// their GC heap in anything the DAC returns (DacpGcHeapDetails holds no thread), so the names
-// the GC gives them when it creates them (gc.cpp: ".NET Server GC", ".NET BGC") mark them.
+// The roles known from the thread's OS name alone, the names the runtime gives the threads it
+// creates. Needed for the GC's own threads: server GC threads have no managed Thread, and
+// neither they nor background GC threads are linked to their GC heap in anything the DAC
+// returns (DacpGcHeapDetails holds no thread), so their names (gc.cpp: ".NET Server GC",
+// ".NET BGC") mark them. The finalizer (".NET Finalizer") and the thread pool's workers
+// (".NET TP Worker") keep their roles this way when the DAC stage fails.
 void AddThreadRolesFromName(Thread* thread);
 
 }  // namespace ddcrash

@@ -13,12 +13,28 @@ TEST(ThreadRolesTest, GcThreadsByName) {
     ASSERT_EQ(thread.roles_size(), 1) << name;
     EXPECT_EQ(thread.roles(0), THREAD_ROLE_GC) << name;
   }
-  for (const char* name : {".NET Finalizer", ".NET TP Worker", ".NET Server G", "", "app"}) {
+  for (const char* name : {".NET TP Wait", ".NET Sockets", ".NET Server G", "", "app"}) {
     Thread thread;
     thread.set_name(name);
     AddThreadRolesFromName(&thread);
     EXPECT_EQ(thread.roles_size(), 0) << name;
   }
+}
+
+TEST(ThreadRolesTest, FinalizerAndPoolWorkersByName) {
+  Thread finalizer;
+  finalizer.set_name(".NET Finalizer");
+  AddThreadRolesFromName(&finalizer);
+  ASSERT_EQ(finalizer.roles_size(), 1);
+  EXPECT_EQ(finalizer.roles(0), THREAD_ROLE_FINALIZER);
+  Thread worker;
+  worker.set_name(".NET TP Worker");
+  AddThreadRolesFromName(&worker);
+  dac::ManagedThread managed;
+  managed.is_threadpool = true;
+  AddManagedThreadRoles(managed, &worker);
+  ASSERT_EQ(worker.roles_size(), 1);
+  EXPECT_EQ(worker.roles(0), THREAD_ROLE_THREADPOOL_WORKER);
 }
 
 TEST(ThreadRolesTest, ManagedRolesOnceEach) {

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/status/status.h"
@@ -23,6 +24,7 @@
 #include "otlp/otlp_spool.h"
 #include "report/storage/report_file.h"
 #include "report/text_renderer.h"
+#include "report/throw_site.h"
 
 namespace ddcrash {
 namespace {
@@ -115,11 +117,16 @@ std::string CrashLine(const Report& report, const std::string& path) {
                           ? report.signal().name()
                           : absl::StrCat(report.exception().type(), ": ", report.exception().message());
   if (cause.empty()) cause = "crash";
+  // One line: some messages have more ("Actual value was 5.", "Object name: 'w'.").
+  std::replace(cause.begin(), cause.end(), '\n', ' ');
   std::string where;
+  // The exception's own record names where it was thrown; a rethrow put a dispatcher on the
+  // stack (ExceptionDispatchInfo.Throw for an await or a thread's execution context).
+  const Frame* thrown_at = ThrowSite(report.exception());
   for (const Thread& thread : report.threads()) {
     if (!thread.crashed()) continue;
     where = absl::StrCat(" in thread ", thread.tid(), " \"", thread.name(), "\"");
-    if (const Frame* site = CrashSite(thread); site != nullptr) {
+    if (const Frame* site = thrown_at != nullptr ? thrown_at : CrashSite(thread); site != nullptr) {
       absl::StrAppend(&where, " at ", FrameLabel(*site));
     }
   }

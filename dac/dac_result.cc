@@ -43,6 +43,10 @@ void ExceptionToWire(const ManagedException& e, int depth, wire::ManagedExceptio
   w->set_hresult(e.hresult);
   w->set_stack_trace(e.stack_trace);
   w->set_inner_exceptions_omitted(e.inner_exceptions_omitted);
+  w->set_remote_stack_trace(e.remote_stack_trace);
+  FramesToWire(e.frames, w->mutable_frames());
+  for (uint32_t end : e.previous_throw_ends) w->add_previous_throw_ends(end);
+  w->set_frames_omitted(e.frames_omitted);
   if (depth >= kMaxWireExceptionDepth) return;
   for (const ManagedException& inner : e.inner) ExceptionToWire(inner, depth + 1, w->add_inner());
   for (const ManagedException& inner : e.inner_exceptions) {
@@ -94,6 +98,13 @@ bool ExceptionFromWire(const wire::ManagedException& w, int depth, ManagedExcept
   e->message = w.message();
   e->hresult = w.hresult();
   e->stack_trace = w.stack_trace();
+  e->remote_stack_trace = w.remote_stack_trace();
+  if (!FramesFromWire(w.frames(), &e->frames)) return false;
+  for (uint32_t end : w.previous_throw_ends()) {
+    if (end >= e->frames.size()) return false;  // names no frame
+    e->previous_throw_ends.push_back(end);
+  }
+  e->frames_omitted = w.frames_omitted();
   e->inner.resize(static_cast<size_t>(w.inner_size()));
   for (int i = 0; i < w.inner_size(); ++i) {
     if (!ExceptionFromWire(w.inner(i), depth + 1, &e->inner[static_cast<size_t>(i)])) return false;

@@ -55,6 +55,11 @@ ManagedState Sample() {
   g.transition_frame = "InlinedCallFrame";
   g.frame_address = 0x5555;
   t.frames = {f, g};
+  t.exception.frames = {f, f};
+  t.exception.frames[1].method = "A.B.Rethrower";
+  t.exception.previous_throw_ends = {0};
+  t.exception.remote_stack_trace = "   at Remote.Frame()\n";
+  t.exception.frames_omitted = 5;
   s.threads = {t, ManagedThread()};
   f.ip = 0x7e00;
   f.method = "A.B.Tier0";
@@ -94,6 +99,13 @@ TEST(DacResult, StateRoundTripsFieldForField) {
   EXPECT_EQ(t.exception.inner_exceptions[0].message, "inner");
   EXPECT_EQ(t.exception.inner_exceptions[1].message, "second");
   EXPECT_EQ(t.exception.inner_exceptions_omitted, 3u);
+  ASSERT_EQ(t.exception.frames.size(), 2u);
+  EXPECT_EQ(t.exception.frames[0].method, "A.B.C");
+  EXPECT_EQ(t.exception.frames[0].il_offset, 12u);
+  EXPECT_EQ(t.exception.frames[1].method, "A.B.Rethrower");
+  EXPECT_EQ(t.exception.previous_throw_ends, (std::vector<uint32_t>{0}));
+  EXPECT_EQ(t.exception.remote_stack_trace, "   at Remote.Frame()\n");
+  EXPECT_EQ(t.exception.frames_omitted, 5u);
   ASSERT_EQ(t.frames.size(), 2u);
   const ManagedFrame& f = t.frames[0];
   EXPECT_EQ(f.ip, 0x7f00u);
@@ -204,6 +216,17 @@ TEST(DacResult, CorruptBytesParseOrFailAsDataLoss) {
       }
     }
   }
+}
+
+TEST(DacResult, PreviousThrowEndNamingNoFrameIsRefused) {
+  wire::DacResult result;
+  wire::ManagedException* w = result.mutable_state()->add_threads()->mutable_exception();
+  w->set_type("System.Exception");
+  w->add_frames()->set_method("A.B");
+  w->add_previous_throw_ends(1);
+  EXPECT_FALSE(ParseDacResult(result.SerializeAsString()).ok());
+  w->set_previous_throw_ends(0, 0);
+  EXPECT_TRUE(ParseDacResult(result.SerializeAsString()).ok());
 }
 
 }  // namespace

@@ -4,48 +4,19 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "dac/amd64_context.h"
 #include "dac/dac_library.h"
+#include "dac/internal/dac_calls.h"
 #include "dac/internal/utf16.h"
 
 namespace ddcrash::dac {
 namespace {
 
-// The DAC fills structs of its own build's size; leave slack so that a newer, larger struct
-// can never write past our buffer.
-template <typename T>
-struct Padded {
-  T value{};
-  uint8_t slack[512] = {};
-};
-
 constexpr size_t kStackWalkContextSize = 4096;  // > the PAL CONTEXT (~0xC20) of any version
-constexpr ULONG kMaxNameLength = 1 << 16;
-// Exceptions nest (inner chains, aggregates of aggregates): bounds on a corrupt or huge graph.
-constexpr int kMaxExceptionDepth = 16;
-constexpr int kMaxInnerExceptionsListed = 16;  // per AggregateException
-constexpr int kMaxExceptionsDescribed = 64;    // per exception in flight, all levels together
-
-// Calls a DAC "(count, WCHAR* buffer, ULONG* needed)" function, growing the buffer once.
-template <typename F>
-std::string WideString(F&& call) {
-  std::u16string buf(512, u'\0');
-  ULONG needed = 0;
-  HRESULT hr = call(static_cast<ULONG>(buf.size()), buf.data(), &needed);
-  if (Failed(hr) && needed <= buf.size()) return std::string();
-  if (needed > buf.size()) {
-    if (needed > kMaxNameLength) return std::string();
-    buf.assign(needed, u'\0');
-    needed = 0;
-    hr = call(static_cast<ULONG>(buf.size()), buf.data(), &needed);
-    if (Failed(hr)) return std::string();
-  }
-  return Utf16ToUtf8(std::u16string_view(buf.data(), Utf16Length(buf.data(), buf.size())));
-}
-
 // The runtime's explicit Frames whose saved context is where the code stopped, not a call
 // site: a hardware fault, or a thread interrupted (to be suspended or redirected) between two
 // instructions. The runtime marks them FRAME_ATTR_FAULTED or FRAME_ATTR_RESUMABLE, and its
@@ -352,115 +323,6 @@ absl::StatusOr<std::vector<ManagedFrame>> DacSession::WalkStack(pid_t tid, std::
   return frames;
 }
 
-std::vector<CLRDATA_ADDRESS> DacSession::OwnReferenceFields(CLRDATA_ADDRESS object) {
-  std::vector<CLRDATA_ADDRESS> out;
-  Padded<DacpObjectData> od;
-  if (Failed(sos_->GetObjectData(object, &od.value))) return out;
-  Padded<DacpMethodTableFieldData> fields;
-  if (Failed(sos_->GetMethodTableFieldData(od.value.MethodTable, &fields.value))) return out;
-  CLRDATA_ADDRESS field = fields.value.FirstField;
-  // A class declares a handful of fields; the bound only stops a corrupt list.
-  for (int i = 0; field != 0 && i < 256; ++i) {
-    Padded<DacpFieldDescData> fd;
-    if (Failed(sos_->GetFieldDescData(field, &fd.value))) break;
-    field = fd.value.NextField;
-    if (fd.value.bIsStatic || fd.value.bIsThreadLocal || fd.value.bIsContextLocal) continue;
-    switch (fd.value.Type) {
-      case kElementTypeString:
-      case kElementTypeClass:
-      case kElementTypeArray:
-      case kElementTypeGenericInst:
-      case kElementTypeObject:
-      case kElementTypeSzArray:
-        break;
-      default:
-        continue;  // a value, not a reference
-    }
-    absl::StatusOr<uint64_t> value =
-        memory_->ReadValue<uint64_t>(object + sizeof(uint64_t) + fd.value.dwOffset);
-    if (value.ok() && *value != 0) out.push_back(*value);
-  }
-  return out;
-}
-
-std::vector<CLRDATA_ADDRESS> DacSession::AggregateInnerExceptions(CLRDATA_ADDRESS object,
-                                                                  size_t max, size_t* total) {
-  *total = 0;
-  // AggregateException (.NET 8 to 10) declares `Exception[] _innerExceptions`, the list its
-  // constructor copied, and a lazily made ReadOnlyCollection view of it. The DAC gives field
-  // names only through metadata; the array's type pins the field down as well.
-  for (CLRDATA_ADDRESS list : OwnReferenceFields(object)) {
-    Padded<DacpObjectData> array;
-    if (ObjectClassName(list) != "System.Exception[]" ||
-        Failed(sos_->GetObjectData(list, &array.value)) ||
-        array.value.ObjectType != kObjectTypeArray ||
-        array.value.dwComponentSize != sizeof(uint64_t)) {
-      continue;
-    }
-    *total = static_cast<size_t>(array.value.dwNumComponents);
-    std::vector<CLRDATA_ADDRESS> out;
-    for (size_t i = 0; i < *total && i < max; ++i) {
-      absl::StatusOr<uint64_t> element =
-          memory_->ReadValue<uint64_t>(array.value.ArrayDataPtr + i * sizeof(uint64_t));
-      if (!element.ok()) break;
-      out.push_back(*element);
-    }
-    return out;
-  }
-  return {};
-}
-
-void DacSession::ComposeMessage(ManagedException* e) {
-  // AggregateException.Message: the text, then " (inner message)" for each inner exception
-  // (those listed: cut ones cannot be added).
-  for (const ManagedException& inner : e->inner_exceptions) {
-    absl::StrAppend(&e->message, " (", inner.message, ")");
-  }
-}
-
-absl::StatusOr<ManagedException> DacSession::DescribeException(uint64_t object) {
-  int budget = kMaxExceptionsDescribed;
-  return DescribeException(object, 0, &budget);
-}
-
-absl::StatusOr<ManagedException> DacSession::DescribeException(uint64_t object, int depth,
-                                                               int* budget) {
-  --*budget;
-  ManagedException e;
-  e.object = object;
-  e.type = ObjectClassName(object);
-  if (e.type.empty()) {
-    return absl::DataLossError(absl::StrCat("0x", absl::Hex(object), " is not a readable object"));
-  }
-  const bool go_deeper = depth < kMaxExceptionDepth;
-  if (sos2_) {
-    Padded<DacpExceptionObjectData> data;
-    if (Succeeded(sos2_->GetObjectExceptionData(object, &data.value))) {
-      e.hresult = data.value.HResult;
-      e.message = ObjectString(data.value.Message);
-      e.stack_trace = ObjectString(data.value.StackTraceString);
-      if (data.value.InnerException != 0 && go_deeper && *budget > 0) {
-        absl::StatusOr<ManagedException> inner =
-            DescribeException(data.value.InnerException, depth + 1, budget);
-        if (inner.ok()) e.inner.push_back(*std::move(inner));
-      }
-    }
-  }
-  if (e.type == "System.AggregateException") {
-    size_t total = 0;
-    std::vector<CLRDATA_ADDRESS> inner = AggregateInnerExceptions(
-        object, go_deeper ? static_cast<size_t>(kMaxInnerExceptionsListed) : 0, &total);
-    for (CLRDATA_ADDRESS inner_object : inner) {
-      if (*budget <= 0) break;
-      absl::StatusOr<ManagedException> described = DescribeException(inner_object, depth + 1, budget);
-      if (described.ok()) e.inner_exceptions.push_back(*std::move(described));
-    }
-    e.inner_exceptions_omitted = static_cast<uint32_t>(total - e.inner_exceptions.size());
-  }
-  ComposeMessage(&e);
-  return e;
-}
-
 absl::StatusOr<std::vector<ManagedThread>> DacSession::ListThreads() {
   Padded<DacpThreadStoreData> store;
   HRESULT hr = sos_->GetThreadStoreData(&store.value);
@@ -533,19 +395,38 @@ ManagedState DacSession::Collect() {
       t.frames_error = std::string(frames.status().message());
     }
   }
-  // Most of these addresses are frames the walks above named already.
-  std::vector<uint64_t> walked;
+  // Most of these addresses are frames the walks above named already (on this thread or on
+  // another: a thread whose walk stopped short, in a runtime helper, has its frames named by
+  // the same return addresses on the threads whose walks went through).
+  std::map<uint64_t, const ManagedFrame*> walked;
   for (const ManagedThread& t : st.threads) {
-    for (const ManagedFrame& f : t.frames) walked.push_back(f.ip);
+    for (const ManagedFrame& f : t.frames) {
+      if (f.kind == ManagedFrameKind::kManagedMethod) walked.emplace(f.ip, &f);
+    }
   }
-  std::sort(walked.begin(), walked.end());
   for (uint64_t address : options_.code_addresses_to_name) {
-    if (address == 0 || std::binary_search(walked.begin(), walked.end(), address)) continue;
+    if (address == 0) continue;
+    if (auto it = walked.find(address); it != walked.end()) {
+      st.named_code.push_back(*it->second);
+      continue;
+    }
     ManagedFrame f = described_ips_.Get({address, IpKind::kReturnAddress}, [&] {
       return DescribeIp(address, IpKind::kReturnAddress);
     });
-    if (f.kind != ManagedFrameKind::kManagedMethod) continue;
-    st.named_code.push_back(std::move(f));
+    if (f.kind == ManagedFrameKind::kManagedMethod) {
+      st.named_code.push_back(std::move(f));
+      continue;
+    }
+    // Managed code all the same: say so (an unknown entry), for the report to be marked
+    // incomplete rather than silently short of a frame.
+    int32_t type = kAddressUnrecognized;
+    if (Succeeded(process_->GetAddressType(address - 1, &type)) &&
+        (type == kAddressManagedMethod || type == kAddressRuntimeManagedCode)) {
+      ManagedFrame unnamed;
+      unnamed.ip = address;
+      unnamed.kind = ManagedFrameKind::kUnknown;
+      st.named_code.push_back(std::move(unnamed));
+    }
   }
   st.total_us = static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start + open_time_));
   return st;

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -117,15 +118,37 @@ class DacSession {
   std::string ObjectClassName(CLRDATA_ADDRESS object);
   // `budget`: exception objects still to describe (nested aggregates multiply).
   absl::StatusOr<ManagedException> DescribeException(uint64_t object, int depth, int* budget);
-  // The non-null references held by the instance fields `object`'s own class declares (not
-  // those of its parents), in declaration order.
-  std::vector<CLRDATA_ADDRESS> OwnReferenceFields(CLRDATA_ADDRESS object);
+
+  // Exception reading (dac_session_exception.cc).
+  struct ClassInfo {
+    CLRDATA_ADDRESS method_table;
+    std::string name;
+  };
+  struct FieldInfo {
+    int32_t element_type;  // CorElementType
+    uint32_t offset;       // from the end of the object's method table pointer
+  };
+  // `object`'s class, then its parents up to System.Object (each confirmed by its name).
+  std::vector<ClassInfo> ClassChain(CLRDATA_ADDRESS object);
+  // The instance fields the class of `method_table` declares (not its parent's), in order.
+  std::vector<FieldInfo> DeclaredFields(CLRDATA_ADDRESS method_table, CLRDATA_ADDRESS parent);
+  // The values in `object` of the reference fields among `fields` (0 when null or unreadable).
+  std::vector<CLRDATA_ADDRESS> ReferenceFields(CLRDATA_ADDRESS object,
+                                               const std::vector<FieldInfo>& fields);
   // e->message becomes what the exception's Message property returns, for the base-library
-  // types whose Message adds to the stored text; so far AggregateException only.
-  void ComposeMessage(ManagedException* e);
+  // types whose Message adds to the stored text (`message_set`: _message is not null).
+  void ComposeMessage(CLRDATA_ADDRESS object, const std::vector<ClassInfo>& chain,
+                      bool message_set, ManagedException* e);
+  // A boxed primitive or a string as String.Format prints it; empty for other types.
+  std::string BoxedValueText(CLRDATA_ADDRESS object);
   // An AggregateException's inner exception objects, at most `max`; `*total` is how many it has.
-  std::vector<CLRDATA_ADDRESS> AggregateInnerExceptions(CLRDATA_ADDRESS object, size_t max,
-                                                        size_t* total);
+  std::vector<CLRDATA_ADDRESS> AggregateInnerExceptions(CLRDATA_ADDRESS object,
+                                                        const std::vector<ClassInfo>& chain,
+                                                        size_t max, size_t* total);
+  // Decodes Exception._stackTrace into e->frames / e->previous_throw_ends.
+  void ReadRecordedStackTrace(CLRDATA_ADDRESS stack_trace, ManagedException* e);
+  // One recorded StackTraceElement, named from its MethodDesc.
+  ManagedFrame DescribeRecordedFrame(uint64_t ip, uint64_t method_desc, int32_t flags);
   uint32_t IlOffset(uint64_t ip);
   // The thread's captured instruction pointer (0 if the thread is not in the snapshot).
   uint64_t ThreadIp(pid_t tid) const;
@@ -148,6 +171,8 @@ class DacSession {
   AnswerCache<std::pair<uint64_t, IpKind>, ManagedFrame> described_ips_;
   AnswerCache<CLRDATA_ADDRESS, std::string> method_names_;  // MethodDescName, by MethodDesc
   TaskIndex tasks_;
+  // DescribeRecordedFrame's answers by (ip, MethodDesc, flags): exceptions share frames.
+  std::map<std::tuple<uint64_t, uint64_t, int32_t>, ManagedFrame> recorded_frames_;
 };
 
 // "0x80131c4f (CORDBG_E_MISSING_DEBUGGER_EXPORTS)" and friends.

@@ -152,6 +152,17 @@ TEST_P(DacOnRealRuntime, NamesParkedThreadsAndTheExceptionInFlight) {
   EXPECT_EQ(thrower->exception.type, "System.InvalidOperationException");
   EXPECT_EQ(thrower->exception.message, "ddcrash test: in flight");
   EXPECT_EQ(static_cast<uint32_t>(thrower->exception.hresult), 0x80131509u);  // COR_E_INVALIDOPERATION
+  // Its recorded stack trace (_stackTrace), throw site first, already holds the throw site
+  // while the filter runs.
+  ASSERT_FALSE(thrower->exception.frames.empty()) << all;
+  const ManagedFrame& site = thrower->exception.frames[0];
+  EXPECT_EQ(site.kind, ManagedFrameKind::kManagedMethod);
+  EXPECT_EQ(site.method, "Ddcrash.TestApp.Thrower.ThrowInFlight");
+  EXPECT_EQ(site.token >> 24, 0x06u);
+  EXPECT_TRUE(absl::EndsWith(site.module_path, "/Ddcrash.TestApp.dll")) << site.module_path;
+  EXPECT_NE(site.il_offset, kNoIlOffset);
+  EXPECT_NE(site.method_start, 0u);
+  EXPECT_TRUE(thrower->exception.previous_throw_ends.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Runtimes, DacOnRealRuntime, ::testing::ValuesIn(kTfms),

@@ -63,6 +63,15 @@ struct ManagedException {
   std::string message;
   int32_t hresult = 0;
   std::string stack_trace;  // the exception's _stackTraceString when set
+  std::string remote_stack_trace;  // _remoteStackTraceString: text put in front at a rethrow
+  // The frames the runtime recorded in the exception (_stackTrace), throw site first, across
+  // every rethrow (ExceptionDispatchInfo, await); ip as recorded, il_offset by the runtime's
+  // rule (of the byte before a return address). Cut at a bound: `frames_omitted` more.
+  std::vector<ManagedFrame> frames;
+  // Indices into `frames` of the last frame of each earlier throw (the runtime prints
+  // "--- End of stack trace from previous location ---" after it).
+  std::vector<uint32_t> previous_throw_ends;
+  uint32_t frames_omitted = 0;
   std::vector<ManagedException> inner;  // at most one element; chains nest
   // An AggregateException's inner exceptions (the first is also `inner`), bounded in count and
   // depth; `inner_exceptions_omitted` counts those cut.
@@ -100,7 +109,8 @@ struct ManagedState {
   std::string dac_match;  // how the DAC was accepted
   std::vector<ManagedThread> threads;
   // The managed methods at DacSessionOptions::code_addresses_to_name (ip: the address asked
-  // about); addresses in no managed method are left out.
+  // about); addresses in no managed method are left out, and an address in managed code the
+  // DAC could not name has an entry of kind kUnknown.
   std::vector<ManagedFrame> named_code;
   // Every managed module, once: those frames above run code of, then the other assemblies
   // mapped in the process.

@@ -15,6 +15,13 @@ namespace {
 // EPILOG (-3): no instruction of the method's IL.
 constexpr uint32_t kLastIlOffset = 0x7FFFFFFF;
 
+// The frames recorded in an exception object, and in every exception it holds.
+void AnnotateException(SourceLineAnnotator& annotator, ManagedException& exception) {
+  annotator.Annotate(exception.frames);
+  for (ManagedException& inner : exception.inner) AnnotateException(annotator, inner);
+  for (ManagedException& inner : exception.inner_exceptions) AnnotateException(annotator, inner);
+}
+
 }  // namespace
 
 SourceLineAnnotator::Module& SourceLineAnnotator::ModuleOf(const std::string& path) {
@@ -63,7 +70,10 @@ void SourceLineAnnotator::AddModule(const std::string& path) { ModuleOf(path); }
 
 void AddSourceLines(ManagedState* state, const std::vector<std::string>& assemblies) {
   SourceLineAnnotator annotator;
-  for (ManagedThread& t : state->threads) annotator.Annotate(t.frames);
+  for (ManagedThread& t : state->threads) {
+    annotator.Annotate(t.frames);
+    if (t.has_exception) AnnotateException(annotator, t.exception);
+  }
   annotator.Annotate(state->named_code);
   for (const std::string& path : assemblies) annotator.AddModule(path);
   state->modules = annotator.modules();

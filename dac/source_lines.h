@@ -44,7 +44,8 @@ class SourceLineAnnotator {
   std::vector<ManagedModule> modules_;
 };
 
-// Annotates every frame of `state` (each thread's, and named_code) and sets state->modules:
+// Annotates every frame of `state` (each thread's, those recorded in each thread's exception
+// and the exceptions it holds, and named_code) and sets state->modules:
 // the frames' modules, then the other `assemblies` (paths of the assemblies mapped in the
 // process), so that every managed module of the report is identified.
 void AddSourceLines(ManagedState* state, const std::vector<std::string>& assemblies = {});

@@ -165,7 +165,7 @@ TEST(SourceLinesTest, CorruptPdbIsRefused) {
   ExpectNoLines(Stage("corrupt", &pdb), "Ddcrash.PdbSample.pdb");
 }
 
-TEST(SourceLinesTest, AddSourceLinesCoversThreadsAndNamedCode) {
+TEST(SourceLinesTest, AddSourceLinesCoversThreadsExceptionsAndNamedCode) {
   const std::string dll = Fixture("portable/Ddcrash.PdbSample.dll");
   absl::StatusOr<pdb::testing::OracleDump> oracle =
       pdb::testing::RunOracle(dll, Fixture("portable/Ddcrash.PdbSample.pdb"));
@@ -179,14 +179,25 @@ TEST(SourceLinesTest, AddSourceLinesCoversThreadsAndNamedCode) {
   state.threads.resize(2);
   state.threads[1].frames = {Frame(dll, method->token, 0)};
   state.named_code = {Frame(dll, method->token, 0)};
+  // The frames recorded in the thread's exception, its inner exception and an aggregate's.
+  state.threads[0].has_exception = true;
+  state.threads[0].exception.frames = {Frame(dll, method->token, 0)};
+  state.threads[0].exception.inner.resize(1);
+  state.threads[0].exception.inner[0].frames = {Frame(dll, method->token, 0)};
+  state.threads[0].exception.inner_exceptions.resize(1);
+  state.threads[0].exception.inner_exceptions[0].frames = {Frame(dll, method->token, 0)};
   const std::string embedded = Fixture("embedded/Ddcrash.PdbSample.dll");
   AddSourceLines(&state, {dll, embedded});
   EXPECT_EQ(state.threads[1].frames[0].source_line, method->answers[0].line);
   EXPECT_EQ(state.named_code[0].source_line, method->answers[0].line);
+  const ManagedException& thrown = state.threads[0].exception;
+  EXPECT_EQ(thrown.frames[0].source_line, method->answers[0].line);
+  EXPECT_EQ(thrown.inner[0].frames[0].source_line, method->answers[0].line);
+  EXPECT_EQ(thrown.inner_exceptions[0].frames[0].source_line, method->answers[0].line);
   // The frames' module first, then the other assemblies, each once.
   ASSERT_EQ(state.modules.size(), 2u);
   EXPECT_EQ(state.modules[0].path, dll);
-  EXPECT_EQ(state.modules[0].frames, 2u);
+  EXPECT_EQ(state.modules[0].frames, 5u);
   EXPECT_EQ(state.modules[1].path, embedded);
   EXPECT_EQ(state.modules[1].frames, 0u);
   EXPECT_EQ(state.modules[1].pdb_location, "embedded");

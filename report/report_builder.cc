@@ -82,16 +82,8 @@ Frame* ReportBuilder::AddFrame(Thread* thread, Frame frame) {
   const bool ip_is_exact = count == 0 || frame.kind() == FRAME_KIND_SIGNAL_TRAMPOLINE ||
                            thread->frames(count - 1).kind() == FRAME_KIND_SIGNAL_TRAMPOLINE;
   const uint64_t code_address = ip_is_exact || frame.ip() == 0 ? frame.ip() : frame.ip() - 1;
-  const int module_index = frame.ip() == 0 ? -1 : FindModuleIndex(code_address);
-  frame.set_module_index(module_index);
-  if (module_index >= 0) {
-    const Module& module = report_.modules(module_index);
-    frame.set_module(module.path());
-    frame.set_module_offset(frame.ip() - module.base());
-  } else {
-    frame.clear_module();
-    frame.clear_module_offset();
-  }
+  SetFrameModule(code_address, &frame);
+  const int module_index = frame.module_index();
   if (frame.kind() == FRAME_KIND_UNSPECIFIED) {
     const bool elf =
         module_index >= 0 && report_.modules(module_index).format() == MODULE_FORMAT_ELF;
@@ -100,6 +92,19 @@ Frame* ReportBuilder::AddFrame(Thread* thread, Frame frame) {
   Frame* added = thread->add_frames();
   *added = std::move(frame);
   return added;
+}
+
+void ReportBuilder::SetFrameModule(uint64_t code_address, Frame* frame) {
+  const int module_index = frame->ip() == 0 ? -1 : FindModuleIndex(code_address);
+  frame->set_module_index(module_index);
+  if (module_index >= 0) {
+    const Module& module = report_.modules(module_index);
+    frame->set_module(module.path());
+    frame->set_module_offset(frame->ip() - module.base());
+  } else {
+    frame->clear_module();
+    frame->clear_module_offset();
+  }
 }
 
 void ReportBuilder::MarkIncomplete(absl::string_view stage, absl::string_view reason) {
@@ -116,11 +121,17 @@ void ReportBuilder::RecordStage(absl::string_view stage, absl::Duration duration
   timing->set_duration_nanos(absl::ToInt64Nanoseconds(duration));
 }
 
-void ReportBuilder::ScrubExceptionChain(Exception* exception) const {
-  for (; exception != nullptr;
-       exception = exception->has_inner() ? exception->mutable_inner() : nullptr) {
+void ReportBuilder::ScrubExceptionChain(Exception* exception, int depth) const {
+  // Chains and aggregates nest; the bound matches the deepest the capture writes.
+  constexpr int kMaxDepth = 64;
+  for (; exception != nullptr && depth < kMaxDepth;
+       exception = exception->has_inner() ? exception->mutable_inner() : nullptr, ++depth) {
     exception->set_message(scrubber_.ScrubText(exception->message()));
     exception->set_stack_trace(scrubber_.ScrubText(exception->stack_trace()));
+    exception->set_remote_stack_trace(scrubber_.ScrubText(exception->remote_stack_trace()));
+    for (Exception& inner : *exception->mutable_inner_exceptions()) {
+      ScrubExceptionChain(&inner, depth + 1);
+    }
   }
 }
 
@@ -132,9 +143,9 @@ void ReportBuilder::Finish(Report& report, absl::Time end_time) const {
     // Text from the target is scrubbed here, where every report passes, so no caller can
     // store it unscrubbed.
     thread.set_name(scrubber_.ScrubText(thread.name()));
-    if (thread.has_exception()) ScrubExceptionChain(thread.mutable_exception());
+    if (thread.has_exception()) ScrubExceptionChain(thread.mutable_exception(), 0);
   }
-  if (report.has_exception()) ScrubExceptionChain(report.mutable_exception());
+  if (report.has_exception()) ScrubExceptionChain(report.mutable_exception(), 0);
   report.mutable_diagnostics()->set_total_duration_nanos(
       absl::ToInt64Nanoseconds(end_time - start_time_));
 }

@@ -53,6 +53,9 @@ class ReportBuilder {
   // modules. A frame of the native walk (kind unset) becomes FRAME_KIND_NATIVE in an ELF
   // module and FRAME_KIND_UNKNOWN elsewhere (JIT code, PE images: until the DAC names it).
   Frame* AddFrame(Thread* thread, Frame frame);
+  // Sets `frame`'s module_index, module and module_offset from the module holding
+  // `code_address` (the address the frame's code is looked up at).
+  void SetFrameModule(uint64_t code_address, Frame* frame);
 
   Exception* mutable_exception() { return report_.mutable_exception(); }
   DacAccount* mutable_dac_account() { return report_.mutable_diagnostics()->mutable_dac(); }
@@ -76,7 +79,7 @@ class ReportBuilder {
  private:
   int FindModuleIndex(uint64_t address);
   void Finish(Report& report, absl::Time end_time) const;
-  void ScrubExceptionChain(Exception* exception) const;
+  void ScrubExceptionChain(Exception* exception, int depth) const;
 
   Scrubber scrubber_;
   Report report_;

@@ -238,6 +238,9 @@ absl::StatusOr<Scrubber> Scrubber::Create(absl::string_view extra_pattern) {
 }
 
 bool Scrubber::IsSecretName(absl::string_view name) const {
+  // An assembly's PublicKeyToken is public by definition, and .NET prints it in every assembly
+  // name ("Version=1.0.0.0, Culture=neutral, PublicKeyToken=null" in a TypeLoadException).
+  if (absl::EqualsIgnoreCase(name, "PublicKeyToken")) return false;
   return !name.empty() && RE2::PartialMatch(Piece(name), *pattern_);
 }
 

@@ -27,6 +27,16 @@ TEST(ScrubberTest, DefaultPatternScrubsSecretEnvironmentValues) {
                           "HOME=/root", "NOEQUALS"));
 }
 
+TEST(ScrubberTest, AnAssemblysPublicKeyTokenIsNotASecret) {
+  absl::StatusOr<Scrubber> scrubber = Scrubber::Create("");
+  ASSERT_TRUE(scrubber.ok());
+  const std::string message =
+      "Could not resolve type 'A.B' in assembly 'A, Version=1.0.0.0, Culture=neutral, "
+      "PublicKeyToken=null'.";
+  EXPECT_EQ(scrubber->ScrubText(message), message);
+  EXPECT_EQ(scrubber->ScrubText("AccessToken=abc"), "AccessToken=[scrubbed]");
+}
+
 TEST(ScrubberTest, ScrubsCommandLineOptionForms) {
   absl::StatusOr<Scrubber> scrubber = Scrubber::Create("");
   ASSERT_TRUE(scrubber.ok());

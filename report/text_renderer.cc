@@ -3,8 +3,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "report/throw_site.h"
 
 namespace ddcrash {
 namespace {
@@ -130,6 +132,15 @@ void AppendException(const Exception& exception, int depth, std::string* out) {
     absl::StrAppendFormat(out, " (HResult 0x%08x)", static_cast<uint32_t>(exception.hresult()));
   }
   absl::StrAppend(out, "\n");
+  if (const Frame* site = ThrowSite(exception); site != nullptr) {
+    absl::StrAppend(out, depth == 0 ? "" : "  ", "  Thrown at: ", FrameLabel(*site), "\n");
+  }
+  if (!exception.stack_trace().empty()) {
+    // As the runtime prints it (its lines begin "   at "), indented under its exception.
+    for (absl::string_view line : absl::StrSplit(exception.stack_trace(), '\n')) {
+      absl::StrAppend(out, depth == 0 ? "" : "  ", " ", Printable(line), "\n");
+    }
+  }
   if (exception.inner_exceptions_size() > 0) {
     // An aggregate: its `inner` is the first of these.
     for (const Exception& inner : exception.inner_exceptions()) {

@@ -48,6 +48,30 @@ TEST(TextRendererTest, AggregateShowsEveryInnerExceptionAndWhatWasCut) {
                   "  ---> (3 more inner exceptions not captured)\n"));
 }
 
+TEST(TextRendererTest, SummaryNamesTheThrowSiteAndPrintsTheRecordedTrace) {
+  Report report = SampleCrashReport();
+  Exception* e = report.mutable_exception();
+  e->Clear();
+  e->set_type("System.InvalidOperationException");
+  e->set_message("order 42 invalid");
+  Frame* dispatcher = e->add_frames();
+  dispatcher->set_kind(FRAME_KIND_MANAGED);
+  dispatcher->set_function("System.Number.Throw()");
+  dispatcher->mutable_managed()->set_module_path("/rt/System.Private.CoreLib.dll");
+  Frame* site = e->add_frames();
+  site->set_kind(FRAME_KIND_MANAGED);
+  site->set_function("Orders.Validate(Int32)");
+  site->mutable_managed()->set_module_path("/app/Orders.dll");
+  site->mutable_managed()->set_il_offset(0x12);
+  e->set_stack_trace("   at System.Number.Throw()\n   at Orders.Validate(Int32 id)");
+  EXPECT_THAT(RenderSummary(report),
+              ::testing::HasSubstr(
+                  "Exception: System.InvalidOperationException: order 42 invalid\n"
+                  "  Thrown at: Orders.Validate(Int32) (Orders.dll IL_0012)\n"
+                  "    at System.Number.Throw()\n"
+                  "    at Orders.Validate(Int32 id)\n"));
+}
+
 TEST(TextRendererTest, ThreadListHasOneLinePerThreadWithTopFrame) {
   const std::string list = RenderThreadList(SampleCrashReport());
   EXPECT_EQ(std::count(list.begin(), list.end(), '\n'), 3);

@@ -57,6 +57,11 @@ struct IXCLRDataValue;
 struct IXCLRDataStackWalk;
 struct IXCLRDataMethodInstance;
 
+// CLRDataAddressType: what IXCLRDataProcess::GetAddressType says an address is.
+inline constexpr int32_t kAddressUnrecognized = 0;
+inline constexpr int32_t kAddressManagedMethod = 1;       // CLRDATA_ADDRESS_MANAGED_METHOD
+inline constexpr int32_t kAddressRuntimeManagedCode = 2;  // CLRDATA_ADDRESS_RUNTIME_MANAGED_CODE
+
 // {5c552ab6-fc09-4cb3-8e36-22fa03c798b7}
 inline constexpr GUID IID_IXCLRDataProcess = {0x5C552AB6, 0xFC09, 0x4CB3,
                                               {0x8E, 0x36, 0x22, 0xFA, 0x03, 0xC7, 0x98, 0xB7}};

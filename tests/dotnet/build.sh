@@ -62,3 +62,4 @@ done
 
 # The single-file and NativeAOT shapes of tests/dotnet/ShapesApp, built into out/shapes/.
 "$here/build_shapes.sh"
+"$here/build_excapp.sh"

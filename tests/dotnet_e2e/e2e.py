@@ -419,15 +419,14 @@ def crash_expectations(major):
                             runtime_line=True,
                             frames=["Crasher.ThrowWithInner", "Program.Main"]),
         "crash-aggregate": dict(signal=6, thread="main",
-                                # The runtime adds " (Parameter 'len')" to the second;
-                                # the report does not yet.
                                 exc=("System.AggregateException",
                                      "One or more errors occurred. (ddcrash test: first fault) "
-                                     "(ddcrash test: second fault)"),
+                                     "(ddcrash test: second fault (Parameter 'len'))"),
                                 inner=(ioe, "ddcrash test: first fault"),
                                 inner_exceptions=[(ioe, "ddcrash test: first fault"),
                                                   ("System.ArgumentException",
-                                                   "ddcrash test: second fault")],
+                                                   "ddcrash test: second fault (Parameter 'len')")],
+                                runtime_line=True,
                                 frames=["Crasher.TwoFaults", "Program.Main"]),
         "crash-nullref": dict(signal=6, thread="main",
                               exc=("System.NullReferenceException",
