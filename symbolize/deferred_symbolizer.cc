@@ -12,6 +12,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "elf/elf_file.h"
+#include "report/basename.h"
 #include "unwind/demangle.h"
 #include "unwind/symbol_table.h"
 
@@ -79,11 +80,6 @@ bool IpIsExact(const Thread& thread, int index) {
   return index == 0 || frame.trust() == FRAME_TRUST_CONTEXT ||
          frame.kind() == FRAME_KIND_SIGNAL_TRAMPOLINE ||
          thread.frames(index - 1).kind() == FRAME_KIND_SIGNAL_TRAMPOLINE;
-}
-
-absl::string_view Basename(absl::string_view path) {
-  const size_t slash = path.rfind('/');
-  return slash == absl::string_view::npos ? path : path.substr(slash + 1);
 }
 
 }  // namespace
