@@ -54,7 +54,8 @@ void SpoolOtlp(const Config& config, const Report& report, const std::string& pa
                std::ostream& err) {
   if (config.otlp_dir.empty()) return;
   absl::StatusOr<std::string> spooled =
-      WriteOtlpSpoolFile(config.otlp_dir, report, {path, kDdcrashVersion, absl::Now()});
+      WriteOtlpSpoolFile(config.otlp_dir, report, {path, kDdcrashVersion, absl::Now()},
+                         config.max_reports);
   if (!spooled.ok()) {
     err << "ddreport: cannot write the OTLP record: " << spooled.status().message() << "\n";
   }
