@@ -40,8 +40,9 @@ After the crash, over reports copied anywhere:
   --symbolize      names the native frames that had no name at crash time from debug files
                    found by build id, into a new report (default: REPORT's name with
                    .symbolized.pb for its .pb, crash.pb -> crash.symbolized.pb; the original is
-                   never changed). REPORT goes right after --symbolize. Each name records where it came from. Sources,
-                   in order: --debug-dir DIRs, $DDCRASH_DEBUG_PATH (':'-separated), and
+                   never changed). REPORT goes right after --symbolize. Each name records
+                   where it came from. Sources, in order: --debug-dir DIRs,
+                   $DDCRASH_DEBUG_PATH (':'-separated), and
                    /usr/lib/debug (each in the .build-id/xx/rest.debug layout); SSQP
                    directories; debuginfod servers ($DEBUGINFOD_URLS); SSQP servers (--ssqp or
                    $DDCRASH_SSQP, space-separated; http:// only). Downloads are cached in
