@@ -22,6 +22,7 @@
 #include "cli/version.h"
 #include "otlp/otlp_spool.h"
 #include "report/storage/report_file.h"
+#include "report/crashing_thread.h"
 #include "report/text_renderer.h"
 
 namespace ddcrash {
@@ -131,10 +132,8 @@ std::string CrashLine(const Report& report, const std::string& path) {
 
 // The crashing thread as ddquery --crashing prints it, for when no report file can be written.
 std::string CrashingThreadText(const Report& report) {
-  for (const Thread& thread : report.threads()) {
-    if (thread.crashed()) return RenderThread(report, thread);
-  }
-  return "";
+  const Thread* thread = CrashingThread(report);
+  return thread == nullptr ? "" : RenderThread(report, *thread);
 }
 
 // The user asked for dumps (DbgEnableMiniDump=1 before the hook changed it): run the runtime's
