@@ -38,14 +38,18 @@ After the crash, over reports copied anywhere:
   ddquery --symbolize REPORT [-o OUT] [--debug-dir DIR]... [--ssqp URL|DIR]... [--cache DIR]
           [--timeout SECONDS]
   --symbolize      names the native frames that had no name at crash time from debug files
-                   found by build id, into a new report (default: REPORT.symbolized.pb; the
-                   original is never changed). Each name records where it came from. Sources,
-                   in order: --debug-dir DIRs, $DDCRASH_DEBUG_PATH (':'-separated), and
+                   found by build id, into a new report (default: REPORT's name with
+                   .symbolized.pb for its .pb, crash.pb -> crash.symbolized.pb; the original is
+                   never changed). REPORT goes right after --symbolize. Each name records
+                   where it came from. Sources, in order: --debug-dir DIRs,
+                   $DDCRASH_DEBUG_PATH (':'-separated), and
                    /usr/lib/debug (each in the .build-id/xx/rest.debug layout); SSQP
                    directories; debuginfod servers ($DEBUGINFOD_URLS); SSQP servers (--ssqp or
                    $DDCRASH_SSQP, space-separated; http:// only). Downloads are cached in
-                   --cache (default $DDCRASH_SYMBOL_CACHE or ~/.cache/ddcrash/symbols); every
-                   network wait is bounded by --timeout (default 15).
+                   --cache (default $DDCRASH_SYMBOL_CACHE, else $XDG_CACHE_HOME/ddcrash/symbols,
+                   else ~/.cache/ddcrash/symbols; with none set, downloads are not kept), a
+                   directory only this user may write; every network wait is bounded by
+                   --timeout (default 15), and a server that times out is not asked again.
                    Exit codes: 0 written, 2 usage error, 3 unreadable or corrupt report,
                    4 written but no frame could be named, 5 the output could not be written.
 
@@ -134,8 +138,10 @@ int RunSymbolize(const std::vector<std::string>& args, std::ostream& out, std::o
     const bool takes_value = arg == "--symbolize" || arg == "-o" || arg == "--debug-dir" ||
                              arg == "--ssqp" || arg == "--cache" || arg == "--timeout";
     if (!takes_value) {
-      return Usage(err, absl::StrCat(arg, arg.size() > 1 && arg[0] == '-' ? " does not go with --symbolize"
-                                                                         : ": more than one report given"));
+      if (arg.size() > 1 && arg[0] == '-') return Usage(err, arg + " does not go with --symbolize");
+      return Usage(err, report_path.empty()
+                            ? absl::StrCat(arg, ": the report goes right after --symbolize (ddquery --symbolize ", arg, ")")
+                            : absl::StrCat(arg, ": one report per --symbolize run"));
     }
     if (i + 1 >= args.size()) return Usage(err, absl::StrCat(arg, " needs a value"));
     const std::string& value = args[++i];

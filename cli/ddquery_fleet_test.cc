@@ -74,6 +74,12 @@ TEST(DdqueryFleetTest, SymbolizeAndOtlpUsageAndBadReports) {
   EXPECT_EQ(Query({"--symbolize", "r.pb", "--timeout", "0"}).code, kDdqueryUsage);
   EXPECT_EQ(Query({"--symbolize", "r.pb", "--threads"}).code, kDdqueryUsage);
   EXPECT_EQ(Query({"--symbolize", "r.pb", "-o", "r.pb"}).code, kDdqueryUsage);
+  Result before = Query({"r.pb", "--symbolize"});
+  EXPECT_EQ(before.code, kDdqueryUsage);
+  EXPECT_NE(before.err.find("the report goes right after --symbolize"), std::string::npos) << before.err;
+  Result two = Query({"--symbolize", "a.pb", "b.pb"});
+  EXPECT_EQ(two.code, kDdqueryUsage);
+  EXPECT_NE(two.err.find("b.pb: one report per --symbolize run"), std::string::npos) << two.err;
   Result missing = Query({"--symbolize", "/nonexistent/r.pb", "-o", "/nonexistent/out.pb"});
   EXPECT_EQ(missing.code, kDdqueryBadReport);
   EXPECT_NE(missing.err.find("/nonexistent/r.pb"), std::string::npos) << missing.err;

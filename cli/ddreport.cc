@@ -23,6 +23,7 @@
 #include "cli/version.h"
 #include "otlp/otlp_spool.h"
 #include "report/storage/report_file.h"
+#include "report/crashing_thread.h"
 #include "report/text_renderer.h"
 #include "report/throw_site.h"
 
@@ -56,7 +57,8 @@ void SpoolOtlp(const Config& config, const Report& report, const std::string& pa
                std::ostream& err) {
   if (config.otlp_dir.empty()) return;
   absl::StatusOr<std::string> spooled =
-      WriteOtlpSpoolFile(config.otlp_dir, report, {path, kDdcrashVersion, absl::Now()});
+      WriteOtlpSpoolFile(config.otlp_dir, report, {path, kDdcrashVersion, absl::Now()},
+                         config.max_reports);
   if (!spooled.ok()) {
     err << "ddreport: cannot write the OTLP record: " << spooled.status().message() << "\n";
   }
@@ -123,10 +125,9 @@ std::string CrashLine(const Report& report, const std::string& path) {
   // The exception's own record names where it was thrown; a rethrow put a dispatcher on the
   // stack (ExceptionDispatchInfo.Throw for an await or a thread's execution context).
   const Frame* thrown_at = ThrowSite(report.exception());
-  for (const Thread& thread : report.threads()) {
-    if (!thread.crashed()) continue;
-    where = absl::StrCat(" in thread ", thread.tid(), " \"", thread.name(), "\"");
-    if (const Frame* site = thrown_at != nullptr ? thrown_at : CrashSite(thread); site != nullptr) {
+  if (const Thread* thread = CrashingThread(report); thread != nullptr && thread->crashed()) {
+    where = absl::StrCat(" in thread ", thread->tid(), " \"", thread->name(), "\"");
+    if (const Frame* site = thrown_at != nullptr ? thrown_at : CrashSite(*thread); site != nullptr) {
       absl::StrAppend(&where, " at ", FrameLabel(*site));
     }
   }
@@ -137,10 +138,8 @@ std::string CrashLine(const Report& report, const std::string& path) {
 
 // The crashing thread as ddquery --crashing prints it, for when no report file can be written.
 std::string CrashingThreadText(const Report& report) {
-  for (const Thread& thread : report.threads()) {
-    if (thread.crashed()) return RenderThread(report, thread);
-  }
-  return "";
+  const Thread* thread = CrashingThread(report);
+  return thread == nullptr ? "" : RenderThread(report, *thread);
 }
 
 // The user asked for dumps (DbgEnableMiniDump=1 before the hook changed it): run the runtime's

@@ -19,7 +19,9 @@ using elf_internal::RangeWithin;
 using elf_internal::StringAt;
 
 absl::StatusOr<std::unique_ptr<ElfFile>> ElfFile::Open(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO put under the name (after a caller's stat) must not block the open
+  // waiting for a writer; it is refused below, and reads of a regular file ignore the flag.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) {
     return absl::NotFoundError(absl::StrCat("open ", path, ": ", std::strerror(errno)));
   }

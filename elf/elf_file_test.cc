@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <elf.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <sstream>
@@ -69,6 +71,14 @@ TEST(ElfFileTest, Errors) {
   EXPECT_FALSE(ElfFile::Open("/proc/self").ok());  // a directory
   EXPECT_FALSE(ElfFile::FromBytes("MZ\x90\x00 not an elf").ok());
   EXPECT_FALSE(ElfFile::FromBytes("").ok());
+}
+
+// Without O_NONBLOCK the open waits for a writer that never comes (the test times out).
+TEST(ElfFileTest, AFifoIsRefusedWithoutWaiting) {
+  const std::string fifo = std::string(getenv("TEST_TMPDIR")) + "/debug.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  absl::StatusOr<std::unique_ptr<ElfFile>> elf = ElfFile::Open(fifo);
+  EXPECT_EQ(elf.status().code(), absl::StatusCode::kInvalidArgument) << elf.status();
 }
 
 TEST(ElfFileTest, EveryTruncationOfARealFileFailsOrParsesCleanly) {

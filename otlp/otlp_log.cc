@@ -4,6 +4,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "json/json_string.h"
+#include "report/basename.h"
+#include "report/crashing_thread.h"
 #include "report/fingerprint.h"
 #include "report/text_renderer.h"
 #include "triage/crash_line.h"
@@ -48,11 +50,6 @@ class Attributes {
   }
   std::string json_;
 };
-
-absl::string_view Basename(absl::string_view path) {
-  const size_t slash = path.rfind('/');
-  return slash == absl::string_view::npos ? path : path.substr(slash + 1);
-}
 
 // The service as the process named itself (OTEL_SERVICE_NAME in its environment), else the
 // semantic conventions' default for an unknown service.

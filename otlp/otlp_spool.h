@@ -16,9 +16,12 @@ namespace ddcrash {
 
 // Writes ReportToOtlpJsonLine(report, options) to
 // <directory>/ddcrash.<exe>.<pid>.<unix seconds>.json (the report's own name, report_path.h,
-// with .json for .pb); returns the file's path.
+// with .json for .pb); returns the file's path. First, as for reports (DDCRASH_MAX_REPORTS,
+// report/storage/report_retention.h), the oldest spool files of the same executable are
+// deleted so that at most `max_files` remain with the new one (0 keeps all): a collector that
+// is down or deletes nothing must not let a crash loop fill the disk.
 absl::StatusOr<std::string> WriteOtlpSpoolFile(const std::string& directory, const Report& report,
-                                               const OtlpLogOptions& options);
+                                               const OtlpLogOptions& options, int max_files);
 
 }  // namespace ddcrash
 

@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "report/basename.h"
+#include "report/crashing_thread.h"
 
 namespace ddcrash {
 namespace {
@@ -27,11 +29,6 @@ uint64_t Fnv1a(absl::string_view bytes, uint64_t hash) {
   return hash;
 }
 
-absl::string_view Basename(absl::string_view path) {
-  const size_t slash = path.rfind('/');
-  return slash == absl::string_view::npos ? path : path.substr(slash + 1);
-}
-
 }  // namespace
 
 bool IsCrashMachinery(const Frame& frame) {
@@ -49,11 +46,7 @@ std::string CrashFingerprint(const Report& report) {
   const std::string cause = !report.exception().type().empty() ? report.exception().type()
                                                                 : report.signal().name();
   hash = Fnv1a(cause, hash);
-  const Thread* crashing = nullptr;
-  for (const Thread& thread : report.threads()) {
-    if (thread.crashed()) crashing = &thread;
-  }
-  if (crashing == nullptr && report.threads_size() > 0) crashing = &report.threads(0);
+  const Thread* crashing = CrashingThread(report);
   int used = 0;
   if (crashing != nullptr) {
     for (const Frame& frame : crashing->frames()) {

@@ -60,6 +60,20 @@ TEST(FingerprintTest, GoldenValueUsesTheTopFiveFramesOnly) {
   EXPECT_EQ(CrashFingerprint(CrashWith("", "SIGABRT", frames)), "6e6374cdb383c3e8");
 }
 
+// The thread the text rendering and the crash line show (report/crashing_thread.h): the
+// crashing tid's, else the first marked crashed, never a later one.
+TEST(FingerprintTest, UsesTheSameCrashingThreadAsTheRestOfTheReport) {
+  Report report = CrashWith("", "SIGSEGV", {Named("first_crash")});
+  Thread* later = report.add_threads();
+  later->set_tid(3);
+  later->set_crashed(true);
+  *later->add_frames() = Named("second_crash");
+  const std::string first = CrashFingerprint(CrashWith("", "SIGSEGV", {Named("first_crash")}));
+  EXPECT_EQ(CrashFingerprint(report), first);
+  report.set_crashing_tid(3);
+  EXPECT_NE(CrashFingerprint(report), first);
+}
+
 TEST(FingerprintTest, IgnoresAddressesPidsAndTimes) {
   Report a = SampleCrashReport();
   Report b = SampleCrashReport();

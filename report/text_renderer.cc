@@ -6,34 +6,12 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "report/basename.h"
+#include "report/crashing_thread.h"
 #include "report/throw_site.h"
+#include "report/utf8.h"
 
 namespace ddcrash {
-namespace {
-
-// Length of the valid UTF-8 sequence at text[i] (lead byte >= 0x80), or 0.
-size_t Utf8Length(absl::string_view text, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  const size_t length = lead >= 0xc2 && lead <= 0xdf ? 2
-                        : lead >= 0xe0 && lead <= 0xef ? 3
-                        : lead >= 0xf0 && lead <= 0xf4 ? 4
-                                                       : 0;
-  if (length == 0 || i + length > text.size()) return 0;
-  for (size_t k = i + 1; k < i + length; ++k) {
-    if (byte(k) < 0x80 || byte(k) > 0xbf) return 0;
-  }
-  // Overlong forms, surrogates and code points past U+10FFFF.
-  const unsigned char second = byte(i + 1);
-  if ((lead == 0xe0 && second < 0xa0) || (lead == 0xed && second > 0x9f) ||
-      (lead == 0xf0 && second < 0x90) || (lead == 0xf4 && second > 0x8f)) {
-    return 0;
-  }
-  return length;
-}
-
-}  // namespace
-
 std::string Printable(absl::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -45,7 +23,7 @@ std::string Printable(absl::string_view text) {
     } else if (c == '\n' || c == '\t' || c == '\r') {
       absl::StrAppend(&out, c == '\n' ? "\\n" : c == '\t' ? "\\t" : "\\r");
       ++i;
-    } else if (const size_t length = c >= 0x80 ? Utf8Length(text, i) : 0; length == 0) {
+    } else if (const size_t length = c >= 0x80 ? Utf8SequenceLength(text, i) : 0; length == 0) {
       absl::StrAppendFormat(&out, "\\x%02x", c);  // C0 controls, DEL, invalid UTF-8
       ++i;
     } else if (c == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0) {
@@ -61,11 +39,6 @@ std::string Printable(absl::string_view text) {
 }
 
 namespace {
-
-absl::string_view Basename(absl::string_view path) {
-  const size_t slash = path.rfind('/');
-  return slash == absl::string_view::npos ? path : path.substr(slash + 1);
-}
 
 absl::string_view KindName(FrameKind kind) {
   switch (kind) {
@@ -153,15 +126,6 @@ void AppendException(const Exception& exception, int depth, std::string* out) {
     absl::StrAppend(out, "  ---> (", exception.inner_exceptions_omitted(),
                     " more inner exceptions not captured)\n");
   }
-}
-
-const Thread* CrashingOrFirstThread(const Report& report) {
-  for (const Thread& thread : report.threads()) {
-    if (thread.crashed() || (report.crashing_tid() != 0 && thread.tid() == report.crashing_tid())) {
-      return &thread;
-    }
-  }
-  return report.threads_size() > 0 ? &report.threads(0) : nullptr;
 }
 
 std::string Directory(absl::string_view path) {
@@ -306,7 +270,7 @@ std::string RenderSummary(const Report& report, const RenderOptions& options) {
     }
     absl::StrAppend(&out, "\n");
   }
-  const Thread* thread = CrashingOrFirstThread(report);
+  const Thread* thread = CrashingThread(report);
   if (thread != nullptr) absl::StrAppend(&out, "\n", RenderThread(report, *thread, options));
   return out;
 }

@@ -6,11 +6,13 @@
 #include <optional>
 
 #include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "elf/elf_file.h"
+#include "report/basename.h"
 #include "unwind/demangle.h"
 #include "unwind/symbol_table.h"
 
@@ -80,11 +82,6 @@ bool IpIsExact(const Thread& thread, int index) {
          thread.frames(index - 1).kind() == FRAME_KIND_SIGNAL_TRAMPOLINE;
 }
 
-absl::string_view Basename(absl::string_view path) {
-  const size_t slash = path.rfind('/');
-  return slash == absl::string_view::npos ? path : path.substr(slash + 1);
-}
-
 }  // namespace
 
 void SymbolizeDeferred(const std::vector<DebugFileSource*>& sources, absl::Time now,
@@ -97,6 +94,9 @@ void SymbolizeDeferred(const std::vector<DebugFileSource*>& sources, absl::Time 
     }
   }
   absl::btree_map<int, DebugSymbols> found_symbols;
+  // A source that timed out or could not be reached is not asked again this run: a dead
+  // server would otherwise cost its timeout once per module. Source -> why it was dropped.
+  absl::flat_hash_map<DebugFileSource*, std::string> dropped;
   for (auto& [index, record] : modules) {
     const Module& module = report->modules(index);
     if (module.file_offset() != 0) {
@@ -106,9 +106,17 @@ void SymbolizeDeferred(const std::vector<DebugFileSource*>& sources, absl::Time 
     }
     const DebugFileQuery query{module.build_id(), std::string(Basename(module.path()))};
     for (DebugFileSource* source : sources) {
+      if (auto it = dropped.find(source); it != dropped.end()) {
+        record.add_errors(absl::StrCat(source->Describe(), ": not asked (dropped for this run after ",
+                                       it->second, ")"));
+        continue;
+      }
       absl::StatusOr<FoundDebugFile> found = source->Find(query);
       if (!found.ok()) {
         record.add_errors(absl::StrCat(source->Describe(), ": ", found.status().message()));
+        if (absl::IsDeadlineExceeded(found.status()) || absl::IsUnavailable(found.status())) {
+          dropped.emplace(source, found.status().message());
+        }
         continue;
       }
       absl::StatusOr<DebugSymbols> symbols = ReadDebugFile(*found, module);

@@ -18,7 +18,9 @@ namespace ddcrash {
 // ELF module with a build id and such frames, the sources are tried in order until one gives
 // a debug file with that build id and a symbol table. A named frame records its
 // function_source; report->deferred_symbolization says per module what was found and why
-// each source gave nothing. A source that fails costs that module's names, nothing more.
+// each source gave nothing. A source that fails costs that module's names, nothing more; one
+// that times out or cannot be reached (DeadlineExceeded, Unavailable) is not asked for the
+// later modules, whose errors say so.
 void SymbolizeDeferred(const std::vector<DebugFileSource*>& sources, absl::Time now,
                        const std::string& symbolizer_version, Report* report);
 

@@ -168,6 +168,23 @@ TEST(DeferredSymbolizerTest, BadDebugFilesCostTheNamesOnly) {
   EXPECT_TRUE(absl::StrContains(module.errors(2), "not a usable ELF file")) << module.errors(2);
 }
 
+TEST(DeferredSymbolizerTest, ADeadSourceIsAskedOncePerRun) {
+  const Fixture fixture = ReadFixture();
+  Report report = MakeReport(fixture);
+  report.mutable_modules(1)->set_build_id("00112233445566778899aabbccddeeff00112233");
+  FixedSource dead(absl::DeadlineExceededError("no answer within 15s"));
+  FixedSource good(std::string{kDebugFile});
+  SymbolizeDeferred({&dead, &good}, absl::Now(), "v1", &report);
+  EXPECT_EQ(dead.queries.size(), 1u);
+  EXPECT_EQ(good.queries.size(), 2u);
+  EXPECT_EQ(report.threads(0).frames(0).function(), "main");
+  const DeferredSymbolization& account = report.deferred_symbolization();
+  ASSERT_EQ(account.modules_size(), 2);
+  EXPECT_EQ(account.modules(0).errors(0), "fixed: no answer within 15s");
+  EXPECT_EQ(account.modules(1).errors(0),
+            "fixed: not asked (dropped for this run after no answer within 15s)");
+}
+
 TEST(DeferredSymbolizerTest, ModuleNotMappedFromOffsetZeroIsNotGuessed) {
   const Fixture fixture = ReadFixture();
   Report report = MakeReport(fixture);

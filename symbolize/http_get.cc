@@ -4,11 +4,14 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <vector>
 #include <optional>
 
 #include "absl/status/status.h"
@@ -86,24 +89,114 @@ class Connection {
   absl::Time end_;
 };
 
-absl::StatusOr<int> Connect(const HttpUrl& url, const HttpGetOptions& options) {
+// One address to connect to, as getaddrinfo gave it.
+struct Address {
+  int family = 0;
+  int socktype = 0;
+  int protocol = 0;
+  socklen_t length = 0;
+  sockaddr_storage address = {};
+};
+
+absl::StatusOr<std::vector<Address>> Lookup(const HttpUrl& url, int flags) {
   addrinfo hints = {};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* addresses = nullptr;
-  const int error = getaddrinfo(url.host.c_str(), url.port.c_str(), &hints, &addresses);
+  hints.ai_flags = AI_NUMERICSERV | flags;
+  addrinfo* found = nullptr;
+  const int error = getaddrinfo(url.host.c_str(), url.port.c_str(), &hints, &found);
+  if (error == EAI_NONAME && (flags & AI_NUMERICHOST) != 0) return absl::NotFoundError("a name");
   if (error != 0) {
     return absl::UnavailableError(absl::StrCat("cannot resolve ", url.host, ": ", gai_strerror(error)));
   }
-  absl::Status last = absl::UnavailableError("no address");
-  for (addrinfo* a = addresses; a != nullptr; a = a->ai_next) {
-    const int fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
-    if (fd < 0) continue;
-    if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
-      freeaddrinfo(addresses);
-      return fd;
+  std::vector<Address> addresses;
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    if (a->ai_addrlen > sizeof(sockaddr_storage)) continue;
+    Address address{a->ai_family, a->ai_socktype, a->ai_protocol, a->ai_addrlen, {}};
+    memcpy(&address.address, a->ai_addr, a->ai_addrlen);
+    addresses.push_back(address);
+  }
+  freeaddrinfo(found);
+  return addresses;
+}
+
+// getaddrinfo has no timeout of its own: a DNS server that does not answer holds it for
+// resolv.conf's timeouts and attempts, whatever ours are. A numeric host needs no lookup; a
+// name is looked up in a child process that is killed when `timeout` passes, its addresses
+// read back through a pipe. (getaddrinfo_a would bring libanl, which the binaries must not
+// need, and a thread would bind pthread functions newer than glibc 2.17:
+// tests/static_link_test.sh.)
+absl::StatusOr<std::vector<Address>> Resolve(const HttpUrl& url, absl::Duration timeout) {
+  absl::StatusOr<std::vector<Address>> numeric = Lookup(url, AI_NUMERICHOST);
+  if (!absl::IsNotFound(numeric.status())) return numeric;
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return absl::InternalError(absl::StrCat("pipe: ", strerror(errno)));
+  const pid_t child = fork();
+  if (child < 0) {
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    return absl::InternalError(absl::StrCat("fork: ", strerror(errno)));
+  }
+  if (child == 0) {
+    close(pipe_fds[0]);
+    absl::StatusOr<std::vector<Address>> found = Lookup(url, 0);
+    // One status byte (0: addresses follow), then the records.
+    const char ok = found.ok() ? 0 : static_cast<char>(found.status().code());
+    bool written = write(pipe_fds[1], &ok, 1) == 1;
+    if (found.ok()) {
+      for (const Address& address : *found) {
+        written = written && write(pipe_fds[1], &address, sizeof(address)) == sizeof(address);
+      }
+    } else {
+      const absl::string_view message = found.status().message();
+      written = written && write(pipe_fds[1], message.data(), message.size()) ==
+                               static_cast<ssize_t>(message.size());
     }
+    _exit(written ? 0 : 1);
+  }
+  close(pipe_fds[1]);
+  std::string bytes;
+  const absl::Time end = absl::Now() + timeout;
+  bool complete = false;
+  while (!complete) {
+    const absl::Duration left = end - absl::Now();
+    if (left <= absl::ZeroDuration()) break;
+    pollfd p = {pipe_fds[0], POLLIN, 0};
+    const int ready = poll(&p, 1, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) break;
+    char buffer[4096];
+    const ssize_t n = read(pipe_fds[0], buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      complete = n == 0;
+      break;
+    }
+    bytes.append(buffer, static_cast<size_t>(n));
+  }
+  close(pipe_fds[0]);
+  if (!complete) kill(child, SIGKILL);
+  while (waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  if (!complete) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("cannot resolve ", url.host, " within ", absl::FormatDuration(timeout)));
+  }
+  if (bytes.empty()) return absl::UnavailableError(absl::StrCat("cannot resolve ", url.host));
+  if (bytes[0] != 0) return absl::Status(static_cast<absl::StatusCode>(bytes[0]), bytes.substr(1));
+  std::vector<Address> addresses((bytes.size() - 1) / sizeof(Address));
+  memcpy(addresses.data(), bytes.data() + 1, addresses.size() * sizeof(Address));
+  return addresses;
+}
+
+absl::StatusOr<int> Connect(const HttpUrl& url, const HttpGetOptions& options) {
+  absl::StatusOr<std::vector<Address>> addresses = Resolve(url, options.timeout);
+  if (!addresses.ok()) return addresses.status();
+  absl::Status last = absl::UnavailableError("no address");
+  for (const Address& a : *addresses) {
+    const int fd = socket(a.family, a.socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a.protocol);
+    if (fd < 0) continue;
+    if (connect(fd, reinterpret_cast<const sockaddr*>(&a.address), a.length) == 0) return fd;
     if (errno == EINPROGRESS) {
       pollfd p = {fd, POLLOUT, 0};
       int ready;
@@ -114,7 +207,6 @@ absl::StatusOr<int> Connect(const HttpUrl& url, const HttpGetOptions& options) {
       socklen_t length = sizeof(socket_error);
       if (ready > 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &socket_error, &length) == 0 &&
           socket_error == 0) {
-        freeaddrinfo(addresses);
         return fd;
       }
       last = ready == 0 ? absl::DeadlineExceededError(absl::StrCat(
@@ -128,7 +220,6 @@ absl::StatusOr<int> Connect(const HttpUrl& url, const HttpGetOptions& options) {
     }
     close(fd);
   }
-  freeaddrinfo(addresses);
   return last;
 }
 

@@ -26,7 +26,9 @@ struct HttpUrl {
 absl::StatusOr<HttpUrl> ParseHttpUrl(absl::string_view url);
 
 struct HttpGetOptions {
-  // The longest wait for the connection and for each piece of the response.
+  // The longest wait for the name lookup (a host name is resolved in a child process that
+  // is killed then; a numeric address needs none), the connection and each piece of the
+  // response.
   absl::Duration timeout = absl::Seconds(15);
   // The whole exchange, however steadily bytes trickle in.
   absl::Duration total_timeout = absl::Minutes(5);

@@ -64,6 +64,11 @@ class TestServer {
       if (path == "/short") answer = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this";
       if (path == "/chunked") answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
       if (path == "/garbage") answer = "SSH-2.0-OpenSSH\r\n\r\n";
+      if (path == "/trickle") {  // a byte at a time, never ending, each well within `timeout`
+        const std::string head = "HTTP/1.0 200 OK\r\n\r\n";
+        (void)!send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+        while (!stop_ && send(fd, "x", 1, MSG_NOSIGNAL) == 1) usleep(20000);
+      }
       if (path == "/hang") {
         while (!stop_) usleep(10000);  // accepts, never answers
       }
@@ -154,6 +159,28 @@ TEST(HttpGetTest, TimeoutHoldsAgainstAServerThatNeverAnswers) {
   EXPECT_EQ(hung.size.status().code(), absl::StatusCode::kDeadlineExceeded) << hung.size.status();
   EXPECT_GE(elapsed, absl::Milliseconds(250));
   EXPECT_LT(elapsed, absl::Seconds(5));
+}
+
+TEST(HttpGetTest, TotalTimeoutHoldsAgainstATricklingServer) {
+  TestServer server;
+  HttpGetOptions options;
+  options.timeout = absl::Seconds(2);
+  options.total_timeout = absl::Milliseconds(500);
+  const absl::Time start = absl::Now();
+  Fetched trickled = Get(server.Url("/trickle"), options);
+  const absl::Duration elapsed = absl::Now() - start;
+  EXPECT_EQ(trickled.size.status().code(), absl::StatusCode::kDeadlineExceeded)
+      << trickled.size.status();
+  EXPECT_GE(elapsed, absl::Milliseconds(450));
+  EXPECT_LT(elapsed, absl::Seconds(2));
+}
+
+// A name goes through the bounded lookup (numeric hosts need none).
+TEST(HttpGetTest, ResolvesLocalhostByName) {
+  TestServer server;
+  Fetched ok = Get(absl::StrCat("http://localhost:", server.Url("").substr(17), "/ok"));
+  ASSERT_TRUE(ok.size.ok()) << ok.size.status();
+  EXPECT_EQ(ok.body, "hello");
 }
 
 TEST(HttpGetTest, RefusedConnection) {

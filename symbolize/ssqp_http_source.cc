@@ -4,6 +4,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "elf/elf_file.h"
 #include "symbolize/local_sources.h"
 
 namespace ddcrash {
@@ -25,6 +27,20 @@ absl::StatusOr<FoundDebugFile> SsqpHttpSource::Find(const DebugFileQuery& query)
       cache_->Get(absl::StrCat("ssqp/", server, "/", key), [&](int fd) {
         absl::StatusOr<uint64_t> size = HttpGetToFd(*parsed, fd, options_);
         return size.ok() ? absl::OkStatus() : size.status();
+      },
+      // A body cut by an early close, an error page served as 200 or another build's file
+      // is refused before it is renamed into the cache (and a cached one is fetched again).
+      [&](const std::string& file) -> absl::Status {
+        absl::StatusOr<std::unique_ptr<ElfFile>> elf = ElfFile::Open(file);
+        if (!elf.ok()) {
+          return absl::DataLossError(absl::StrCat("not an ELF file: ", elf.status().message()));
+        }
+        const std::string build_id = absl::BytesToHexString((*elf)->BuildId());
+        if (build_id != query.build_id) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "build id mismatch (the file has ", build_id.empty() ? "none" : build_id, ")"));
+        }
+        return absl::OkStatus();
       });
   if (!path.ok()) return absl::Status(path.status().code(), absl::StrCat(url, ": ", path.status().message()));
   return FoundDebugFile{*path, absl::StrCat("ssqp ", url)};

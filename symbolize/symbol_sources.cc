@@ -10,6 +10,11 @@
 namespace ddcrash {
 
 SymbolSources::SymbolSources(const SymbolSourceOptions& options) : cache_(options.cache_directory) {
+  if (!cache_.persistent()) {
+    problems_.push_back(
+        "no symbol cache (none of --cache, DDCRASH_SYMBOL_CACHE, XDG_CACHE_HOME, HOME is set): "
+        "downloads are not kept past this run");
+  }
   for (const std::string& root : options.debug_directories) {
     sources_.push_back(std::make_unique<BuildIdDirectorySource>(root));
   }

@@ -25,13 +25,6 @@ std::string CrashCause(const Report& report) {
   return "snapshot";
 }
 
-const Thread* CrashingThread(const Report& report) {
-  for (const Thread& thread : report.threads()) {
-    if (thread.crashed()) return &thread;
-  }
-  return report.threads_size() > 0 ? &report.threads(0) : nullptr;
-}
-
 std::string CrashLine(const Report& report) {
   std::string line = Printable(CrashCause(report));
   if (const Thread* thread = CrashingThread(report)) {

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "report/crashing_thread.h"
 #include "report/report.pb.h"
 
 namespace ddcrash {
@@ -16,11 +17,7 @@ inline constexpr size_t kMaxCrashLineMessage = 200;
 // "SIGSEGV (SEGV_MAPERR)", else "snapshot" for a report with neither.
 std::string CrashCause(const Report& report);
 
-// The crashing thread (the first thread when none crashed), or null for a report without
-// threads.
-const Thread* CrashingThread(const Report& report);
-
-// CrashCause, then " at " and the label of the crashing thread's first frame that is not
+// CrashCause, then " at " and the label of the crashing thread's (report/crashing_thread.h) first frame that is not
 // crash-handling machinery (report/fingerprint.h), when there is one. Printable as is: control
 // characters are escaped.
 std::string CrashLine(const Report& report);

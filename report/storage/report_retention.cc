@@ -15,6 +15,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "report/report.pb.h"
 #include "report/schema.h"
 #include "report/storage/report_path.h"
@@ -23,8 +24,9 @@ namespace ddcrash {
 namespace {
 
 constexpr time_t kLeftoverAge = 10 * 60;
-// Enough for the two leading varint fields (tag + at most 5 bytes each).
-constexpr size_t kHeaderBytes = 12;
+// Enough for a report's two leading varint fields (tag + at most 5 bytes each) and for the
+// start of an OTLP spool record.
+constexpr size_t kHeaderBytes = 32;
 
 // A varint of at most 5 bytes at `*pos`; nullopt if cut or longer.
 std::optional<uint32_t> ReadVarint(absl::string_view bytes, size_t* pos) {
@@ -45,8 +47,9 @@ bool OwnRegularFile(const struct stat& st) {
 }
 
 // Opens `name` without following it or blocking on it, and reads its first bytes: true when
-// it is still our regular file and holds a report header.
-bool IsOurReport(int dir_fd, const char* name) {
+// it is still our regular file and its first bytes pass `looks_like`.
+bool IsOurFile(int dir_fd, const char* name,
+               const std::function<bool(absl::string_view prefix)>& looks_like) {
   const int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) return false;
   struct stat st;
@@ -58,7 +61,7 @@ bool IsOurReport(int dir_fd, const char* name) {
     } while (n < 0 && errno == EINTR);
   }
   close(fd);
-  return n > 0 && LooksLikeReport(absl::string_view(prefix, static_cast<size_t>(n)));
+  return n > 0 && looks_like(absl::string_view(prefix, static_cast<size_t>(n)));
 }
 
 }  // namespace
@@ -77,6 +80,12 @@ bool LooksLikeReport(absl::string_view prefix) {
 }
 
 absl::Status PruneReports(int dir_fd, absl::string_view exe_name, int keep) {
+  return PruneReportNamedFiles(dir_fd, exe_name, keep, ".pb", LooksLikeReport);
+}
+
+absl::Status PruneReportNamedFiles(int dir_fd, absl::string_view exe_name, int keep,
+                                   absl::string_view extension,
+                                   const std::function<bool(absl::string_view prefix)>& looks_like) {
   if (keep < 0) keep = 0;
   // fdopendir takes the descriptor it is given: list through a duplicate.
   const int list_fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -91,7 +100,10 @@ absl::Status PruneReports(int dir_fd, absl::string_view exe_name, int keep) {
   const time_t now = time(nullptr);
   while (dirent* entry = readdir(dir)) {
     const std::string name = entry->d_name;
-    std::optional<ReportFileNameParts> parts = ParseReportFileName(name);
+    absl::string_view stem = name;
+    std::optional<ReportFileNameParts> parts =
+        absl::ConsumeSuffix(&stem, extension) ? ParseReportFileName(absl::StrCat(stem, ".pb"))
+                                              : std::nullopt;
     const bool report = parts.has_value() && parts->exe == exe_name;
     // The temporary file of a reporter killed while writing (report_writer's ".<name>.XXXXXX").
     const bool leftover = absl::StartsWith(name, ".ddcrash.");
@@ -101,7 +113,7 @@ absl::Status PruneReports(int dir_fd, absl::string_view exe_name, int keep) {
       continue;
     }
     if (report) {
-      if (IsOurReport(dir_fd, name.c_str())) reports.emplace_back(st.st_mtim, name);
+      if (IsOurFile(dir_fd, name.c_str(), looks_like)) reports.emplace_back(st.st_mtim, name);
     } else if (now - st.st_mtim.tv_sec > kLeftoverAge) {
       // Old enough that no running reporter still writes it (a run lasts seconds).
       unlinkat(dir_fd, name.c_str(), 0);

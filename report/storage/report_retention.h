@@ -3,6 +3,7 @@
 #ifndef DDCRASH_REPORT_STORAGE_REPORT_RETENTION_H_
 #define DDCRASH_REPORT_STORAGE_REPORT_RETENTION_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -21,6 +22,12 @@ bool LooksLikeReport(absl::string_view prefix);
 // name ReportFileName makes and with a report's header; nothing is followed (every call is
 // relative to `dir_fd`, with O_NOFOLLOW / AT_SYMLINK_NOFOLLOW).
 absl::Status PruneReports(int dir_fd, absl::string_view exe_name, int keep);
+
+// The same rule for files named as reports but with `extension` for ".pb" (the OTLP spool's
+// ".json", otlp/otlp_spool.h) whose first bytes pass `looks_like` instead of LooksLikeReport.
+absl::Status PruneReportNamedFiles(int dir_fd, absl::string_view exe_name, int keep,
+                                   absl::string_view extension,
+                                   const std::function<bool(absl::string_view prefix)>& looks_like);
 
 }  // namespace ddcrash
 

@@ -19,26 +19,12 @@ WORK = tempfile.mkdtemp(prefix="otlp.", dir=os.environ.get("TEST_TMPDIR", "/tmp"
 NODE_MODULES = os.path.join(os.environ.get("DDCRASH_TEST_NODE_DIR", "/opt/ddcrash-test-node"),
                             "node_modules")
 
-passed = 0
-failed = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "native"))
+import e2e_lib  # noqa: E402
 
-
-def check(condition, message, detail=None):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok: {message}", flush=True)
-    else:
-        failed += 1
-        print(f"FAIL: {message}", flush=True)
-        if detail is not None:
-            print("  " + str(detail).replace("\n", "\n  ")[:4000], flush=True)
-    return condition
-
-
-def finish():
-    print(f"otlp_test: {passed} checks passed, {failed} failed", flush=True)
-    sys.exit(1 if failed or not passed else 0)
+CHECKS = e2e_lib.Checks("otlp_test")
+check = CHECKS.check
+finish = CHECKS.finish
 
 
 def verify(files):

@@ -26,26 +26,12 @@ DDREPORT, DDQUERY, FIXTURE, LIBRARY, DEBUG_FILE = (os.path.abspath(p) for p in s
 WORK = tempfile.mkdtemp(prefix="symbolize.", dir=os.environ.get("TEST_TMPDIR", "/tmp"))
 INNER = ("FleetInnermost", "FleetMiddle")
 
-passed = 0
-failed = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "native"))
+import e2e_lib  # noqa: E402
 
-
-def check(condition, message, detail=None):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok: {message}", flush=True)
-    else:
-        failed += 1
-        print(f"FAIL: {message}", flush=True)
-        if detail is not None:
-            print("  " + str(detail).replace("\n", "\n  "), flush=True)
-    return condition
-
-
-def finish():
-    print(f"symbolize_test: {passed} checks passed, {failed} failed", flush=True)
-    sys.exit(1 if failed or not passed else 0)
+CHECKS = e2e_lib.Checks("symbolize_test")
+check = CHECKS.check
+finish = CHECKS.finish
 
 
 def free_port():
@@ -86,11 +72,11 @@ def library_frames(report_json):
     return frames
 
 
-def symbolize(report, out, extra_args=(), env_extra=None, timeout=120):
+def symbolize(report, out, extra_args=(), env_extra=None, timeout=120, cache=None):
     env = {k: v for k, v in os.environ.items()
            if k not in ("DEBUGINFOD_URLS", "DDCRASH_DEBUG_PATH", "DDCRASH_SSQP")}
     env.update(env_extra or {})
-    cache = os.path.join(WORK, f"cache-{os.path.basename(out or 'default')}")
+    cache = cache or os.path.join(WORK, f"cache-{os.path.basename(out or 'default')}")
     args = [DDQUERY, "--symbolize", report, "--cache", cache]
     if out:
         args += ["-o", out]
@@ -116,6 +102,18 @@ def module_errors(out):
 
 
 class Silent(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class HtmlPage(http.server.BaseHTTPRequestHandler):
+    """200 with an error page and no Content-Length, as some proxies answer."""
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(b"<html><body>Sign in</body></html>")
+
     def log_message(self, *args):
         pass
 
@@ -300,6 +298,26 @@ def main():
             check(len(cached) == 1 and cached[0].endswith(key), "the download is in the cache", cached)
         finally:
             ssqp_server.shutdown()
+            ssqp_server.server_close()
+        # A second run with the server gone reads the debug file from the cache.
+        out = os.path.join(WORK, "ssqp-http-again.pb")
+        code, text, _ = symbolize(report, out, [], {"DDCRASH_SSQP": f"{ssqp_url}/"},
+                                  cache=os.path.join(WORK, "cache-ssqp-http.pb"))
+        check(code == 0 and named_from(out, f"ssqp {ssqp_url}/{key}")[0],
+              "a second run names the frames from the cache, the server gone", text)
+
+        # A 200 that is not the debug file (an HTML page, closed early) is not kept in the cache.
+        html_server, html_url = serve(HtmlPage)
+        try:
+            html_cache = os.path.join(WORK, "cache-html")
+            out = os.path.join(WORK, "html.pb")
+            code, text, _ = symbolize(report, out, ["--ssqp", html_url], cache=html_cache)
+            check(code == 4 and any("not an ELF file" in e for e in module_errors(out)),
+                  "an HTML page served as the debug file is refused", text)
+            kept = [f for _, _, fs in os.walk(html_cache) for f in fs]
+            check(kept == [], "nothing of it is left in the cache", kept)
+        finally:
+            html_server.shutdown()
     finally:
         debuginfod.terminate()
         debuginfod.wait()
