@@ -15,6 +15,7 @@
 #include "capture/thread_roles.h"
 #include "dac/nativeaot_crash_info.h"
 #include "metadata/stack_trace_method.h"
+#include "report/frame_ip.h"
 
 namespace ddcrash {
 namespace {
@@ -51,13 +52,13 @@ class ThreadProblems {
 };
 
 // Return addresses into code the native walk could not name (JIT code has no ELF module), for
-// the DAC to look up; most are the frames its own walk lists, the rest it names here.
+// the DAC to look up as such; most are the frames its own walk lists, the rest it names here.
 std::vector<uint64_t> UnnamedReturnAddresses(const std::vector<Thread*>& threads) {
   std::vector<uint64_t> addresses;
   for (const Thread* thread : threads) {
-    for (const Frame& frame : thread->frames()) {
-      if (frame.kind() == FRAME_KIND_UNKNOWN && frame.trust() != FRAME_TRUST_CONTEXT) {
-        addresses.push_back(frame.ip());
+    for (int i = 0; i < thread->frames_size(); ++i) {
+      if (thread->frames(i).kind() == FRAME_KIND_UNKNOWN && !FrameIpIsExact(*thread, i)) {
+        addresses.push_back(thread->frames(i).ip());
       }
     }
   }
@@ -252,6 +253,7 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
   account->set_match(state->dac_match);
   account->set_load_duration_nanos(static_cast<int64_t>(state->dac_load_us) * 1000);
   account->set_session_duration_nanos(static_cast<int64_t>(state->total_us) * 1000);
+  account->set_source_lines_duration_nanos(static_cast<int64_t>(state->source_lines_us) * 1000);
   for (const std::string& error : state->errors) builder_.AddError(absl::StrCat("dac: ", error));
   AddManagedModules(*state);
   const uint32_t crashing_tid = builder_.report().crashing_tid();
@@ -300,7 +302,6 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
 }
 
 void Capture::AddManagedModules(const dac::ManagedState& state) {
-  builder_.RecordStage("source-lines", absl::Microseconds(state.source_lines_us));
   for (const dac::ManagedModule& m : state.modules) {
     if (!m.pdb_problem.empty() && m.frames > 0) {
       builder_.AddError(absl::StrCat("source lines: no lines for ", m.path, ": ", m.pdb_problem));

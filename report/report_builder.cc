@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "report/frame_ip.h"
 #include "report/schema.h"
 #include "report/signal_names.h"
 
@@ -79,10 +80,8 @@ Thread* ReportBuilder::AddThread(uint32_t tid, std::string name) {
 Frame* ReportBuilder::AddFrame(Thread* thread, Frame frame) {
   const int count = thread->frames_size();
   frame.set_index(static_cast<uint32_t>(count));
-  const bool ip_is_exact = count == 0 || frame.kind() == FRAME_KIND_SIGNAL_TRAMPOLINE ||
-                           thread->frames(count - 1).kind() == FRAME_KIND_SIGNAL_TRAMPOLINE;
-  const uint64_t code_address = ip_is_exact || frame.ip() == 0 ? frame.ip() : frame.ip() - 1;
-  SetFrameModule(code_address, &frame);
+  SetFrameModule(FrameCodeAddress(count, frame, count > 0 ? &thread->frames(count - 1) : nullptr),
+                 &frame);
   const int module_index = frame.module_index();
   if (frame.kind() == FRAME_KIND_UNSPECIFIED) {
     const bool elf =

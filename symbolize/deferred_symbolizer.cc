@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "elf/elf_file.h"
 #include "report/basename.h"
+#include "report/frame_ip.h"
 #include "unwind/demangle.h"
 #include "unwind/symbol_table.h"
 
@@ -72,16 +73,6 @@ absl::StatusOr<DebugSymbols> ReadDebugFile(const FoundDebugFile& found, const Mo
   return debug;
 }
 
-// As the capture looked it up (Frame.module_index): the ip itself for the frame the registers
-// gave, a signal trampoline and the frame it interrupted; ip - 1 (inside the call) for a
-// return address.
-bool IpIsExact(const Thread& thread, int index) {
-  const Frame& frame = thread.frames(index);
-  return index == 0 || frame.trust() == FRAME_TRUST_CONTEXT ||
-         frame.kind() == FRAME_KIND_SIGNAL_TRAMPOLINE ||
-         thread.frames(index - 1).kind() == FRAME_KIND_SIGNAL_TRAMPOLINE;
-}
-
 }  // namespace
 
 void SymbolizeDeferred(const std::vector<DebugFileSource*>& sources, absl::Time now,
@@ -136,7 +127,7 @@ void SymbolizeDeferred(const std::vector<DebugFileSource*>& sources, absl::Time 
       ModuleSymbolization& record = modules[frame.module_index()];
       auto symbols = found_symbols.find(frame.module_index());
       std::optional<SymbolHit> hit;
-      const uint64_t lookup_offset = frame.module_offset() - (IpIsExact(thread, i) ? 0 : 1);
+      const uint64_t lookup_offset = frame.module_offset() - (FrameIpIsExact(thread, i) ? 0 : 1);
       if (symbols != found_symbols.end() && frame.module_offset() > 0) {
         hit = symbols->second.table.Lookup(symbols->second.first_page_vaddr + lookup_offset);
       }

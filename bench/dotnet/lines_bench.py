@@ -8,7 +8,7 @@ For each runtime, RUNS rounds; each round runs the app once per setup, in turn:
   pdb        the hook; every frame of the app's code gets its line from the PDB
   no pdb     the hook, the PDB removed: every module is still read, and looked for a PDB
 From each report: ddreport's total, the "dac" stage (the DAC child: the DAC's walk and the
-source lines) and its "source-lines" part (reading assemblies and PDBs, mapping every managed
+source lines) and its source-lines part (diagnostics.dac.sourceLinesDurationNanos: reading assemblies and PDBs, mapping every managed
 frame). Medians; the shares are of the same run's medians.
   usage: lines_bench.py --hook PATH --ddreport PATH --ddquery PATH --out DIR [--runs N]
                         [--tfms net8.0,net10.0] [--threads 200]
@@ -39,15 +39,15 @@ def run(argv, env):
 
 
 def stages_ms(ddquery, report):
-    """(total, dac stage, source-lines stage, frames with a line) of one report, in ms."""
+    """(total, dac stage, source lines within it, frames with a line) of one report, in ms."""
     r = json.loads(subprocess.run([ddquery, report, "--json"], capture_output=True, text=True,
                                   check=True).stdout)
     d = r["diagnostics"]
     stages = {s["stage"]: int(s.get("durationNanos", 0)) / 1e6 for s in d.get("stages", [])}
     lines = sum(1 for t in r.get("threads", []) for f in t.get("frames", [])
                 if (f.get("managed") or {}).get("sourceLine"))
-    return (int(d["totalDurationNanos"]) / 1e6, stages.get("dac", 0.0),
-            stages.get("source-lines", 0.0), lines)
+    source_lines = int((d.get("dac") or {}).get("sourceLinesDurationNanos", 0)) / 1e6
+    return (int(d["totalDurationNanos"]) / 1e6, stages.get("dac", 0.0), source_lines, lines)
 
 
 def main():
