@@ -134,12 +134,25 @@ def check_variant(e, variant, app_dir):
                        timeout=60)
     check(p.returncode == 0 and ("in %s:line %d" % (top[1], top[2])) in p.stdout,
           what + ": ddquery prints 'in File:line N'", p.stdout[-3000:])
-    check(" without symbols (--all-frames)" in p.stdout or "libcoreclr.so!+0x" not in p.stdout,
-          what + ": ddquery folds unnamed runtime frames", p.stdout[-3000:])
+    # The crashing thread has runs of unnamed libcoreclr.so frames (the runtime ships stripped):
+    # the default view folds each run into one line, --all-frames shows every frame.
+    crashing = [t for t in r.get("threads", []) if t.get("crashed")]
+    kinds = [(f.get("module", "").endswith("libcoreclr.so") and not f.get("function"))
+             for f in (crashing[0].get("frames", []) if crashing else [])]
+    unnamed = sum(kinds)
+    check(any(a and b for a, b in zip(kinds, kinds[1:])),
+          what + ": the crashing thread has a run of unnamed libcoreclr.so frames", str(kinds))
+    folded = re.findall(r"(\d+) frames in libcoreclr\.so without symbols \(--all-frames\)", p.stdout)
+    alone = p.stdout.count("libcoreclr.so!+0x")  # a run of one is shown as it is
+    check(folded and sum(int(n) for n in folded) + alone == unnamed,
+          what + ": ddquery folds unnamed runtime frames (%s + %d alone = %d)"
+          % ("+".join(folded), alone, unnamed), p.stdout[-3000:])
     p = subprocess.run([e.ddquery, path, "--crashing", "--all-frames"], capture_output=True,
                        text=True, timeout=60)
-    check(p.returncode == 0 and "without symbols" not in p.stdout,
-          what + ": --all-frames shows every frame")
+    check(p.returncode == 0 and "without symbols" not in p.stdout
+          and p.stdout.count("libcoreclr.so!+0x") == unnamed,
+          what + ": --all-frames shows every frame (%d unnamed libcoreclr.so frames)" % unnamed,
+          p.stdout[-3000:])
 
 
 def check_broken(e, variant, source_dir, rebuilt_pdb):
