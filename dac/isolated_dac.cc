@@ -39,9 +39,13 @@ bool WriteAll(int fd, const std::string& data) {
   return true;
 }
 
-// The request the parent sends once the native walk is done: a count, then that many
-// addresses (native byte order: both ends are this same binary).
+// The request the parent sends once the native walk is done: its deadline for the result
+// (Unix nanoseconds), a count, then that many addresses (native byte order: both ends are this
+// same binary).
 constexpr uint64_t kMaxRequestedAddresses = 1u << 20;
+// Source lines stop this long before the parent's deadline: the managed frames they annotate
+// must still be serialized and written in time, or the whole stage is lost.
+constexpr absl::Duration kResultMargin = absl::Milliseconds(150);
 
 bool ReadAll(int fd, void* data, size_t size) {
   size_t done = 0;
@@ -54,7 +58,10 @@ bool ReadAll(int fd, void* data, size_t size) {
   return true;
 }
 
-bool ReadRequest(int fd, std::vector<uint64_t>* addresses) {
+bool ReadRequest(int fd, absl::Time* deadline, std::vector<uint64_t>* addresses) {
+  int64_t deadline_nanos = 0;
+  if (!ReadAll(fd, &deadline_nanos, sizeof(deadline_nanos))) return false;
+  *deadline = absl::FromUnixNanos(deadline_nanos);
   uint64_t count = 0;
   if (!ReadAll(fd, &count, sizeof(count)) || count > kMaxRequestedAddresses) return false;
   addresses->resize(static_cast<size_t>(count));
@@ -71,8 +78,9 @@ bool ReadRequest(int fd, std::vector<uint64_t>* addresses) {
   // Load the DAC and open its session while the parent still walks the native stacks.
   absl::StatusOr<std::unique_ptr<DacSession>> session =
       confined.ok() ? DacSession::Open(snapshot, options.session) : confined;
+  absl::Time deadline;
   std::vector<uint64_t> addresses;
-  if (!ReadRequest(request_fd, &addresses)) _exit(5);  // the parent gave up on this stage
+  if (!ReadRequest(request_fd, &deadline, &addresses)) _exit(5);  // the parent gave up
   if (session.ok()) (*session)->set_code_addresses_to_name(std::move(addresses));
   absl::StatusOr<ManagedState> state =
       session.ok() ? absl::StatusOr<ManagedState>((*session)->Collect()) : session.status();
@@ -84,7 +92,7 @@ bool ReadRequest(int fd, std::vector<uint64_t>* addresses) {
     for (const LoadedModule& m : snapshot.modules().modules()) {
       if (m.kind == ModuleKind::kPe && !m.deleted && !m.path.empty()) assemblies.push_back(m.path);
     }
-    AddSourceLines(&*state, assemblies);
+    AddSourceLines(&*state, assemblies, deadline - kResultMargin);
     state->source_lines_us =
         static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start));
   }
@@ -145,6 +153,8 @@ absl::StatusOr<ManagedState> IsolatedDac::Finish(const std::vector<uint64_t>& co
                                                  absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   std::string request;
+  const int64_t deadline_nanos = absl::ToUnixNanos(deadline);
+  request.append(reinterpret_cast<const char*>(&deadline_nanos), sizeof(deadline_nanos));
   const uint64_t count = code_addresses_to_name.size();
   request.append(reinterpret_cast<const char*>(&count), sizeof(count));
   request.append(reinterpret_cast<const char*>(code_addresses_to_name.data()),

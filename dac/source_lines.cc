@@ -27,9 +27,14 @@ void AnnotateException(SourceLineAnnotator& annotator, ManagedException& excepti
 SourceLineAnnotator::Module& SourceLineAnnotator::ModuleOf(const std::string& path) {
   auto it = by_path_.find(path);
   if (it != by_path_.end()) return it->second;
-  const pdb::LocatedPdb& located = locator_.Locate(path);
   ManagedModule m;
   m.path = path;
+  if (absl::Now() >= deadline_) {
+    m.pdb_problem = "not read: the DAC stage's time ran out";
+    modules_.push_back(std::move(m));
+    return by_path_.emplace(path, Module{modules_.size() - 1, &not_read_}).first->second;
+  }
+  const pdb::LocatedPdb& located = locator_.Locate(path);
   if (located.mvid.has_value()) m.mvid = metadata::FormatGuid(*located.mvid);
   if (located.expected_pdb_id.has_value()) m.pdb_id = pdb::FormatPdbId(*located.expected_pdb_id);
   m.codeview_path = located.codeview_path;
@@ -68,15 +73,27 @@ void SourceLineAnnotator::Annotate(std::vector<ManagedFrame>& frames) {
 
 void SourceLineAnnotator::AddModule(const std::string& path) { ModuleOf(path); }
 
-void AddSourceLines(ManagedState* state, const std::vector<std::string>& assemblies) {
-  SourceLineAnnotator annotator;
+void AddSourceLines(ManagedState* state, const std::vector<std::string>& assemblies,
+                    absl::Time deadline) {
+  SourceLineAnnotator annotator(deadline);
   for (ManagedThread& t : state->threads) {
     annotator.Annotate(t.frames);
     if (t.has_exception) AnnotateException(annotator, t.exception);
   }
   annotator.Annotate(state->named_code);
-  for (const std::string& path : assemblies) annotator.AddModule(path);
+  size_t unread = 0;
+  for (const std::string& path : assemblies) {
+    if (absl::Now() >= deadline) {
+      ++unread;
+      continue;
+    }
+    annotator.AddModule(path);
+  }
   state->modules = annotator.modules();
+  if (unread > 0) {
+    state->errors.push_back(absl::StrCat("source lines: ", unread,
+                                         " assemblies not read: the DAC stage's time ran out"));
+  }
 }
 
 }  // namespace ddcrash::dac

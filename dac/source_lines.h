@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "dac/managed_state.h"
 #include "pdb/pdb_locator.h"
 
@@ -20,6 +21,11 @@ namespace ddcrash::dac {
 
 class SourceLineAnnotator {
  public:
+  // Modules first met after `deadline` are not read (no lines, their pdb_problem says so): the
+  // DAC stage's budget covers its managed frames first, and those must not be lost to it.
+  explicit SourceLineAnnotator(absl::Time deadline = absl::InfiniteFuture())
+      : deadline_(deadline) {}
+
   // Sets source_file/line/column of every managed-method frame of `frames` that has an IL
   // offset in a method with a (non-hidden) sequence point at or before it, the way the
   // runtime's own stack trace picks the line (pdb::PortablePdb::Lookup). Prolog, epilog and
@@ -39,6 +45,8 @@ class SourceLineAnnotator {
   };
   Module& ModuleOf(const std::string& path);
 
+  absl::Time deadline_;
+  const pdb::LocatedPdb not_read_;  // what a module met after the deadline has: no PDB
   pdb::PdbLocator locator_;
   std::map<std::string, Module> by_path_;
   std::vector<ManagedModule> modules_;
@@ -47,8 +55,10 @@ class SourceLineAnnotator {
 // Annotates every frame of `state` (each thread's, those recorded in each thread's exception
 // and the exceptions it holds, and named_code) and sets state->modules:
 // the frames' modules, then the other `assemblies` (paths of the assemblies mapped in the
-// process), so that every managed module of the report is identified.
-void AddSourceLines(ManagedState* state, const std::vector<std::string>& assemblies = {});
+// process), so that every managed module of the report is identified. Past `deadline` no more
+// module is read; state->errors then says how many of `assemblies` went unread.
+void AddSourceLines(ManagedState* state, const std::vector<std::string>& assemblies = {},
+                    absl::Time deadline = absl::InfiniteFuture());
 
 }  // namespace ddcrash::dac
 

@@ -14,6 +14,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pdb/testing/fixtures.h"
 
@@ -202,6 +204,25 @@ TEST(SourceLinesTest, AddSourceLinesCoversThreadsExceptionsAndNamedCode) {
   EXPECT_EQ(state.modules[1].frames, 0u);
   EXPECT_EQ(state.modules[1].pdb_location, "embedded");
   EXPECT_EQ(state.modules[1].mvid.size(), 36u);
+}
+
+// Past the deadline no module is read: the frames keep everything but their lines, each
+// unread module says why, and the assemblies left unidentified are counted once.
+TEST(SourceLinesTest, NoModuleIsReadPastTheDeadline) {
+  const std::string dll = Fixture("portable/Ddcrash.PdbSample.dll");
+  ManagedState state;
+  state.threads.resize(1);
+  state.threads[0].frames = {Frame(dll, 0x06000001, 0)};
+  AddSourceLines(&state, {dll, Fixture("embedded/Ddcrash.PdbSample.dll")},
+                 absl::Now() - absl::Seconds(1));
+  EXPECT_EQ(state.threads[0].frames[0].source_line, 0u);
+  EXPECT_EQ(state.threads[0].frames[0].token, 0x06000001u);
+  ASSERT_EQ(state.modules.size(), 1u);
+  EXPECT_EQ(state.modules[0].path, dll);
+  EXPECT_EQ(state.modules[0].mvid, "");
+  EXPECT_EQ(state.modules[0].pdb_problem, "not read: the DAC stage's time ran out");
+  EXPECT_THAT(state.errors,
+              testing::ElementsAre("source lines: 2 assemblies not read: the DAC stage's time ran out"));
 }
 
 }  // namespace
