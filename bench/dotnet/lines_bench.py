@@ -22,20 +22,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
-
-def clean_env(**extra):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DOTNET_", "COMPlus_", "DDCRASH_")) and k != "LD_PRELOAD"}
-    env.update(extra)
-    return env
-
-
-def run(argv, env):
-    start = time.monotonic()
-    p = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return p.returncode, (time.monotonic() - start) * 1000.0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from crash_bench import clean_env, run  # noqa: E402  (the crash bench's app runner)
 
 
 def stages_ms(ddquery, report):

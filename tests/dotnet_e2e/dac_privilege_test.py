@@ -160,11 +160,7 @@ def main():
     finally:
         app.kill()
         shutil.rmtree(work, ignore_errors=True)
-    if e2e.failures:
-        print("%d check(s) FAILED" % e2e.failures)
-        return 1
-    print("all checks passed")
-    return 0
+    return e2e.finish()
 
 
 if __name__ == "__main__":

@@ -887,6 +887,15 @@ def test_apps_dir(build_sh):
         os.path.dirname(os.path.realpath(build_sh)), "out")
 
 
+def finish():
+    """A suite's exit status: 1 when any check failed (and how many), else 0."""
+    if failures:
+        print("%d check(s) FAILED" % failures)
+        return 1
+    print("all checks passed")
+    return 0
+
+
 def parse_suite_args(suites):
     """The command line every suite's py_test passes: the suite, the runtime and the shipped
     binaries. Returns the arguments with `out` (the published apps, checked to be there: missing
@@ -914,11 +923,7 @@ def main():
     e = Env(a)
     print("== %s on %s (%s)" % (a.suite, a.tfm, e.app_dir), flush=True)
     suites[a.suite](e)
-    if failures:
-        print("%d check(s) FAILED" % failures)
-        return 1
-    print("all checks passed")
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -258,11 +258,7 @@ def main():
         check_mode(e, app, mode, etype, extra, role)
     check_deep(e, app)
     check_snapshots(e, app)
-    if e2e.failures:
-        print("%d check(s) FAILED" % e2e.failures)
-        return 1
-    print("all checks passed")
-    return 0
+    return e2e.finish()
 
 
 if __name__ == "__main__":

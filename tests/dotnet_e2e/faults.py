@@ -541,11 +541,7 @@ def main():
             fault(e, base_status)
         except RuntimeError as err:
             fail("%s: %s" % (fault.__name__, err))
-    if e2e.failures:
-        print("%d check(s) FAILED" % e2e.failures)
-        return 1
-    print("all checks passed")
-    return 0
+    return e2e.finish()
 
 
 if __name__ == "__main__":

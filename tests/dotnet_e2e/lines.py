@@ -205,11 +205,7 @@ def main():
             check_broken(e, "release-r2r", os.path.join(root, "release-r2r", a.tfm), rebuilt)
         else:
             fail("%s is missing: run tests/dotnet/build.sh first" % rebuilt)
-    if e2e.failures:
-        print("%d check(s) FAILED" % e2e.failures)
-        return 1
-    print("all checks passed")
-    return 0
+    return e2e.finish()
 
 
 if __name__ == "__main__":

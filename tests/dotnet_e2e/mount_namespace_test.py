@@ -97,11 +97,7 @@ def main():
         check(symbolized, "native frames in the app's own libraries are symbolized from outside")
     finally:
         app.kill()
-    if e2e.failures:
-        print("%d check(s) FAILED" % e2e.failures)
-        return 1
-    print("all checks passed")
-    return 0
+    return e2e.finish()
 
 
 if __name__ == "__main__":

@@ -295,11 +295,7 @@ def main():
     work = tempfile.mkdtemp(prefix="shapes.", dir=os.environ.get("TEST_TMPDIR", "/tmp"))
     print("== %s %s (%s)" % (a.shape, a.tfm, a.app), flush=True)
     {"aot": suite_aot, "singlefile": suite_singlefile}[a.shape](a, work)
-    if e2e.failures:
-        print("%d check(s) FAILED" % e2e.failures)
-        return 1
-    print("all checks passed")
-    return 0
+    return e2e.finish()
 
 
 if __name__ == "__main__":
