@@ -60,7 +60,11 @@ absl::StatusOr<Report> CaptureLiveProcess(const LiveCaptureRequest& request, con
   dac::LiveManagedStateSource managed;
   // The DAC process loads the DAC while the native walk runs; it needs the walk's results
   // only to name what the walk left unnamed, at the end.
-  managed.StartEarly(*process, config.dac_path, config.max_frames);
+  dac::ManagedStateRequest dac_choice;
+  dac_choice.dac_path = config.dac_path;
+  dac_choice.dac_dir = config.dac_dir;
+  dac_choice.max_frames = config.max_frames;
+  managed.StartEarly(*process, dac_choice);
   {
     LiveNativeUnwinder unwinder(*process);
     capture.UnwindStacks(*process, unwinder);

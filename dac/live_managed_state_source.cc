@@ -26,34 +26,44 @@ absl::StatusOr<FoundRuntime> LiveManagedStateSource::FindRuntime(ProcessSnapshot
   return found;
 }
 
-void LiveManagedStateSource::StartEarly(ProcessSnapshot& process, const std::string& dac_path,
-                                        int max_frames) {
-  if (!FindRuntime(process).ok()) return;  // Collect will not be asked, or says why itself
-  IsolatedDacOptions options;
-  options.session.dac_path = dac_path;
-  options.session.max_frames = max_frames;
-  absl::StatusOr<std::unique_ptr<IsolatedDac>> started = IsolatedDac::Start(process, options);
-  if (!started.ok()) return;  // Collect tries again and reports the failure
-  early_ = *std::move(started);
-  early_dac_path_ = dac_path;
-  early_max_frames_ = max_frames;
+namespace {
+
+// The request's parts that decide which DAC the process loads and how it walks.
+bool SameDacChoice(const ManagedStateRequest& a, const ManagedStateRequest& b) {
+  return a.dac_path == b.dac_path && a.dac_dir == b.dac_dir && a.max_frames == b.max_frames;
 }
 
-absl::StatusOr<ManagedState> LiveManagedStateSource::Collect(
-    ProcessSnapshot& process, const ManagedStateRequest& request) {
-  if (early_ != nullptr) {
-    std::unique_ptr<IsolatedDac> early = std::move(early_);
-    if (early_dac_path_ == request.dac_path && early_max_frames_ == request.max_frames) {
-      return early->Finish(request.code_addresses_to_name, request.timeout);
-    }
-  }
+IsolatedDacOptions OptionsFor(const ManagedStateRequest& request) {
   IsolatedDacOptions options;
   options.timeout = request.timeout;
   options.session.dac_path = request.dac_path;
   options.session.dac_dir = request.dac_dir;
   options.session.max_frames = request.max_frames;
   options.session.code_addresses_to_name = request.code_addresses_to_name;
-  return CollectManagedStateIsolated(process, options);
+  return options;
+}
+
+}  // namespace
+
+void LiveManagedStateSource::StartEarly(ProcessSnapshot& process,
+                                        const ManagedStateRequest& choice) {
+  if (!FindRuntime(process).ok()) return;  // Collect will not be asked, or says why itself
+  absl::StatusOr<std::unique_ptr<IsolatedDac>> started =
+      IsolatedDac::Start(process, OptionsFor(choice));
+  if (!started.ok()) return;  // Collect tries again and reports the failure
+  early_ = *std::move(started);
+  early_choice_ = choice;
+}
+
+absl::StatusOr<ManagedState> LiveManagedStateSource::Collect(
+    ProcessSnapshot& process, const ManagedStateRequest& request) {
+  if (early_ != nullptr) {
+    std::unique_ptr<IsolatedDac> early = std::move(early_);
+    if (SameDacChoice(early_choice_, request)) {
+      return early->Finish(request.code_addresses_to_name, request.timeout);
+    }
+  }
+  return CollectManagedStateIsolated(process, OptionsFor(request));
 }
 
 }  // namespace ddcrash::dac

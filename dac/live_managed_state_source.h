@@ -18,14 +18,14 @@ class LiveManagedStateSource : public ManagedStateSource {
                                             const ManagedStateRequest& request) override;
 
   // Starts the DAC process now, before the native walk, if `process` hosts a runtime: it
-  // loads the DAC while the walk runs (IsolatedDac). Collect then finishes that process when
-  // its request asks for the same DAC and frame limit, and starts its own otherwise.
-  void StartEarly(ProcessSnapshot& process, const std::string& dac_path, int max_frames);
+  // loads the DAC that `choice` picks (dac_path, dac_dir, max_frames; its timeout and
+  // addresses are Collect's) while the walk runs (IsolatedDac). Collect then finishes that
+  // process when its request picks the same, and starts its own otherwise.
+  void StartEarly(ProcessSnapshot& process, const ManagedStateRequest& choice);
 
  private:
   std::unique_ptr<IsolatedDac> early_;
-  std::string early_dac_path_;
-  int early_max_frames_ = 0;
+  ManagedStateRequest early_choice_;
 };
 
 }  // namespace ddcrash::dac

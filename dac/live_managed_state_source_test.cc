@@ -26,7 +26,7 @@ TEST(LiveManagedStateSourceTest, AProcessWithoutARuntimeHostsNone) {
 TEST(LiveManagedStateSourceTest, StartEarlyWithoutARuntimeStartsNothing) {
   FakeProcessSnapshot process(getpid());
   LiveManagedStateSource source;
-  source.StartEarly(process, "", 1024);
+  source.StartEarly(process, ManagedStateRequest{});
   errno = 0;
   EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1);
   EXPECT_EQ(errno, ECHILD);

@@ -13,6 +13,7 @@ ids thread by thread. Needs root (mount namespaces). Every check prints ok:/FAIL
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -57,9 +58,13 @@ def main():
         fail("the reports must be written outside /tmp, which the app's namespace hides")
         return 1
     app_dir = "/tmp/ddcrash-mntns-%s" % uuid.uuid4().hex
-    # The app's /tmp is its own: the copy exists only there.
+    # The app's /tmp is its own: the copy exists only there. It is made from a staging copy
+    # outside /tmp, since the built app may itself live under /tmp (a clone there), which the
+    # new tmpfs hides.
+    staged = os.path.join(work, "staged-app")
+    shutil.copytree(src, staged, symlinks=True)
     script = ("mount -t tmpfs -o mode=1777 tmpfs /tmp && cp -a '%s' '%s' && exec '%s/%s' live"
-              % (src, app_dir, app_dir, e2e.APP))
+              % (staged, app_dir, app_dir, e2e.APP))
     print("== mount namespace on %s (app in %s, private)" % (a.tfm, app_dir), flush=True)
     app = e2e.LiveApp("unshare", ["-m", "--propagation", "private", "sh", "-c", script])
     try:
