@@ -369,7 +369,13 @@ absl::StatusOr<std::vector<ManagedThread>> DacSession::ListThreads() {
 }
 
 ManagedState DacSession::Collect() {
-  absl::Time start = absl::Now();
+  ManagedState st = CollectThreads();
+  NameCode(&st);
+  return st;
+}
+
+ManagedState DacSession::CollectThreads() {
+  const absl::Time start = absl::Now();
   ManagedState st;
   st.runtime_version = runtime_.version.ToString();
   st.runtime_path = runtime_.module_path;
@@ -395,7 +401,14 @@ ManagedState DacSession::Collect() {
       t.frames_error = std::string(frames.status().message());
     }
   }
-  // Most of these addresses are frames the walks above named already (on this thread or on
+  st.total_us = static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start + open_time_));
+  return st;
+}
+
+void DacSession::NameCode(ManagedState* state) {
+  const absl::Time start = absl::Now();
+  ManagedState& st = *state;
+  // Most of these addresses are frames the walks named already (on this thread or on
   // another: a thread whose walk stopped short, in a runtime helper, has its frames named by
   // the same return addresses on the threads whose walks went through).
   std::map<uint64_t, const ManagedFrame*> walked;
@@ -428,8 +441,7 @@ ManagedState DacSession::Collect() {
       st.named_code.push_back(std::move(unnamed));
     }
   }
-  st.total_us = static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start + open_time_));
-  return st;
+  st.total_us += static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start));
 }
 
 }  // namespace ddcrash::dac

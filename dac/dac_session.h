@@ -101,8 +101,14 @@ class DacSession {
   // instruction `kind` says it stands for.
   ManagedFrame DescribeIp(uint64_t ip, IpKind kind);
 
-  // ListThreads + WalkStack for each started thread + exceptions: the whole DAC stage.
+  // CollectThreads then NameCode: the whole DAC stage.
   ManagedState Collect();
+  // ListThreads + WalkStack for each started thread + exceptions: all but named_code. It needs
+  // nothing from the native walk, so IsolatedDac runs it while ddreport still unwinds.
+  ManagedState CollectThreads();
+  // Sets state->named_code from DacSessionOptions::code_addresses_to_name (the return
+  // addresses the native walk could not name), reusing the frames `state`'s walks named.
+  void NameCode(ManagedState* state);
 
   // DacSessionOptions::code_addresses_to_name, for a session opened before the native walk
   // that finds them was done (IsolatedDac).

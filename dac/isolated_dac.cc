@@ -75,16 +75,18 @@ bool ReadRequest(int fd, absl::Time* deadline, std::vector<uint64_t>* addresses)
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(4);
   if (options.child_hook_for_testing) options.child_hook_for_testing();
-  // Load the DAC and open its session while the parent still walks the native stacks.
+  // Load the DAC, open its session and walk the managed stacks while the parent still walks
+  // the native ones; only naming the code that walk could not name waits for its request.
   absl::StatusOr<std::unique_ptr<DacSession>> session =
       confined.ok() ? DacSession::Open(snapshot, options.session) : confined;
+  absl::StatusOr<ManagedState> state =
+      session.ok() ? absl::StatusOr<ManagedState>((*session)->CollectThreads()) : session.status();
   absl::Time deadline;
   std::vector<uint64_t> addresses;
   if (!ReadRequest(request_fd, &deadline, &addresses)) _exit(5);  // the parent gave up
-  if (session.ok()) (*session)->set_code_addresses_to_name(std::move(addresses));
-  absl::StatusOr<ManagedState> state =
-      session.ok() ? absl::StatusOr<ManagedState>((*session)->Collect()) : session.status();
   if (state.ok()) {
+    (*session)->set_code_addresses_to_name(std::move(addresses));
+    (*session)->NameCode(&*state);
     // Here rather than in ddreport: the assemblies and PDBs are the target user's files, read
     // with the target user's credentials.
     const absl::Time start = absl::Now();

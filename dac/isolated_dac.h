@@ -45,10 +45,11 @@ struct IsolatedDacOptions {
 absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessSnapshot& snapshot,
                                                          const IsolatedDacOptions& options = {});
 
-// The same stage in two steps, so that the DAC process starts (forks, confines itself, loads
-// the DAC, opens its session) while the native walk runs: Start before the walk, Finish with
-// the return addresses the walk left unnamed (DacSessionOptions::code_addresses_to_name),
-// which the child waits for before it collects. Destroying an unfinished one kills its child.
+// The same stage in two steps, so that the DAC process does most of its work (forks, confines
+// itself, loads the DAC, opens its session, walks every managed stack) while the native walk
+// runs: Start before the walk, Finish with the return addresses the walk left unnamed
+// (DacSessionOptions::code_addresses_to_name), which the child waits for before it names them
+// and reads source lines. Destroying an unfinished one kills its child.
 class IsolatedDac {
  public:
   // Forks the child. `options.session.code_addresses_to_name` is not used: Finish gives them.

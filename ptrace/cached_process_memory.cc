@@ -9,14 +9,14 @@ namespace ddcrash {
 
 CachedProcessMemory::CachedProcessMemory(ProcessMemory& underlying) : underlying_(underlying) {}
 
-const CachedProcessMemory::Page& CachedProcessMemory::GetPage(uint64_t page_address,
-                                                              uint64_t last_page_address) {
-  if (last_page_ != nullptr && last_address_ == page_address) return *last_page_;
+CachedProcessMemory::Page CachedProcessMemory::GetPage(uint64_t page_address,
+                                                      uint64_t last_page_address) {
+  if (last_page_.has_value() && last_address_ == page_address) return *last_page_;
   auto found = pages_.find(page_address);
   if (found != pages_.end()) {
     last_address_ = page_address;
-    last_page_ = found->second.get();
-    return *last_page_;
+    last_page_ = found->second;
+    return found->second;
   }
 
   // Batch the run of missing pages this read needs into one underlying read: a large read
@@ -26,8 +26,8 @@ const CachedProcessMemory::Page& CachedProcessMemory::GetPage(uint64_t page_addr
     run_end += kPageSize;
   }
   size_t run_pages = static_cast<size_t>((run_end - page_address) / kPageSize + 1);
-  std::vector<uint8_t> buffer(run_pages * kPageSize);
-  absl::StatusOr<size_t> n = underlying_.Read(page_address, absl::MakeSpan(buffer));
+  std::unique_ptr<uint8_t[]> slab = std::make_unique_for_overwrite<uint8_t[]>(run_pages * kPageSize);
+  absl::StatusOr<size_t> n = underlying_.Read(page_address, absl::MakeSpan(slab.get(), run_pages * kPageSize));
 
   size_t got = n.ok() ? *n : 0;
   for (size_t i = 0; i < run_pages; ++i) {
@@ -35,17 +35,18 @@ const CachedProcessMemory::Page& CachedProcessMemory::GetPage(uint64_t page_addr
     // Pages after the one where the read stopped are not known to be unreadable (the read
     // stopped at the first failure); leave them to be read on their own.
     if (i > 0 && got <= page_begin) break;
-    auto page = std::make_unique<Page>();
+    Page page;
     if (got > page_begin) {
-      page->valid = std::min<size_t>(got - page_begin, kPageSize);
-      std::memcpy(page->bytes, buffer.data() + page_begin, page->valid);
+      page.bytes = slab.get() + page_begin;
+      page.valid = std::min<size_t>(got - page_begin, kPageSize);
     } else {
-      page->error = n.ok() ? absl::OutOfRangeError("target memory not readable") : n.status();
+      page.error = n.ok() ? absl::OutOfRangeError("target memory not readable") : n.status();
     }
     pages_[page_address + page_begin] = std::move(page);
   }
+  if (got > 0) slabs_.push_back(std::move(slab));
   last_address_ = page_address;
-  last_page_ = pages_[page_address].get();
+  last_page_ = pages_[page_address];
   return *last_page_;
 }
 
@@ -58,7 +59,7 @@ absl::StatusOr<size_t> CachedProcessMemory::Read(uint64_t address, absl::Span<ui
   while (done < out.size()) {
     uint64_t at = address + done;
     uint64_t page_address = at & ~(kPageSize - 1);
-    const Page& page = GetPage(page_address, last_page_address);
+    const Page page = GetPage(page_address, last_page_address);
     size_t offset = static_cast<size_t>(at - page_address);
     if (offset >= page.valid) {
       if (done == 0) {

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -35,20 +37,22 @@ class CachedProcessMemory : public ProcessMemory {
 
  private:
   struct Page {
-    absl::Status error;  // why nothing of the page is readable, when `valid` is 0
-    size_t valid = 0;    // readable bytes from the start of the page
-    uint8_t bytes[kPageSize];
+    const uint8_t* bytes = nullptr;  // kPageSize bytes, in one of slabs_; null when unreadable
+    size_t valid = 0;                // readable bytes from the start of the page
+    absl::Status error;              // why nothing of the page is readable, when `valid` is 0
   };
-
   // The cached page at `page_address`, reading it (and the uncached pages after it, up to
   // `last_page_address`, in one underlying read) when missing.
-  const Page& GetPage(uint64_t page_address, uint64_t last_page_address);
+  Page GetPage(uint64_t page_address, uint64_t last_page_address);
 
   ProcessMemory& underlying_;
-  absl::flat_hash_map<uint64_t, std::unique_ptr<Page>> pages_;
+  absl::flat_hash_map<uint64_t, Page> pages_;
+  // The bytes of the pages, one block per underlying read, uninitialized until read into:
+  // thousands of pages cost a few hundred allocations and no copy.
+  std::vector<std::unique_ptr<uint8_t[]>> slabs_;
   // The last page used: consecutive small reads mostly hit the same page.
   uint64_t last_address_ = 0;
-  const Page* last_page_ = nullptr;
+  std::optional<Page> last_page_;
 };
 
 }  // namespace ddcrash

@@ -14,7 +14,6 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -29,6 +28,7 @@ namespace ddcrash {
 namespace {
 
 using ptrace_internal::ErrnoStatus;
+using ptrace_internal::ParseStatCommand;
 using ptrace_internal::ParseStatState;
 using ptrace_internal::ReadProcFile;
 
@@ -137,15 +137,11 @@ void FrozenProcess::StopThreads(absl::Span<const pid_t> tids) {
     ThreadState state;
     state.tid = tid;
     // Name and state before seizing: the state letter should say what the thread was doing,
-    // not that we stopped it.
-    if (absl::StatusOr<std::string> comm =
-            ReadProcFile(absl::StrFormat("/proc/%d/task/%d/comm", pid_, tid));
-        comm.ok()) {
-      state.name = std::string(absl::StripTrailingAsciiWhitespace(*comm));
-    }
+    // not that we stopped it. One file gives both.
     if (absl::StatusOr<std::string> stat =
             ReadProcFile(absl::StrFormat("/proc/%d/task/%d/stat", pid_, tid));
         stat.ok()) {
+      state.name = std::string(ParseStatCommand(*stat));
       state.sched_state = ParseStatState(*stat);
     }
 

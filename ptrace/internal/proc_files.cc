@@ -77,4 +77,13 @@ char ParseStatState(absl::string_view stat) {
   return (state >= 'A' && state <= 'Z') || (state >= 'a' && state <= 'z') ? state : '?';
 }
 
+absl::string_view ParseStatCommand(absl::string_view stat) {
+  size_t open = stat.find('(');
+  size_t close = stat.rfind(')');
+  if (open == absl::string_view::npos || close == absl::string_view::npos || close < open) {
+    return absl::string_view();
+  }
+  return stat.substr(open + 1, close - open - 1);
+}
+
 }  // namespace ddcrash::ptrace_internal

@@ -22,6 +22,9 @@ absl::StatusOr<std::vector<pid_t>> ReadTaskIds(pid_t pid);
 // The scheduling state letter from the text of /proc/PID/stat or /proc/PID/task/TID/stat
 // (the field after the parenthesised command, which may itself contain ") ").
 char ParseStatState(absl::string_view stat);
+// The command (the thread's name, as /proc/.../comm holds it but unescaped) from the same
+// text: between the first "(" and the last ")"; empty when there are none.
+absl::string_view ParseStatCommand(absl::string_view stat);
 
 // A status from `errno_value`, with `what` and the errno text in the message.
 absl::Status ErrnoStatus(int errno_value, absl::string_view what);

@@ -37,6 +37,20 @@ TEST(ProcFilesTest, ParsesStatState) {
   EXPECT_EQ(ParseStatState(*stat), 'R');
 }
 
+TEST(ProcFilesTest, ParsesStatCommand) {
+  EXPECT_EQ(ParseStatCommand("123 (cat) R 1 2 3"), "cat");
+  EXPECT_EQ(ParseStatCommand("123 (a) b) S 1 2 3"), "a) b");  // ")" in the command
+  EXPECT_EQ(ParseStatCommand("123 (x(y) S"), "x(y");
+  EXPECT_EQ(ParseStatCommand("123 () S"), "");
+  EXPECT_EQ(ParseStatCommand("123 )x( S"), "");
+  EXPECT_EQ(ParseStatCommand("123 cat S"), "");
+  EXPECT_EQ(ParseStatCommand(""), "");
+  absl::StatusOr<std::string> stat = ReadProcFile("/proc/self/task/" + std::to_string(getpid()) + "/stat");
+  absl::StatusOr<std::string> comm = ReadProcFile("/proc/self/comm");
+  ASSERT_TRUE(stat.ok() && comm.ok());
+  EXPECT_EQ(std::string(ParseStatCommand(*stat)) + "\n", *comm);
+}
+
 TEST(ProcFilesTest, ErrnoStatusMapsCodes) {
   EXPECT_TRUE(absl::IsNotFound(ErrnoStatus(ENOENT, "x")));
   EXPECT_TRUE(absl::IsNotFound(ErrnoStatus(ESRCH, "x")));
