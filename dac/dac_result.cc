@@ -3,40 +3,60 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "dac/dac_result.pb.h"
 
 namespace ddcrash::dac {
 namespace {
 
-void FrameToWire(const ManagedFrame& f, wire::ManagedFrame* w) {
+// ManagedState.strings while it is written: each distinct text once, "" at index 0. The
+// views are of the state being serialized, which outlives the table.
+class StringTable {
+ public:
+  explicit StringTable(google::protobuf::RepeatedPtrField<std::string>* out) : out_(out) {
+    Ref(std::string_view());
+  }
+  uint32_t Ref(std::string_view text) {
+    auto [it, added] = index_.try_emplace(text, static_cast<uint32_t>(out_->size()));
+    if (added) out_->Add(std::string(text));
+    return it->second;
+  }
+
+ private:
+  google::protobuf::RepeatedPtrField<std::string>* out_;
+  absl::flat_hash_map<std::string_view, uint32_t> index_;
+};
+
+void FrameToWire(const ManagedFrame& f, StringTable& strings, wire::ManagedFrame* w) {
   w->set_ip(f.ip);
   w->set_sp(f.sp);
   w->set_kind(static_cast<wire::ManagedFrame::Kind>(f.kind));
-  w->set_method_signature(f.method_signature);
-  w->set_method(f.method);
-  w->set_type(f.type);
-  w->set_module_path(f.module_path);
+  w->set_method_signature(strings.Ref(f.method_signature));
+  w->set_method(strings.Ref(f.method));
+  w->set_type(strings.Ref(f.type));
+  w->set_module_path(strings.Ref(f.module_path));
   w->set_token(f.token);
   w->set_il_offset(f.il_offset);
   w->set_native_offset(f.native_offset);
   w->set_method_start(f.method_start);
   w->set_method_desc(f.method_desc);
   w->set_code_kind(static_cast<wire::ManagedFrame::CodeKind>(f.code_kind));
-  w->set_transition_frame(f.transition_frame);
+  w->set_transition_frame(strings.Ref(f.transition_frame));
   w->set_frame_address(f.frame_address);
-  w->set_source_file(f.source_file);
+  w->set_source_file(strings.Ref(f.source_file));
   w->set_source_line(f.source_line);
   w->set_source_column(f.source_column);
 }
 
-void FramesToWire(const std::vector<ManagedFrame>& frames,
+void FramesToWire(const std::vector<ManagedFrame>& frames, StringTable& strings,
                   google::protobuf::RepeatedPtrField<wire::ManagedFrame>* out) {
   out->Reserve(static_cast<int>(frames.size()));
-  for (const ManagedFrame& f : frames) FrameToWire(f, out->Add());
+  for (const ManagedFrame& f : frames) FrameToWire(f, strings, out->Add());
 }
 
-void ExceptionToWire(const ManagedException& e, int depth, wire::ManagedException* w) {
+void ExceptionToWire(const ManagedException& e, int depth, StringTable& strings,
+                     wire::ManagedException* w) {
   w->set_object(e.object);
   w->set_type(e.type);
   w->set_message(e.message);
@@ -44,17 +64,28 @@ void ExceptionToWire(const ManagedException& e, int depth, wire::ManagedExceptio
   w->set_stack_trace(e.stack_trace);
   w->set_inner_exceptions_omitted(e.inner_exceptions_omitted);
   w->set_remote_stack_trace(e.remote_stack_trace);
-  FramesToWire(e.frames, w->mutable_frames());
+  FramesToWire(e.frames, strings, w->mutable_frames());
   for (uint32_t end : e.previous_throw_ends) w->add_previous_throw_ends(end);
   w->set_frames_omitted(e.frames_omitted);
   if (depth >= kMaxWireExceptionDepth) return;
-  for (const ManagedException& inner : e.inner) ExceptionToWire(inner, depth + 1, w->add_inner());
+  for (const ManagedException& inner : e.inner) {
+    ExceptionToWire(inner, depth + 1, strings, w->add_inner());
+  }
   for (const ManagedException& inner : e.inner_exceptions) {
-    ExceptionToWire(inner, depth + 1, w->add_inner_exceptions());
+    ExceptionToWire(inner, depth + 1, strings, w->add_inner_exceptions());
   }
 }
 
-bool FrameFromWire(const wire::ManagedFrame& w, ManagedFrame* f) {
+using Strings = google::protobuf::RepeatedPtrField<std::string>;
+
+// The text at `index` of ManagedState.strings; false when there is none.
+bool StringAt(const Strings& strings, uint32_t index, std::string* out) {
+  if (index >= static_cast<uint32_t>(strings.size())) return false;
+  *out = strings[static_cast<int>(index)];
+  return true;
+}
+
+bool FrameFromWire(const wire::ManagedFrame& w, const Strings& strings, ManagedFrame* f) {
   if (!wire::ManagedFrame::Kind_IsValid(w.kind()) ||
       !wire::ManagedFrame::CodeKind_IsValid(w.code_kind())) {
     return false;
@@ -62,34 +93,33 @@ bool FrameFromWire(const wire::ManagedFrame& w, ManagedFrame* f) {
   f->ip = w.ip();
   f->sp = w.sp();
   f->kind = static_cast<ManagedFrameKind>(w.kind());
-  f->method_signature = w.method_signature();
-  f->method = w.method();
-  f->type = w.type();
-  f->module_path = w.module_path();
   f->token = w.token();
   f->il_offset = w.il_offset();
   f->native_offset = w.native_offset();
   f->method_start = w.method_start();
   f->method_desc = w.method_desc();
   f->code_kind = static_cast<CodeKind>(w.code_kind());
-  f->transition_frame = w.transition_frame();
   f->frame_address = w.frame_address();
-  f->source_file = w.source_file();
   f->source_line = w.source_line();
   f->source_column = w.source_column();
-  return true;
+  return StringAt(strings, w.method_signature(), &f->method_signature) &&
+         StringAt(strings, w.method(), &f->method) && StringAt(strings, w.type(), &f->type) &&
+         StringAt(strings, w.module_path(), &f->module_path) &&
+         StringAt(strings, w.transition_frame(), &f->transition_frame) &&
+         StringAt(strings, w.source_file(), &f->source_file);
 }
 
 bool FramesFromWire(const google::protobuf::RepeatedPtrField<wire::ManagedFrame>& in,
-                    std::vector<ManagedFrame>* frames) {
+                    const Strings& strings, std::vector<ManagedFrame>* frames) {
   frames->resize(static_cast<size_t>(in.size()));
   for (int i = 0; i < in.size(); ++i) {
-    if (!FrameFromWire(in[i], &(*frames)[static_cast<size_t>(i)])) return false;
+    if (!FrameFromWire(in[i], strings, &(*frames)[static_cast<size_t>(i)])) return false;
   }
   return true;
 }
 
-bool ExceptionFromWire(const wire::ManagedException& w, int depth, ManagedException* e) {
+bool ExceptionFromWire(const wire::ManagedException& w, int depth, const Strings& strings,
+                       ManagedException* e) {
   if (depth >= kMaxWireExceptionDepth && (w.inner_size() > 0 || w.inner_exceptions_size() > 0)) {
     return false;
   }
@@ -99,7 +129,7 @@ bool ExceptionFromWire(const wire::ManagedException& w, int depth, ManagedExcept
   e->hresult = w.hresult();
   e->stack_trace = w.stack_trace();
   e->remote_stack_trace = w.remote_stack_trace();
-  if (!FramesFromWire(w.frames(), &e->frames)) return false;
+  if (!FramesFromWire(w.frames(), strings, &e->frames)) return false;
   for (uint32_t end : w.previous_throw_ends()) {
     if (end >= e->frames.size()) return false;  // names no frame
     e->previous_throw_ends.push_back(end);
@@ -107,11 +137,13 @@ bool ExceptionFromWire(const wire::ManagedException& w, int depth, ManagedExcept
   e->frames_omitted = w.frames_omitted();
   e->inner.resize(static_cast<size_t>(w.inner_size()));
   for (int i = 0; i < w.inner_size(); ++i) {
-    if (!ExceptionFromWire(w.inner(i), depth + 1, &e->inner[static_cast<size_t>(i)])) return false;
+    if (!ExceptionFromWire(w.inner(i), depth + 1, strings, &e->inner[static_cast<size_t>(i)])) {
+      return false;
+    }
   }
   e->inner_exceptions.resize(static_cast<size_t>(w.inner_exceptions_size()));
   for (int i = 0; i < w.inner_exceptions_size(); ++i) {
-    if (!ExceptionFromWire(w.inner_exceptions(i), depth + 1,
+    if (!ExceptionFromWire(w.inner_exceptions(i), depth + 1, strings,
                            &e->inner_exceptions[static_cast<size_t>(i)])) {
       return false;
     }
@@ -121,6 +153,7 @@ bool ExceptionFromWire(const wire::ManagedException& w, int depth, ManagedExcept
 }
 
 void StateToWire(const ManagedState& s, wire::ManagedState* w) {
+  StringTable strings(w->mutable_strings());
   w->set_runtime_version(s.runtime_version);
   w->set_runtime_path(s.runtime_path);
   w->set_dac_path(s.dac_path);
@@ -141,11 +174,11 @@ void StateToWire(const ManagedState& s, wire::ManagedState* w) {
     wt->set_is_dead(t.is_dead);
     wt->set_is_unstarted(t.is_unstarted);
     wt->set_os_name(t.os_name);
-    if (t.has_exception) ExceptionToWire(t.exception, 0, wt->mutable_exception());
-    FramesToWire(t.frames, wt->mutable_frames());
+    if (t.has_exception) ExceptionToWire(t.exception, 0, strings, wt->mutable_exception());
+    FramesToWire(t.frames, strings, wt->mutable_frames());
     wt->set_frames_error(t.frames_error);
   }
-  FramesToWire(s.named_code, w->mutable_named_code());
+  FramesToWire(s.named_code, strings, w->mutable_named_code());
   for (const ManagedModule& m : s.modules) {
     wire::ManagedModule* wm = w->add_modules();
     wm->set_path(m.path);
@@ -185,11 +218,13 @@ absl::StatusOr<ManagedState> StateFromWire(const wire::ManagedState& w) {
     t.is_unstarted = wt.is_unstarted();
     t.os_name = wt.os_name();
     t.has_exception = wt.has_exception();
-    if (t.has_exception && !ExceptionFromWire(wt.exception(), 0, &t.exception)) return bad;
-    if (!FramesFromWire(wt.frames(), &t.frames)) return bad;
+    if (t.has_exception && !ExceptionFromWire(wt.exception(), 0, w.strings(), &t.exception)) {
+      return bad;
+    }
+    if (!FramesFromWire(wt.frames(), w.strings(), &t.frames)) return bad;
     t.frames_error = wt.frames_error();
   }
-  if (!FramesFromWire(w.named_code(), &s.named_code)) return bad;
+  if (!FramesFromWire(w.named_code(), w.strings(), &s.named_code)) return bad;
   for (const wire::ManagedModule& wm : w.modules()) {
     s.modules.push_back(ManagedModule{wm.path(), wm.mvid(), wm.pdb_id(), wm.codeview_path(),
                                       wm.pdb_location(), wm.pdb_problem(), wm.frames()});

@@ -171,6 +171,32 @@ TEST(DacResult, OutOfRangeEnumIsRefused) {
   EXPECT_TRUE(absl::IsDataLoss(ParseDacResult(message.SerializeAsString()).status()));
 }
 
+TEST(DacResult, RepeatedTextIsSentOnceAndIndicesAreChecked) {
+  ManagedState s;
+  s.threads.resize(300);
+  for (ManagedThread& t : s.threads) {
+    t.frames.resize(2);
+    t.frames[0].method_signature = "Ddcrash.Parker.ParkHere(System.Int32)";
+    t.frames[0].module_path = "/app/Ddcrash.TestApp.dll";
+    t.frames[1].method_signature = "Ddcrash.Parker.Run()";
+    t.frames[1].module_path = "/app/Ddcrash.TestApp.dll";
+  }
+  const std::string bytes = SerializeDacResult(s);
+  wire::DacResult message;
+  ASSERT_TRUE(message.ParseFromString(bytes));
+  // "", the two signatures, the module path.
+  EXPECT_EQ(message.state().strings_size(), 4);
+  absl::StatusOr<ManagedState> d = ParseDacResult(bytes);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->threads[299].frames[1].method_signature, "Ddcrash.Parker.Run()");
+  EXPECT_EQ(d->threads[299].frames[1].module_path, "/app/Ddcrash.TestApp.dll");
+  EXPECT_EQ(d->threads[299].frames[1].method, "");
+
+  // An index past the table names no text: the result is refused, not read out of bounds.
+  message.mutable_state()->mutable_threads(7)->mutable_frames(0)->set_module_path(4);
+  EXPECT_TRUE(absl::IsDataLoss(ParseDacResult(message.SerializeAsString()).status()));
+}
+
 TEST(DacResult, ExceptionChainsAreCutWhenWrittenAndRefusedWhenTooDeep) {
   ManagedState s;
   s.threads.resize(1);
@@ -222,7 +248,9 @@ TEST(DacResult, PreviousThrowEndNamingNoFrameIsRefused) {
   wire::DacResult result;
   wire::ManagedException* w = result.mutable_state()->add_threads()->mutable_exception();
   w->set_type("System.Exception");
-  w->add_frames()->set_method("A.B");
+  result.mutable_state()->add_strings("");
+  result.mutable_state()->add_strings("A.B");
+  w->add_frames()->set_method(1);
   w->add_previous_throw_ends(1);
   EXPECT_FALSE(ParseDacResult(result.SerializeAsString()).ok());
   w->set_previous_throw_ends(0, 0);

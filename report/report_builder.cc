@@ -5,6 +5,7 @@
 #include <iterator>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "report/frame_ip.h"
 #include "report/schema.h"
@@ -135,13 +136,17 @@ void ReportBuilder::ScrubExceptionChain(Exception* exception, int depth) const {
 }
 
 void ReportBuilder::Finish(Report& report, absl::Time end_time) const {
+  // Thread names repeat (a pool's thousand workers share a few): each is scrubbed once.
+  absl::flat_hash_map<std::string, std::string> scrubbed_names;
   for (Thread& thread : *report.mutable_threads()) {
     if (report.crashing_tid() != 0 && thread.tid() == report.crashing_tid()) {
       thread.set_crashed(true);
     }
     // Text from the target is scrubbed here, where every report passes, so no caller can
     // store it unscrubbed.
-    thread.set_name(scrubber_.ScrubText(thread.name()));
+    auto [name, added] = scrubbed_names.try_emplace(thread.name());
+    if (added) name->second = scrubber_.ScrubText(thread.name());
+    thread.set_name(name->second);
     if (thread.has_exception()) ScrubExceptionChain(thread.mutable_exception(), 0);
   }
   if (report.has_exception()) ScrubExceptionChain(report.mutable_exception(), 0);

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <initializer_list>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -69,11 +71,48 @@ auto Is(char c) {
   return [c](char x) { return x == c; };
 }
 
-// Calls `on_match(groups, begin, end, redactor)` for each match of `re` in `text`, left to
+RE2::Options QuietOptions() {
+  RE2::Options options;
+  options.set_log_errors(false);
+  return options;
+}
+
+bool ContainsIgnoringCase(absl::string_view text, absl::string_view needle) {
+  return std::search(text.begin(), text.end(), needle.begin(), needle.end(), [](char a, char b) {
+           return absl::ascii_tolower(a) == absl::ascii_tolower(b);
+         }) != text.end();
+}
+
+// A pattern and strings of which every match holds one: a text holding none of them (most
+// texts: thread names, paths, messages) is not searched, and RE2, which builds its automaton
+// lazily, never prepares a pattern no text needed.
+struct Pattern {
+  Pattern(const char* pattern, std::initializer_list<absl::string_view> needles,
+          bool ignore_case = false)
+      : re(pattern, QuietOptions()), needles(needles), ignore_case(ignore_case) {}
+
+  bool MayMatch(absl::string_view text) const {
+    for (absl::string_view needle : needles) {
+      if (ignore_case ? ContainsIgnoringCase(text, needle)
+                      : absl::StrContains(text, needle)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  const RE2 re;
+  const std::vector<absl::string_view> needles;
+  const bool ignore_case;
+};
+
+// Calls `on_match(groups, begin, end, redactor)` for each match of `pattern` in `text`, left to
 // right; it redacts what it finds secret and returns where the search goes on (at least past
 // the match start). Returns the redacted text.
 template <typename OnMatch>
-std::string ScrubMatches(const RE2& re, absl::string_view text, OnMatch on_match) {
+std::string ScrubMatches(const Pattern& pattern, absl::string_view text, OnMatch on_match) {
+  if (!pattern.MayMatch(text)) return std::string(text);
+  const RE2& re = pattern.re;
   Redactor redactor(text);
   constexpr int kMaxGroups = 4;
   re2::StringPiece groups[kMaxGroups];
@@ -92,23 +131,17 @@ size_t Offset(absl::string_view text, re2::StringPiece group) {
   return static_cast<size_t>(group.data() - text.data());
 }
 
-RE2::Options QuietOptions() {
-  RE2::Options options;
-  options.set_log_errors(false);
-  return options;
-}
-
 // The value-shaped secrets, compiled once.
 struct ValuePatterns {
-  const RE2 private_key{"-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----", QuietOptions()};
+  const Pattern private_key{"-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----", {"-----BEGIN "}};
   // The secret part of webhook URLs is their path.
-  const RE2 webhook{
+  const Pattern webhook{
       "(?i)(?:hooks\\.slack\\.com/(?:services|workflows|triggers)/|"
       "discord(?:app)?\\.com/api/webhooks/|\\.webhook\\.office\\.com/webhookb2/|"
       "\\.logic\\.azure\\.com(?::443)?/workflows/)([^\\s\"'<>]+)",
-      QuietOptions()};
+      {"hook", "azure.com"}, /*ignore_case=*/true};
   // JWTs and the formats of well-known tokens, replaced whole.
-  const RE2 token{
+  const Pattern token{
       "\\beyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*|"
       "\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b|"
       "\\bgh[pousr]_[A-Za-z0-9]{30,}|\\bgithub_pat_[A-Za-z0-9_]{20,}|"
@@ -117,14 +150,16 @@ struct ValuePatterns {
       "\\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}|"
       "\\bAIza[0-9A-Za-z_-]{35}|"
       "\\bSG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}",
-      QuietOptions()};
-  const RE2 auth_scheme{"(?i)\\b(?:bearer|basic)[ \\t]+([A-Za-z0-9._~+/=-]+)", QuietOptions()};
+      {"eyJ", "AKIA", "ASIA", "gh", "github_pat_", "glpat-", "npm_", "xox", "k_live_", "k_test_",
+       "AIza", "SG."}};
+  const Pattern auth_scheme{"(?i)\\b(?:bearer|basic)[ \\t]+([A-Za-z0-9._~+/=-]+)",
+                            {"bearer", "basic"}, /*ignore_case=*/true};
   // "Name: value" at the start of a line (an HTTP header, as in `curl -H`).
-  const RE2 header{"(?m)^[ \\t]*([A-Za-z][A-Za-z0-9_.-]{0,63})[ \\t]*:[ \\t]*", QuietOptions()};
+  const Pattern header{"(?m)^[ \\t]*([A-Za-z][A-Za-z0-9_.-]{0,63})[ \\t]*:[ \\t]*", {":"}};
   // "name": "value"
-  const RE2 json{"\"([A-Za-z0-9_. -]{1,64})\"[ \\t]*:[ \\t]*\"", QuietOptions()};
+  const Pattern json{"\"([A-Za-z0-9_. -]{1,64})\"[ \\t]*:[ \\t]*\"", {"\""}};
   // name=value, ?name=value, &name=value
-  const RE2 keyed{"([?&]?)([A-Za-z_][A-Za-z0-9_.-]{0,127})[ \\t]*=[ \\t]*", QuietOptions()};
+  const Pattern keyed{"([?&]?)([A-Za-z_][A-Za-z0-9_.-]{0,127})[ \\t]*=[ \\t]*", {"="}};
 };
 
 const ValuePatterns& Patterns() {

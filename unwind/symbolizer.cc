@@ -1,7 +1,6 @@
 #include "unwind/symbolizer.h"
 
 #include "absl/status/status.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "ptrace/target_files.h"
 #include "unwind/demangle.h"
@@ -15,10 +14,10 @@ Symbolizer::Symbolizer(SymbolizerOptions options) : options_(std::move(options))
 Symbolizer::~Symbolizer() = default;
 
 Symbolizer::ModuleSymbols& Symbolizer::Load(const LoadedModule& module) {
-  std::string key = module.build_id.empty() ? absl::StrCat("path:", module.path)
-                                            : absl::StrCat("id:", absl::BytesToHexString(module.build_id));
-  std::unique_ptr<ModuleSymbols>& slot = cache_[key];
-  if (slot != nullptr) return *slot;
+  auto& cache = module.build_id.empty() ? by_path_ : by_build_id_;
+  const std::string& key = module.build_id.empty() ? module.path : module.build_id;
+  if (auto found = cache.find(key); found != cache.end()) return *found->second;
+  std::unique_ptr<ModuleSymbols>& slot = cache[key];
   slot = std::make_unique<ModuleSymbols>();
   ModuleSymbols& symbols = *slot;
 

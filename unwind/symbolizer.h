@@ -51,7 +51,7 @@ class Symbolizer {
   absl::StatusOr<SymbolInfo> Symbolize(const LoadedModule& module, uint64_t address);
 
   // Number of distinct modules whose symbols were loaded (for tests of the cache).
-  size_t loaded_modules() const { return cache_.size(); }
+  size_t loaded_modules() const { return by_build_id_.size() + by_path_.size(); }
 
  private:
   struct ModuleSymbols {
@@ -66,7 +66,10 @@ class Symbolizer {
   ModuleSymbols& Load(const LoadedModule& module);
 
   SymbolizerOptions options_;
-  absl::flat_hash_map<std::string, std::unique_ptr<ModuleSymbols>> cache_;
+  // Each module's symbols, by its raw build id, else by its path (one Load per frame looks
+  // them up without building a key).
+  absl::flat_hash_map<std::string, std::unique_ptr<ModuleSymbols>> by_build_id_;
+  absl::flat_hash_map<std::string, std::unique_ptr<ModuleSymbols>> by_path_;
 };
 
 }  // namespace ddcrash
