@@ -26,12 +26,13 @@ uint64_t StackPosition(const dac::ManagedFrame& frame) {
   return frame.sp;
 }
 
-void CopyManagedDetails(const Frame& from, Frame* to) {
+// `from` is a frame ManagedFrameToProto made for this purpose: its texts are moved, not copied.
+void MoveManagedDetails(Frame&& from, Frame* to) {
   to->set_kind(from.kind());
-  to->set_function(from.function());
+  to->set_function(std::move(*from.mutable_function()));
   to->clear_function_offset();
   to->clear_mangled_function();
-  *to->mutable_managed() = from.managed();
+  to->mutable_managed()->Swap(from.mutable_managed());
 }
 
 // Inner exceptions nest; a corrupt chain must not recurse without bound.
@@ -129,7 +130,7 @@ void MergeManagedFrames(const std::vector<dac::ManagedFrame>& managed, std::vect
     if (frame.kind == dac::ManagedFrameKind::kManagedMethod) {
       for (size_t i = 0; i < frames->size(); ++i) {
         if (!named[i] && (*frames)[i].ip() == frame.ip) {
-          CopyManagedDetails(proto, &(*frames)[i]);
+          MoveManagedDetails(std::move(proto), &(*frames)[i]);
           named[i] = true;
           matched = true;
           break;
@@ -151,7 +152,7 @@ void MergeManagedFrames(const std::vector<dac::ManagedFrame>& managed, std::vect
     for (size_t i = 0; !matched && i < frames->size(); ++i) {
       Frame& native = (*frames)[i];
       if (named[i] || native.kind() != FRAME_KIND_UNKNOWN || native.sp() != frame->sp) continue;
-      CopyManagedDetails(proto, &native);
+      MoveManagedDetails(std::move(proto), &native);
       if (frame->method_start != 0 && native.ip() >= frame->method_start) {
         native.mutable_managed()->set_native_offset(native.ip() - frame->method_start);
       }
@@ -184,7 +185,7 @@ void NameUnlistedManagedCode(const std::vector<dac::ManagedFrame>& named_code,
     if (frame.kind() != FRAME_KIND_UNKNOWN) continue;
     for (const dac::ManagedFrame& code : named_code) {
       if (code.kind == dac::ManagedFrameKind::kManagedMethod && code.ip == frame.ip()) {
-        CopyManagedDetails(ManagedFrameToProto(code), &frame);
+        MoveManagedDetails(ManagedFrameToProto(code), &frame);
         break;
       }
     }

@@ -19,8 +19,9 @@ class LiveManagedStateSource : public ManagedStateSource {
 
   // Starts the DAC process now, before the native walk, if `process` hosts a runtime: it
   // loads the DAC that `choice` picks (dac_path, dac_dir, max_frames; its timeout and
-  // addresses are Collect's) and walks the managed stacks while the walk runs (IsolatedDac). Collect then finishes that
-  // process when its request picks the same, and starts its own otherwise.
+  // addresses are Collect's) and walks the managed stacks while the walk runs (IsolatedDac).
+  // Collect then finishes that process when its request picks the same, and starts its own
+  // otherwise.
   void StartEarly(ProcessSnapshot& process, const ManagedStateRequest& choice);
 
  private:

@@ -26,8 +26,9 @@ CachedProcessMemory::Page CachedProcessMemory::GetPage(uint64_t page_address,
     run_end += kPageSize;
   }
   size_t run_pages = static_cast<size_t>((run_end - page_address) / kPageSize + 1);
-  std::unique_ptr<uint8_t[]> slab = std::make_unique_for_overwrite<uint8_t[]>(run_pages * kPageSize);
-  absl::StatusOr<size_t> n = underlying_.Read(page_address, absl::MakeSpan(slab.get(), run_pages * kPageSize));
+  const size_t run_size = run_pages * kPageSize;
+  std::unique_ptr<uint8_t[]> slab = std::make_unique_for_overwrite<uint8_t[]>(run_size);
+  absl::StatusOr<size_t> n = underlying_.Read(page_address, absl::MakeSpan(slab.get(), run_size));
 
   size_t got = n.ok() ? *n : 0;
   for (size_t i = 0; i < run_pages; ++i) {

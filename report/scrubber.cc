@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <initializer_list>
+#include <memory>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -84,26 +86,36 @@ bool ContainsIgnoringCase(absl::string_view text, absl::string_view needle) {
 }
 
 // A pattern and strings of which every match holds one: a text holding none of them (most
-// texts: thread names, paths, messages) is not searched, and RE2, which builds its automaton
-// lazily, never prepares a pattern no text needed.
-struct Pattern {
+// texts: thread names, paths, messages) is not searched, and a pattern no text needed is
+// never compiled.
+class Pattern {
+ public:
   Pattern(const char* pattern, std::initializer_list<absl::string_view> needles,
           bool ignore_case = false)
-      : re(pattern, QuietOptions()), needles(needles), ignore_case(ignore_case) {}
+      : pattern_(pattern), needles_(needles), ignore_case_(ignore_case) {}
 
   bool MayMatch(absl::string_view text) const {
-    for (absl::string_view needle : needles) {
-      if (ignore_case ? ContainsIgnoringCase(text, needle)
-                      : absl::StrContains(text, needle)) {
+    for (absl::string_view needle : needles_) {
+      if (ignore_case_ ? ContainsIgnoringCase(text, needle)
+                       : absl::StrContains(text, needle)) {
         return true;
       }
     }
     return false;
   }
 
-  const RE2 re;
-  const std::vector<absl::string_view> needles;
-  const bool ignore_case;
+  const RE2& re() const {
+    std::call_once(compiled_,
+                   [this] { re_ = std::make_unique<const RE2>(pattern_, QuietOptions()); });
+    return *re_;
+  }
+
+ private:
+  const char* const pattern_;
+  const std::vector<absl::string_view> needles_;
+  const bool ignore_case_;
+  mutable std::once_flag compiled_;
+  mutable std::unique_ptr<const RE2> re_;
 };
 
 // Calls `on_match(groups, begin, end, redactor)` for each match of `pattern` in `text`, left to
@@ -112,7 +124,7 @@ struct Pattern {
 template <typename OnMatch>
 std::string ScrubMatches(const Pattern& pattern, absl::string_view text, OnMatch on_match) {
   if (!pattern.MayMatch(text)) return std::string(text);
-  const RE2& re = pattern.re;
+  const RE2& re = pattern.re();
   Redactor redactor(text);
   constexpr int kMaxGroups = 4;
   re2::StringPiece groups[kMaxGroups];

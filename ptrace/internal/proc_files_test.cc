@@ -45,7 +45,8 @@ TEST(ProcFilesTest, ParsesStatCommand) {
   EXPECT_EQ(ParseStatCommand("123 )x( S"), "");
   EXPECT_EQ(ParseStatCommand("123 cat S"), "");
   EXPECT_EQ(ParseStatCommand(""), "");
-  absl::StatusOr<std::string> stat = ReadProcFile("/proc/self/task/" + std::to_string(getpid()) + "/stat");
+  absl::StatusOr<std::string> stat =
+      ReadProcFile("/proc/self/task/" + std::to_string(getpid()) + "/stat");
   absl::StatusOr<std::string> comm = ReadProcFile("/proc/self/comm");
   ASSERT_TRUE(stat.ok() && comm.ok());
   EXPECT_EQ(std::string(ParseStatCommand(*stat)) + "\n", *comm);
