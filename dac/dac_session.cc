@@ -108,6 +108,7 @@ absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memo
   s->options_ = options;
   s->described_ips_.set_enabled(options.cache_answers);
   s->method_names_.set_enabled(options.cache_answers);
+  s->frame_names_.set_enabled(options.cache_answers);
   s->tasks_.set_enabled(options.cache_answers);
 
   absl::StatusOr<RuntimeInfo> runtime = FindRuntime(modules, memory, files);
@@ -197,8 +198,10 @@ uint32_t DacSession::IlOffset(uint64_t ip) {
 std::string DacSession::FrameName(uint64_t frame_address) {
   absl::StatusOr<uint64_t> vtable = memory_->ReadValue<uint64_t>(frame_address);
   if (!vtable.ok() || *vtable == 0) return std::string();
-  return WideString([&](ULONG n, WCHAR* buf, ULONG* needed) {
-    return sos_->GetFrameName(*vtable, n, buf, needed);
+  return frame_names_.Get(*vtable, [&] {
+    return WideString([&](ULONG n, WCHAR* buf, ULONG* needed) {
+      return sos_->GetFrameName(*vtable, n, buf, needed);
+    });
   });
 }
 

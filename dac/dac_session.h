@@ -176,6 +176,7 @@ class DacSession {
   // DescribeIp, by the exact address and what it is (the address looked up differs by kind).
   AnswerCache<std::pair<uint64_t, IpKind>, ManagedFrame> described_ips_;
   AnswerCache<CLRDATA_ADDRESS, std::string> method_names_;  // MethodDescName, by MethodDesc
+  AnswerCache<uint64_t, std::string> frame_names_;  // FrameName, by the Frame's vtable
   TaskIndex tasks_;
   // DescribeRecordedFrame's answers by (ip, MethodDesc, flags): exceptions share frames.
   std::map<std::tuple<uint64_t, uint64_t, int32_t>, ManagedFrame> recorded_frames_;

@@ -8,7 +8,7 @@ void SymbolizeFrames(const ModuleMap& modules, Symbolizer& symbolizer, UnwoundSt
   for (NativeFrame& frame : stack.frames) {
     const uint64_t lookup = frame.LookupAddress();
     const LoadedModule* module = modules.FindModule(lookup);
-    if (module == nullptr) continue;
+    if (module == nullptr || module->kind != ModuleKind::kElf) continue;
     absl::StatusOr<SymbolInfo> info = symbolizer.Symbolize(*module, lookup);
     if (!info.ok()) continue;
     frame.function = std::move(info->function);

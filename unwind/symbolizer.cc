@@ -16,10 +16,14 @@ Symbolizer::~Symbolizer() = default;
 Symbolizer::ModuleSymbols& Symbolizer::Load(const LoadedModule& module) {
   auto& cache = module.build_id.empty() ? by_path_ : by_build_id_;
   const std::string& key = module.build_id.empty() ? module.path : module.build_id;
-  if (auto found = cache.find(key); found != cache.end()) return *found->second;
+  // Consecutive frames are mostly in one module.
+  if (last_ != nullptr && last_cache_ == &cache && last_key_ == key) return *last_;
   std::unique_ptr<ModuleSymbols>& slot = cache[key];
+  last_cache_ = &cache;
+  last_key_ = key;
+  if (slot != nullptr) return *(last_ = slot.get());
   slot = std::make_unique<ModuleSymbols>();
-  ModuleSymbols& symbols = *slot;
+  ModuleSymbols& symbols = *(last_ = slot.get());
 
   std::string opened_path;
   absl::StatusOr<std::unique_ptr<ElfFile>> elf = OpenModuleElf(module, options_.pid, &opened_path);
@@ -73,7 +77,8 @@ absl::StatusOr<SymbolInfo> Symbolizer::Symbolize(const LoadedModule& module, uin
   const uint64_t bias = *module.load_bias;
   std::optional<SymbolHit> hit = symbols.table.Lookup(address - bias);
   if (!hit.has_value()) {
-    return absl::NotFoundError(absl::StrCat("no symbol at 0x", absl::Hex(address)));
+    // A literal: most frames in stripped runtime code end here, thousands per snapshot.
+    return absl::NotFoundError("no symbol covers the address");
   }
   SymbolInfo info;
   info.mangled_name = std::string(hit->name);

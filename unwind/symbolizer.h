@@ -70,6 +70,10 @@ class Symbolizer {
   // them up without building a key).
   absl::flat_hash_map<std::string, std::unique_ptr<ModuleSymbols>> by_build_id_;
   absl::flat_hash_map<std::string, std::unique_ptr<ModuleSymbols>> by_path_;
+  // The module Load found last, and its key.
+  const absl::flat_hash_map<std::string, std::unique_ptr<ModuleSymbols>>* last_cache_ = nullptr;
+  std::string last_key_;
+  ModuleSymbols* last_ = nullptr;
 };
 
 }  // namespace ddcrash
