@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -127,7 +128,10 @@ int main(int argc, char** argv) {
     int depth;
     bool with_gdb;
   };
-  const Shape shapes[] = {{10, 8, true}, {100, 8, false}, {1000, 8, false}, {10, 400, false}};
+  const Shape shapes[] = {{10, 8, true},       {100, 8, false}, {1000, 8, false},
+                          {10000, 8, false},   {10, 400, false}};
+  // ddreport's median per thread count at depth 8, for the cost per added thread below.
+  std::vector<std::pair<int, double>> scaling;
   printf("| target | tool | median wall ms | median peak RSS MiB | ratio to ddreport (wall) | failed runs |\n");
   printf("|---|---|---:|---:|---:|---:|\n");
   for (const Shape& shape : shapes) {
@@ -148,7 +152,14 @@ int main(int argc, char** argv) {
              row.wall_ms, row.rss_mb, row.wall_ms / rows[0].wall_ms, row.failures);
     }
     fflush(stdout);
+    if (shape.depth == 8) scaling.push_back({shape.threads, rows[0].wall_ms});
     StopTarget(target);
+  }
+  // Linear means a flat cost per added thread, from 10 to 10,000.
+  printf("\n| threads | ddreport ms per added thread |\n|---|---:|\n");
+  for (size_t i = 1; i < scaling.size(); ++i) {
+    printf("| %d -> %d | %.3f |\n", scaling[i - 1].first, scaling[i].first,
+           (scaling[i].second - scaling[i - 1].second) / (scaling[i].first - scaling[i - 1].first));
   }
   unlink("/tmp/ddcrash-bench.pb");
   return 0;

@@ -53,6 +53,14 @@ CachedProcessMemory::Page CachedProcessMemory::GetPage(uint64_t page_address,
 
 absl::StatusOr<size_t> CachedProcessMemory::Read(uint64_t address, absl::Span<uint8_t> out) {
   if (out.empty()) return 0;
+  // Most reads are a few bytes on the page the previous read used.
+  if (last_page_.has_value() && (address & ~(kPageSize - 1)) == last_address_) {
+    const size_t offset = static_cast<size_t>(address - last_address_);
+    if (offset < last_page_->valid && out.size() <= last_page_->valid - offset) {
+      std::memcpy(out.data(), last_page_->bytes + offset, out.size());
+      return out.size();
+    }
+  }
   // The last page this read touches, clamped so that address + size cannot wrap.
   uint64_t last_byte = address + std::min<uint64_t>(out.size() - 1, UINT64_MAX - address);
   uint64_t last_page_address = last_byte & ~(kPageSize - 1);
