@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "report/internal/keyed_value.h"
 
 namespace ddcrash {
 namespace {
@@ -170,8 +172,6 @@ struct ValuePatterns {
   const Pattern header{"(?m)^[ \\t]*([A-Za-z][A-Za-z0-9_.-]{0,63})[ \\t]*:[ \\t]*", {":"}};
   // "name": "value"
   const Pattern json{"\"([A-Za-z0-9_. -]{1,64})\"[ \\t]*:[ \\t]*\"", {"\""}};
-  // name=value, ?name=value, &name=value
-  const Pattern keyed{"([?&]?)([A-Za-z_][A-Za-z0-9_.-]{0,127})[ \\t]*=[ \\t]*", {"="}};
 };
 
 const ValuePatterns& Patterns() {
@@ -323,31 +323,40 @@ std::string Scrubber::ScrubKeyedValues(absl::string_view text) const {
   NextWhere double_quote(in, Is('"'));
   NextWhere single_quote(in, Is('\''));
   NextWhere close_brace(in, Is('}'));
-  return ScrubMatches(
-      Patterns().keyed, in, [&](re2::StringPiece* groups, size_t, size_t end, Redactor& redactor) {
-        const bool query = !groups[1].empty();
-        const absl::string_view name = name_of(groups[2]);
-        // "code" is the OAuth authorization code only as a query parameter.
-        if (!IsSecretName(name) && !(query && absl::EqualsIgnoreCase(name, "code"))) return end;
-        size_t value_end = end;
-        const char open = end < in.size() ? in[end] : '\0';
-        size_t close = in.size();
-        if (!query && open == '"') close = double_quote.From(end + 1);
-        if (!query && open == '\'') close = single_quote.From(end + 1);
-        if (!query && open == '{') close = close_brace.From(end + 1);
-        if (close < in.size()) {
-          value_end = close + 1;  // Password="a b;c", PWD={a;b}
-        } else {
-          // Connection strings separate pairs with ';', query strings with '&' and '#'.
-          const absl::string_view stops = query ? "&#" : ";";
-          while (value_end < in.size() && !IsSpace(in[value_end]) &&
-                 stops.find(in[value_end]) == absl::string_view::npos) {
-            ++value_end;
-          }
-        }
-        redactor.Redact(end, value_end);
-        return value_end;
-      });
+  // name=value, ?name=value, &name=value (report_internal::FindKeyedValue).
+  auto redact_value = [&](const report_internal::KeyedValue& pair, Redactor& redactor) {
+    const size_t end = pair.value;
+    // "code" is the OAuth authorization code only as a query parameter.
+    if (!IsSecretName(pair.name) && !(pair.query && absl::EqualsIgnoreCase(pair.name, "code"))) {
+      return end;
+    }
+    size_t value_end = end;
+    const char open = end < in.size() ? in[end] : '\0';
+    size_t close = in.size();
+    if (!pair.query && open == '"') close = double_quote.From(end + 1);
+    if (!pair.query && open == '\'') close = single_quote.From(end + 1);
+    if (!pair.query && open == '{') close = close_brace.From(end + 1);
+    if (close < in.size()) {
+      value_end = close + 1;  // Password="a b;c", PWD={a;b}
+    } else {
+      // Connection strings separate pairs with ';', query strings with '&' and '#'.
+      const absl::string_view stops = pair.query ? "&#" : ";";
+      while (value_end < in.size() && !IsSpace(in[value_end]) &&
+             stops.find(in[value_end]) == absl::string_view::npos) {
+        ++value_end;
+      }
+    }
+    redactor.Redact(end, value_end);
+    return value_end;
+  };
+  Redactor redactor(in);
+  for (size_t pos = 0; pos <= in.size();) {
+    const std::optional<report_internal::KeyedValue> pair =
+        report_internal::FindKeyedValue(in, pos);
+    if (!pair.has_value()) break;
+    pos = std::max(redact_value(*pair, redactor), pair->begin + 1);
+  }
+  return std::move(redactor).Finish();
 }
 
 std::string Scrubber::ScrubText(absl::string_view text) const {
