@@ -58,8 +58,8 @@ absl::StatusOr<Report> CaptureLiveProcess(const LiveCaptureRequest& request, con
   }
   capture.AddSnapshot(*process);
   dac::LiveManagedStateSource managed;
-  // The DAC process loads the DAC while the native walk runs; it needs the walk's results
-  // only to name what the walk left unnamed, at the end.
+  // The DAC process loads the DAC and walks the managed stacks while the native walk runs; it
+  // needs the walk's results only to name what the walk left unnamed, at the end.
   dac::ManagedStateRequest dac_choice;
   dac_choice.dac_path = config.dac_path;
   dac_choice.dac_dir = config.dac_dir;
