@@ -99,7 +99,8 @@ void ReportBuilder::SetFrameModule(uint64_t code_address, Frame* frame) {
   frame->set_module_index(module_index);
   if (module_index >= 0) {
     const Module& module = report_.modules(module_index);
-    frame->set_module(module.path());
+    // A frame added again (the stacks merged with managed frames) mostly has its path already.
+    if (frame->module() != module.path()) frame->set_module(module.path());
     frame->set_module_offset(frame->ip() - module.base());
   } else {
     frame->clear_module();
