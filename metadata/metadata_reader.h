@@ -14,6 +14,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "metadata/internal/table_layout.h"
 
@@ -78,6 +79,13 @@ class MetadataReader {
 
 // The Module table's MVID (an assembly's metadata).
 absl::StatusOr<Guid> ModuleMvid(const MetadataReader& reader);
+// `size` bytes at `offset` of some metadata, read now.
+using MetadataRangeReader =
+    absl::FunctionRef<absl::StatusOr<std::string>(uint32_t offset, uint32_t size)>;
+// ModuleMvid of the metadata of `metadata_size` bytes that `read` reads, reading only its
+// root, the tables stream's header, the Module row's MVID cell and that #GUID entry (under
+// 1.5 KiB; Parse needs all of it: 3 MiB for System.Private.CoreLib).
+absl::StatusOr<Guid> ReadModuleMvid(uint32_t metadata_size, MetadataRangeReader read);
 // The name of MethodDef `token` (0x06xxxxxx).
 absl::StatusOr<absl::string_view> MethodDefName(const MetadataReader& reader, uint32_t token);
 

@@ -394,7 +394,7 @@ absl::StatusOr<StackTraceMethod> DescribeStackTraceMethod(const MetadataReader& 
 }
 
 struct StackTraceMethodNamer::Assembly {
-  std::unique_ptr<pe::PeImage> image;  // the reader's bytes
+  std::string metadata;  // the reader's bytes: only the metadata, not the whole assembly
   std::optional<MetadataReader> reader;
 };
 
@@ -407,13 +407,12 @@ std::optional<StackTraceMethod> StackTraceMethodNamer::Describe(const std::strin
   if (added) {
     auto assembly = std::make_unique<Assembly>();
     absl::StatusOr<pe::PeImage> image = pe::PeImage::FromFile(assembly_path);
-    if (image.ok()) {
-      assembly->image = std::make_unique<pe::PeImage>(*std::move(image));
-      absl::StatusOr<absl::string_view> metadata = assembly->image->Metadata();
-      if (metadata.ok()) {
-        absl::StatusOr<MetadataReader> reader = MetadataReader::Parse(*metadata);
-        if (reader.ok()) assembly->reader.emplace(*std::move(reader));
-      }
+    absl::StatusOr<std::string> metadata =
+        image.ok() ? image->Metadata() : absl::StatusOr<std::string>(image.status());
+    if (metadata.ok()) {
+      assembly->metadata = *std::move(metadata);
+      absl::StatusOr<MetadataReader> reader = MetadataReader::Parse(assembly->metadata);
+      if (reader.ok()) assembly->reader.emplace(*std::move(reader));
     }
     it->second = std::move(assembly);
   }

@@ -20,7 +20,7 @@ std::map<std::string, StackTraceMethod> DescribeAll(const std::string& file, int
   absl::StatusOr<pe::PeImage> image = pe::PeImage::FromFile(*path);
   EXPECT_TRUE(image.ok()) << image.status();
   if (!image.ok()) return out;
-  absl::StatusOr<absl::string_view> md = image->Metadata();
+  absl::StatusOr<std::string> md = image->Metadata();
   EXPECT_TRUE(md.ok()) << md.status();
   if (!md.ok()) return out;
   absl::StatusOr<MetadataReader> reader = MetadataReader::Parse(*md);
