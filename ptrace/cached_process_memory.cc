@@ -2,27 +2,33 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <utility>
 #include <vector>
 
 namespace ddcrash {
 
-CachedProcessMemory::CachedProcessMemory(ProcessMemory& underlying) : underlying_(underlying) {}
+CachedProcessMemory::CachedProcessMemory(ProcessMemory& underlying, size_t max_pages)
+    : underlying_(underlying), max_pages_(std::max<size_t>(max_pages, 8)) {}
 
 const CachedProcessMemory::Page& CachedProcessMemory::GetPage(uint64_t page_address,
                                                               uint64_t last_page_address) {
   if (last_page_ != nullptr && last_address_ == page_address) return *last_page_;
   auto found = pages_.find(page_address);
   if (found != pages_.end()) {
+    lru_.splice(lru_.begin(), lru_, found->second);
     last_address_ = page_address;
-    last_page_ = found->second.get();
+    last_page_ = &*found->second;
     return *last_page_;
   }
 
   // Batch the run of missing pages this read needs into one underlying read: a large read
-  // (a whole stack) then costs one syscall, not one per page.
+  // (a whole stack) then costs one syscall, not one per page. A quarter of the cache at most,
+  // so that the run's first page, the one returned, is not dropped for its last.
+  const size_t max_run = max_pages_ / 4;
   uint64_t run_end = page_address;  // last page of the run
-  while (run_end < last_page_address && !pages_.contains(run_end + kPageSize)) {
+  while (run_end < last_page_address && (run_end - page_address) / kPageSize + 1 < max_run &&
+         !pages_.contains(run_end + kPageSize)) {
     run_end += kPageSize;
   }
   size_t run_pages = static_cast<size_t>((run_end - page_address) / kPageSize + 1);
@@ -35,18 +41,38 @@ const CachedProcessMemory::Page& CachedProcessMemory::GetPage(uint64_t page_addr
     // Pages after the one where the read stopped are not known to be unreadable (the read
     // stopped at the first failure); leave them to be read on their own.
     if (i > 0 && got <= page_begin) break;
-    auto page = std::make_unique<Page>();
-    if (got > page_begin) {
-      page->valid = std::min<size_t>(got - page_begin, kPageSize);
-      std::memcpy(page->bytes, buffer.data() + page_begin, page->valid);
+    if (pages_.size() >= max_pages_) {
+      // Drop the least recently used page, reusing its memory for this one.
+      pages_.erase(lru_.back().address);
+      lru_.splice(lru_.begin(), lru_, std::prev(lru_.end()));
+      lru_.front().error = absl::OkStatus();
     } else {
-      page->error = n.ok() ? absl::OutOfRangeError("target memory not readable") : n.status();
+      lru_.emplace_front();
     }
-    pages_[page_address + page_begin] = std::move(page);
+    Page& page = lru_.front();
+    page.address = page_address + page_begin;
+    page.valid = 0;
+    if (got > page_begin) {
+      page.valid = std::min<size_t>(got - page_begin, kPageSize);
+      std::memcpy(page.bytes, buffer.data() + page_begin, page.valid);
+    } else {
+      page.error = n.ok() ? absl::OutOfRangeError("target memory not readable") : n.status();
+    }
+    pages_[page.address] = lru_.begin();
   }
+  auto first = pages_.find(page_address);
+  lru_.splice(lru_.begin(), lru_, first->second);
   last_address_ = page_address;
-  last_page_ = pages_[page_address].get();
+  last_page_ = &*first->second;
   return *last_page_;
+}
+
+void CachedProcessMemory::Clear() {
+  // Swapped out rather than cleared: clear() would keep the table's buckets.
+  absl::flat_hash_map<uint64_t, Lru::iterator>().swap(pages_);
+  lru_.clear();
+  last_address_ = 0;
+  last_page_ = nullptr;
 }
 
 absl::StatusOr<size_t> CachedProcessMemory::Read(uint64_t address, absl::Span<uint8_t> out) {
