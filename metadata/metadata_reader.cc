@@ -119,6 +119,7 @@ constexpr size_t kMaxTablesHeaderSize = 24 + 4 * kTableCount + 4;
 
 struct TablesHeader {
   uint8_t heap_sizes = 0;
+  uint64_t sorted = 0;
   std::array<uint32_t, kTableCount> rows{};
   size_t size = 0;  // where the first table's rows begin
 };
@@ -132,7 +133,7 @@ absl::StatusOr<TablesHeader> ParseTablesHeader(absl::string_view stream, bool pd
   out.heap_sizes = r.U8();
   r.Skip(1);
   uint64_t valid = r.U64();
-  r.Skip(8);  // sorted
+  out.sorted = r.U64();
   if (!r.ok()) return Invalid("truncated tables stream header");
   for (int t = 0; t < kTableCount; ++t) {
     if (((valid >> t) & 1) == 0) continue;
@@ -200,6 +201,7 @@ absl::Status MetadataReader::ParseTables(absl::string_view stream, bool uncompre
   absl::StatusOr<TablesHeader> header = ParseTablesHeader(stream, pdb_.has_value());
   if (!header.ok()) return header.status();
   rows_ = header->rows;
+  sorted_ = header->sorted;
   std::array<uint32_t, kTableCount> sizing_rows = rows_;
   if (pdb_.has_value()) {
     for (int t = 0; t < kFirstDebugTable; ++t) sizing_rows[t] = pdb_->type_system_rows[t];

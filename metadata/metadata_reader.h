@@ -52,6 +52,8 @@ class MetadataReader {
 
   // Rows of `table` in this metadata's own tables stream.
   uint32_t RowCount(Table table) const { return rows_[static_cast<int>(table)]; }
+  // The tables stream marks `table` sorted (by its key column, II.22).
+  bool Sorted(Table table) const { return (sorted_ >> static_cast<int>(table)) & 1; }
   uint32_t RowSize(int table) const { return layout_.row_size[table]; }
   uint8_t ColumnWidth(int table, int column) const { return layout_.column_width[table][column]; }
 
@@ -73,6 +75,7 @@ class MetadataReader {
   absl::string_view strings_, blobs_, guids_, user_strings_;
   std::optional<PdbStream> pdb_;
   std::array<uint32_t, internal::kTableCount> rows_{};
+  uint64_t sorted_ = 0;
   std::array<absl::string_view, internal::kTableCount> table_data_{};
   internal::TableLayout layout_;
 };
