@@ -43,7 +43,7 @@ TEST(PeImageTest, ReadsTheTestAppAssembly) {
   EXPECT_EQ(cv->age, 1u);
   EXPECT_TRUE(absl::EndsWith(cv->path, "Ddcrash.TestApp.pdb")) << cv->path;
   EXPECT_EQ(Find(*entries, kEmbeddedPortablePdb), nullptr);
-  absl::StatusOr<absl::string_view> md = image->Metadata();
+  absl::StatusOr<std::string> md = image->Metadata();
   ASSERT_TRUE(md.ok()) << md.status();
   EXPECT_TRUE(absl::StartsWith(*md, "BSJB"));
 }
