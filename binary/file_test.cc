@@ -41,5 +41,34 @@ TEST(ReadFileBoundedTest, FifoIsRefusedWithoutWaitingForAWriter) {
   EXPECT_TRUE(absl::IsFailedPrecondition(ReadFileBounded(path, 100).status()));
 }
 
+TEST(ReadOnlyFileTest, ReadsRangesWithinTheFileOnly) {
+  std::string path = TempFile("0123456789");
+  absl::StatusOr<ReadOnlyFile> file = ReadOnlyFile::Open(path);
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_EQ(file->size(), 10u);
+  EXPECT_EQ(*file->Read(3, 4), "3456");
+  EXPECT_EQ(*file->Read(10, 0), "");
+  EXPECT_TRUE(absl::IsInvalidArgument(file->Read(8, 3).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(file->Read(11, 0).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(file->Read(~uint64_t{0}, 2).status()));
+  // Moved, the file stays open and readable once.
+  ReadOnlyFile moved = *std::move(file);
+  EXPECT_EQ(*moved.Read(0, 2), "01");
+}
+
+TEST(ReadOnlyFileTest, AFileThatShrankAfterOpeningIsDataLoss) {
+  std::string path = TempFile("0123456789");
+  absl::StatusOr<ReadOnlyFile> file = ReadOnlyFile::Open(path);
+  ASSERT_TRUE(file.ok()) << file.status();
+  ASSERT_EQ(truncate(path.c_str(), 4), 0);
+  EXPECT_TRUE(absl::IsDataLoss(file->Read(2, 6).status()));
+  EXPECT_EQ(*file->Read(0, 4), "0123");
+}
+
+TEST(ReadOnlyFileTest, RefusesWhatIsNotARegularFile) {
+  EXPECT_TRUE(absl::IsNotFound(ReadOnlyFile::Open("/nonexistent/x.dll").status()));
+  EXPECT_TRUE(absl::IsFailedPrecondition(ReadOnlyFile::Open("/").status()));
+}
+
 }  // namespace
 }  // namespace ddcrash::binary

@@ -69,6 +69,9 @@ absl::StatusOr<Report> CaptureLiveProcess(const LiveCaptureRequest& request, con
     LiveNativeUnwinder unwinder(*process);
     capture.UnwindStacks(*process, unwinder);
   }
+  // The walk's pages of target memory (~5 MiB at 1,000 threads) would otherwise still be held
+  // while the DAC's result arrives and is parsed, ddreport's peak.
+  process->DropMemoryCache();
   capture.AddManagedState(*process, managed);
   {
     StageTimer timer = capture.TimeStage("detach");

@@ -32,7 +32,7 @@ SourceLineAnnotator::Module& SourceLineAnnotator::ModuleOf(const std::string& pa
   if (absl::Now() >= deadline_) {
     m.pdb_problem = "not read: the DAC stage's time ran out";
     modules_.push_back(std::move(m));
-    return by_path_.emplace(path, Module{modules_.size() - 1, &not_read_}).first->second;
+    return by_path_.emplace(path, Module{modules_.size() - 1, &not_read_, {}}).first->second;
   }
   const pdb::LocatedPdb& located = locator_.Locate(path);
   if (located.mvid.has_value()) m.mvid = metadata::FormatGuid(*located.mvid);
@@ -44,7 +44,7 @@ SourceLineAnnotator::Module& SourceLineAnnotator::ModuleOf(const std::string& pa
     m.pdb_problem = std::string(located.status.message());
   }
   modules_.push_back(std::move(m));
-  return by_path_.emplace(path, Module{modules_.size() - 1, &located}).first->second;
+  return by_path_.emplace(path, Module{modules_.size() - 1, &located, {}}).first->second;
 }
 
 void SourceLineAnnotator::Annotate(std::vector<ManagedFrame>& frames) {
@@ -53,8 +53,9 @@ void SourceLineAnnotator::Annotate(std::vector<ManagedFrame>& frames) {
     Module& module = ModuleOf(f.module_path);
     ++modules_[module.index].frames;
     if (module.located->pdb == nullptr || f.il_offset > kLastIlOffset) continue;
-    absl::StatusOr<std::optional<pdb::SourceLocation>> where =
-        module.located->pdb->Lookup(f.token, f.il_offset);
+    auto [found, added] = module.lookups.try_emplace({f.token, f.il_offset}, std::nullopt);
+    if (added) found->second = module.located->pdb->Lookup(f.token, f.il_offset);
+    const absl::StatusOr<std::optional<pdb::SourceLocation>>& where = found->second;
     if (!where.ok()) {
       // A PDB whose id matched but whose data for this method is broken: say so once.
       std::string& problem = modules_[module.index].pdb_problem;

@@ -9,13 +9,18 @@
 #define DDCRASH_DAC_SOURCE_LINES_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "dac/managed_state.h"
 #include "pdb/pdb_locator.h"
+#include "pdb/portable_pdb.h"
 
 namespace ddcrash::dac {
 
@@ -42,6 +47,10 @@ class SourceLineAnnotator {
   struct Module {
     size_t index;  // into modules_
     const pdb::LocatedPdb* located;
+    // Lookup's answer per (method token, IL offset): a thousand threads parked in the same
+    // methods decode each method's sequence points once, not once per frame.
+    std::map<std::pair<uint32_t, uint32_t>, absl::StatusOr<std::optional<pdb::SourceLocation>>>
+        lookups;
   };
   Module& ModuleOf(const std::string& path);
 

@@ -1,5 +1,8 @@
 #include "metadata/metadata_reader.h"
 
+#include <algorithm>
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -32,9 +35,29 @@ std::string FormatGuid(const Guid& g) {
       g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
 }
 
-absl::StatusOr<MetadataReader> MetadataReader::Parse(absl::string_view metadata) {
-  MetadataReader reader;
-  ByteReader r(metadata);
+namespace {
+
+// Where a stream lies in the metadata; size 0 and no data when absent.
+struct StreamRange {
+  uint32_t offset = 0;
+  uint32_t size = 0;
+  bool present = false;
+};
+
+// The metadata root (II.24.2.1) and its stream headers: at most this many bytes.
+constexpr size_t kMaxRootSize = 20 + kMaxVersionLength + 1 + 4 + kMaxStreams * (8 + kMaxStreamName + 4);
+
+struct Root {
+  absl::string_view version;  // into the bytes given to ParseRoot
+  StreamRange tables, strings, blobs, guids, user_strings, pdb;
+  bool uncompressed = false;  // "#-" rather than "#~"
+};
+
+// The root at the start of `root`, of metadata `metadata_size` bytes long (`root` may hold
+// less than all of it): every stream must lie in the metadata.
+absl::StatusOr<Root> ParseRoot(absl::string_view root, uint64_t metadata_size) {
+  Root out;
+  ByteReader r(root);
   if (r.U32() != kRootSignature || !r.ok()) return Invalid("no BSJB signature");
   r.Skip(2 + 2 + 4);  // major, minor, reserved
   uint32_t version_length = r.U32();
@@ -42,14 +65,11 @@ absl::StatusOr<MetadataReader> MetadataReader::Parse(absl::string_view metadata)
     return Invalid("bad version string length");
   }
   absl::string_view version = r.Bytes((version_length + 3) & ~3u);
-  reader.version_ = version.substr(0, version.find('\0'));
+  out.version = version.substr(0, version.find('\0'));
   r.Skip(2);  // flags
   uint16_t stream_count = r.U16();
   if (!r.ok()) return Invalid("truncated metadata root");
   if (stream_count > kMaxStreams) return Invalid(absl::StrCat(stream_count, " streams"));
-
-  absl::string_view tables, pdb;
-  bool uncompressed = false;
   for (uint16_t i = 0; i < stream_count; ++i) {
     uint32_t offset = r.U32();
     uint32_t size = r.U32();
@@ -62,30 +82,99 @@ absl::StatusOr<MetadataReader> MetadataReader::Parse(absl::string_view metadata)
     }
     r.Seek(name_start + ((r.offset() - name_start + 3) & ~size_t{3}));
     if (!r.ok() || name.size() > kMaxStreamName) return Invalid("truncated stream header");
-    absl::StatusOr<absl::string_view> data =
-        binary::Slice(metadata, offset, size, absl::StrCat("stream ", name));
-    if (!data.ok()) return Invalid(data.status().message());
-    absl::string_view* slot = nullptr;
+    if (offset > metadata_size || size > metadata_size - offset) {
+      return Invalid(absl::StrFormat("stream %s at 0x%x+0x%x lies outside the metadata", name,
+                                     offset, size));
+    }
+    StreamRange* slot = nullptr;
     if (name == "#~" || name == "#-") {
-      slot = &tables;
-      uncompressed = name == "#-";
+      slot = &out.tables;
+      out.uncompressed = name == "#-";
     } else if (name == "#Strings") {
-      slot = &reader.strings_;
+      slot = &out.strings;
     } else if (name == "#Blob") {
-      slot = &reader.blobs_;
+      slot = &out.blobs;
     } else if (name == "#GUID") {
-      slot = &reader.guids_;
+      slot = &out.guids;
     } else if (name == "#US") {
-      slot = &reader.user_strings_;
+      slot = &out.user_strings;
     } else if (name == "#Pdb") {
-      slot = &pdb;
+      slot = &out.pdb;
     } else {
       continue;  // unknown streams carry nothing we read
     }
-    if (slot->data() != nullptr) return Invalid(absl::StrCat("stream ", name, " twice"));
-    *slot = *data;
+    if (slot->present) return Invalid(absl::StrCat("stream ", name, " twice"));
+    *slot = StreamRange{offset, size, true};
   }
-  if (pdb.data() != nullptr) {
+  if (!out.tables.present) return Invalid("no tables stream (#~ or #-)");
+  return out;
+}
+
+absl::string_view View(absl::string_view metadata, const StreamRange& stream) {
+  return stream.present ? metadata.substr(stream.offset, stream.size) : absl::string_view();
+}
+
+// The tables stream's header (II.24.2.6): at most this many bytes.
+constexpr size_t kMaxTablesHeaderSize = 24 + 4 * kTableCount + 4;
+
+struct TablesHeader {
+  uint8_t heap_sizes = 0;
+  uint64_t sorted = 0;
+  std::array<uint32_t, kTableCount> rows{};
+  size_t size = 0;  // where the first table's rows begin
+};
+
+// The header at the start of `stream` (which may hold less than all of the stream); `pdb`:
+// the tables of a portable PDB, which may hold no type-system table.
+absl::StatusOr<TablesHeader> ParseTablesHeader(absl::string_view stream, bool pdb) {
+  TablesHeader out;
+  ByteReader r(stream);
+  r.Skip(4 + 1 + 1);  // reserved, major, minor
+  out.heap_sizes = r.U8();
+  r.Skip(1);
+  uint64_t valid = r.U64();
+  out.sorted = r.U64();
+  if (!r.ok()) return Invalid("truncated tables stream header");
+  for (int t = 0; t < kTableCount; ++t) {
+    if (((valid >> t) & 1) == 0) continue;
+    // A table we cannot size would misplace every table after it.
+    if (internal::TableColumns(t).empty()) return Invalid(absl::StrFormat("unknown table 0x%02x", t));
+    if (pdb && t < kFirstDebugTable) {
+      return Invalid(absl::StrFormat("portable PDB holds type-system table 0x%02x", t));
+    }
+    out.rows[t] = r.U32();
+    if (out.rows[t] > kMaxRows) return Invalid(absl::StrFormat("table 0x%02x: too many rows", t));
+  }
+  if (out.heap_sizes & 0x40) r.Skip(4);  // extra data after the row counts
+  if (!r.ok()) return Invalid("truncated row counts");
+  out.size = r.offset();
+  return out;
+}
+
+internal::TableLayout LayoutOf(const TablesHeader& header,
+                               const std::array<uint32_t, kTableCount>& sizing_rows,
+                               bool uncompressed) {
+  const uint8_t flags = header.heap_sizes;
+  internal::HeapSizes heaps{(flags & 0x01) != 0, (flags & 0x02) != 0, (flags & 0x04) != 0};
+  // A minimal EnC delta ("#-" with the EnC-deltas flag) widens every index to 4 bytes.
+  return internal::ComputeLayout(sizing_rows, heaps, uncompressed && (flags & 0x20));
+}
+
+}  // namespace
+
+absl::StatusOr<MetadataReader> MetadataReader::Parse(absl::string_view metadata) {
+  absl::StatusOr<Root> root = ParseRoot(metadata, metadata.size());
+  if (!root.ok()) return root.status();
+  MetadataReader reader;
+  reader.version_ = root->version;
+  reader.strings_ = View(metadata, root->strings);
+  reader.blobs_ = View(metadata, root->blobs);
+  reader.guids_ = View(metadata, root->guids);
+  reader.user_strings_ = View(metadata, root->user_strings);
+  absl::string_view tables = View(metadata, root->tables);
+  absl::string_view pdb = View(metadata, root->pdb);
+  const bool uncompressed = root->uncompressed;
+  if (root->pdb.present) {
     ByteReader p(pdb);
     PdbStream stream;
     absl::string_view id = p.Bytes(20);
@@ -104,41 +193,21 @@ absl::StatusOr<MetadataReader> MetadataReader::Parse(absl::string_view metadata)
     if (!p.ok()) return Invalid("truncated #Pdb stream");
     reader.pdb_ = stream;
   }
-  if (tables.data() == nullptr) return Invalid("no tables stream (#~ or #-)");
   if (absl::Status s = reader.ParseTables(tables, uncompressed); !s.ok()) return s;
   return reader;
 }
 
 absl::Status MetadataReader::ParseTables(absl::string_view stream, bool uncompressed) {
-  ByteReader r(stream);
-  r.Skip(4 + 1 + 1);  // reserved, major, minor
-  uint8_t heap_sizes = r.U8();
-  r.Skip(1);
-  uint64_t valid = r.U64();
-  r.Skip(8);  // sorted
-  if (!r.ok()) return Invalid("truncated tables stream header");
-  std::array<uint32_t, kTableCount> sizing_rows{};
-  for (int t = 0; t < kTableCount; ++t) {
-    if (((valid >> t) & 1) == 0) continue;
-    // A table we cannot size would misplace every table after it.
-    if (internal::TableColumns(t).empty()) return Invalid(absl::StrFormat("unknown table 0x%02x", t));
-    if (pdb_.has_value() && t < kFirstDebugTable) {
-      return Invalid(absl::StrFormat("portable PDB holds type-system table 0x%02x", t));
-    }
-    rows_[t] = r.U32();
-    if (rows_[t] > kMaxRows) return Invalid(absl::StrFormat("table 0x%02x: too many rows", t));
-    sizing_rows[t] = rows_[t];
-  }
-  if (heap_sizes & 0x40) r.Skip(4);  // extra data after the row counts
-  if (!r.ok()) return Invalid("truncated row counts");
+  absl::StatusOr<TablesHeader> header = ParseTablesHeader(stream, pdb_.has_value());
+  if (!header.ok()) return header.status();
+  rows_ = header->rows;
+  sorted_ = header->sorted;
+  std::array<uint32_t, kTableCount> sizing_rows = rows_;
   if (pdb_.has_value()) {
     for (int t = 0; t < kFirstDebugTable; ++t) sizing_rows[t] = pdb_->type_system_rows[t];
   }
-  internal::HeapSizes heaps{(heap_sizes & 0x01) != 0, (heap_sizes & 0x02) != 0,
-                            (heap_sizes & 0x04) != 0};
-  // A minimal EnC delta ("#-" with the EnC-deltas flag) widens every index to 4 bytes.
-  layout_ = internal::ComputeLayout(sizing_rows, heaps, uncompressed && (heap_sizes & 0x20));
-  uint64_t offset = r.offset();
+  layout_ = LayoutOf(*header, sizing_rows, uncompressed);
+  uint64_t offset = header->size;
   for (int t = 0; t < kTableCount; ++t) {
     if (rows_[t] == 0) continue;
     uint64_t size = uint64_t{rows_[t]} * layout_.row_size[t];
@@ -202,6 +271,42 @@ absl::StatusOr<Guid> ModuleMvid(const MetadataReader& reader) {
   absl::StatusOr<uint32_t> index = reader.Cell(Table::kModule, 1, 2);
   if (!index.ok()) return index.status();
   return reader.GuidAt(*index);
+}
+
+absl::StatusOr<Guid> ReadModuleMvid(uint32_t metadata_size, MetadataRangeReader read) {
+  absl::StatusOr<std::string> root_bytes = read(0, std::min<uint32_t>(metadata_size, kMaxRootSize));
+  if (!root_bytes.ok()) return root_bytes.status();
+  absl::StatusOr<Root> root = ParseRoot(*root_bytes, metadata_size);
+  if (!root.ok()) return root.status();
+  if (root->pdb.present) return Invalid("a portable PDB has no Module table");
+  const StreamRange& tables = root->tables;
+  absl::StatusOr<std::string> header_bytes =
+      read(tables.offset, std::min<uint32_t>(tables.size, kMaxTablesHeaderSize));
+  if (!header_bytes.ok()) return header_bytes.status();
+  absl::StatusOr<TablesHeader> header = ParseTablesHeader(*header_bytes, false);
+  if (!header.ok()) return header.status();
+  constexpr int kModule = static_cast<int>(Table::kModule);
+  constexpr int kMvidColumn = 2;
+  if (header->rows[kModule] == 0) return Invalid("row 1 of table 0x00 (0 rows)");
+  // The Module table comes first: its row follows the header.
+  const internal::TableLayout layout = LayoutOf(*header, header->rows, root->uncompressed);
+  if (header->size + layout.row_size[kModule] > tables.size) return Invalid("table 0x00 cut short");
+  const uint8_t width = layout.column_width[kModule][kMvidColumn];
+  absl::StatusOr<std::string> cell =
+      read(tables.offset + header->size + layout.column_offset[kModule][kMvidColumn], width);
+  if (!cell.ok()) return cell.status();
+  ByteReader c(*cell);
+  const uint32_t index = width == 4 ? c.U32() : c.U16();
+  if (!c.ok()) return Invalid("cut-short read of the Module row");
+  if (index == 0 || uint64_t{index} * 16 > root->guids.size) {
+    return Invalid(absl::StrCat("#GUID index ", index, " out of range"));
+  }
+  absl::StatusOr<std::string> bytes = read(root->guids.offset + (index - 1) * 16, 16);
+  if (!bytes.ok()) return bytes.status();
+  if (bytes->size() != 16) return Invalid("cut-short read of the MVID");
+  Guid guid;
+  std::copy(bytes->begin(), bytes->end(), guid.begin());
+  return guid;
 }
 
 absl::StatusOr<absl::string_view> MethodDefName(const MetadataReader& reader, uint32_t token) {

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "metadata/internal/table_layout.h"
 
@@ -51,6 +52,8 @@ class MetadataReader {
 
   // Rows of `table` in this metadata's own tables stream.
   uint32_t RowCount(Table table) const { return rows_[static_cast<int>(table)]; }
+  // The tables stream marks `table` sorted (by its key column, II.22).
+  bool Sorted(Table table) const { return (sorted_ >> static_cast<int>(table)) & 1; }
   uint32_t RowSize(int table) const { return layout_.row_size[table]; }
   uint8_t ColumnWidth(int table, int column) const { return layout_.column_width[table][column]; }
 
@@ -72,12 +75,20 @@ class MetadataReader {
   absl::string_view strings_, blobs_, guids_, user_strings_;
   std::optional<PdbStream> pdb_;
   std::array<uint32_t, internal::kTableCount> rows_{};
+  uint64_t sorted_ = 0;
   std::array<absl::string_view, internal::kTableCount> table_data_{};
   internal::TableLayout layout_;
 };
 
 // The Module table's MVID (an assembly's metadata).
 absl::StatusOr<Guid> ModuleMvid(const MetadataReader& reader);
+// `size` bytes at `offset` of some metadata, read now.
+using MetadataRangeReader =
+    absl::FunctionRef<absl::StatusOr<std::string>(uint32_t offset, uint32_t size)>;
+// ModuleMvid of the metadata of `metadata_size` bytes that `read` reads, reading only its
+// root, the tables stream's header, the Module row's MVID cell and that #GUID entry (under
+// 1.5 KiB; Parse needs all of it: 3 MiB for System.Private.CoreLib).
+absl::StatusOr<Guid> ReadModuleMvid(uint32_t metadata_size, MetadataRangeReader read);
 // The name of MethodDef `token` (0x06xxxxxx).
 absl::StatusOr<absl::string_view> MethodDefName(const MetadataReader& reader, uint32_t token);
 

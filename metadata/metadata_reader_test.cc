@@ -24,7 +24,7 @@ TEST(MetadataReaderTest, AgreesWithTheOracleOnRealAssemblies) {
     ASSERT_TRUE(oracle.ok()) << oracle.status();
     absl::StatusOr<pe::PeImage> image = pe::PeImage::FromFile(*c.dll);
     ASSERT_TRUE(image.ok()) << image.status();
-    absl::StatusOr<absl::string_view> md = image->Metadata();
+    absl::StatusOr<std::string> md = image->Metadata();
     ASSERT_TRUE(md.ok()) << md.status();
     absl::StatusOr<MetadataReader> reader = MetadataReader::Parse(*md);
     ASSERT_TRUE(reader.ok()) << reader.status();
@@ -33,6 +33,18 @@ TEST(MetadataReaderTest, AgreesWithTheOracleOnRealAssemblies) {
     absl::StatusOr<Guid> mvid = ModuleMvid(*reader);
     ASSERT_TRUE(mvid.ok()) << mvid.status();
     EXPECT_EQ(pdb::testing::Hex(mvid->data(), mvid->size()), oracle->mvid_hex);
+    // Read by range from the file, the MVID is the same, from a few small reads.
+    absl::StatusOr<pe::ImageRange> range = image->MetadataRange();
+    ASSERT_TRUE(range.ok()) << range.status();
+    size_t bytes_read = 0;
+    absl::StatusOr<Guid> read_mvid =
+        ReadModuleMvid(range->size, [&](uint32_t offset, uint32_t size) {
+          bytes_read += size;
+          return image->Read(range->offset + offset, size);
+        });
+    ASSERT_TRUE(read_mvid.ok()) << read_mvid.status();
+    EXPECT_EQ(*read_mvid, *mvid);
+    EXPECT_LT(bytes_read, 1400u);
     ASSERT_EQ(reader->RowCount(Table::kMethodDef), oracle->methods.size());
     for (const pdb::testing::OracleMethod& m : oracle->methods) {
       absl::StatusOr<absl::string_view> name = MethodDefName(*reader, m.token);
@@ -42,6 +54,33 @@ TEST(MetadataReaderTest, AgreesWithTheOracleOnRealAssemblies) {
     EXPECT_FALSE(MethodDefName(*reader, 0x06000000).ok());
     EXPECT_FALSE(MethodDefName(*reader, 0x02000001).ok());
   }
+}
+
+TEST(MetadataReaderTest, ReadModuleMvidFailsCleanlyOnEveryCutOfTheMetadata) {
+  absl::StatusOr<std::string> dll = pdb::testing::PdbFixture("portable/Ddcrash.PdbSample.dll");
+  ASSERT_TRUE(dll.ok()) << dll.status();
+  absl::StatusOr<pe::PeImage> image = pe::PeImage::FromFile(*dll);
+  ASSERT_TRUE(image.ok()) << image.status();
+  absl::StatusOr<std::string> md = image->Metadata();
+  ASSERT_TRUE(md.ok()) << md.status();
+  absl::StatusOr<Guid> whole = ModuleMvid(*MetadataReader::Parse(*md));
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  // A reader of a metadata cut at `cut` (as a file that shrank): every read past the cut fails.
+  for (size_t cut = 0; cut < md->size(); cut += cut < 2048 ? 1 : 997) {
+    absl::StatusOr<Guid> mvid =
+        ReadModuleMvid(static_cast<uint32_t>(md->size()),
+                       [&](uint32_t offset, uint32_t size) -> absl::StatusOr<std::string> {
+                         if (uint64_t{offset} + size > cut) return absl::DataLossError("cut");
+                         return md->substr(offset, size);
+                       });
+    if (mvid.ok()) {
+      EXPECT_EQ(*mvid, *whole) << cut;
+    }
+  }
+  // Declared shorter than its streams: refused from the root alone.
+  EXPECT_FALSE(ReadModuleMvid(64, [&](uint32_t offset, uint32_t size) -> absl::StatusOr<std::string> {
+                 return md->substr(offset, size);
+               }).ok());
 }
 
 TEST(MetadataReaderTest, ReadsAPortablePdbsPdbStreamAndDebugTables) {

@@ -73,11 +73,30 @@ class Describer {
                                                    : Rows(Table::kMethodDef) + 1;
     return {first, std::max(first, end)};
   }
-  uint32_t Enclosing(uint32_t type_row) const {
-    for (uint32_t i = 1; i <= Rows(kNestedClass); ++i) {
-      if (CellOr0(kNestedClass, i, 0) == type_row) return CellOr0(kNestedClass, i, 1);
+  // The rows of `t` whose `column` holds `key`: a binary search when the table is marked
+  // sorted (II.22 has each table searched here sorted by that column), else a scan.
+  std::vector<uint32_t> RowsWhere(Table t, int column, uint32_t key) const {
+    std::vector<uint32_t> rows;
+    uint32_t lo = 1;
+    if (r_.Sorted(t)) {
+      uint32_t hi = Rows(t) + 1;
+      while (lo < hi) {
+        const uint32_t mid = lo + (hi - lo) / 2;
+        if (CellOr0(t, mid, column) < key) lo = mid + 1; else hi = mid;
+      }
     }
-    return 0;
+    for (uint32_t i = lo; i <= Rows(t); ++i) {
+      if (CellOr0(t, i, column) == key) {
+        rows.push_back(i);
+      } else if (r_.Sorted(t)) {
+        break;
+      }
+    }
+    return rows;
+  }
+  uint32_t Enclosing(uint32_t type_row) const {
+    const std::vector<uint32_t> rows = RowsWhere(kNestedClass, 0, type_row);
+    return rows.empty() ? 0 : CellOr0(kNestedClass, rows.front(), 1);
   }
   std::string TypeFullName(uint32_t type_row) const {
     std::string name = Str(kTypeDef, type_row, 1);
@@ -97,10 +116,8 @@ class Describer {
   // The names of the generic parameters of TypeOrMethodDef `owner` (coded), by number.
   std::vector<std::string> GenericParams(uint32_t owner) const {
     std::vector<std::pair<uint32_t, std::string>> params;
-    for (uint32_t i = 1; i <= Rows(kGenericParam); ++i) {
-      if (CellOr0(kGenericParam, i, 2) == owner) {
-        params.emplace_back(CellOr0(kGenericParam, i, 0), Str(kGenericParam, i, 3));
-      }
+    for (uint32_t i : RowsWhere(kGenericParam, 2, owner)) {
+      params.emplace_back(CellOr0(kGenericParam, i, 0), Str(kGenericParam, i, 3));
     }
     std::sort(params.begin(), params.end());
     std::vector<std::string> names;
@@ -122,19 +139,9 @@ class Describer {
     if (type_row == 0) return {};
     return {Str(kTypeDef, type_row, 1), Str(kTypeDef, type_row, 2)};
   }
-  // The CustomAttribute rows of HasCustomAttribute `parent` (coded); the table is sorted by it.
+  // The CustomAttribute rows of HasCustomAttribute `parent` (coded).
   std::vector<uint32_t> Attributes(uint32_t parent) const {
-    uint32_t lo = 1, hi = Rows(kCustomAttribute) + 1;
-    while (lo < hi) {
-      const uint32_t mid = lo + (hi - lo) / 2;
-      if (CellOr0(kCustomAttribute, mid, 0) < parent) lo = mid + 1; else hi = mid;
-    }
-    std::vector<uint32_t> rows;
-    for (uint32_t i = lo; i <= Rows(kCustomAttribute) && CellOr0(kCustomAttribute, i, 0) == parent;
-         ++i) {
-      rows.push_back(i);
-    }
-    return rows;
+    return RowsWhere(kCustomAttribute, 0, parent);
   }
   bool HasAttribute(uint32_t parent, absl::string_view ns, absl::string_view name) const {
     for (uint32_t row : Attributes(parent)) {
@@ -147,8 +154,7 @@ class Describer {
   static uint32_t TypeParent(uint32_t type_row) { return type_row << 5 | 3; }
 
   bool Implements(uint32_t type_row, absl::string_view ns, absl::string_view name) const {
-    for (uint32_t i = 1; i <= Rows(kInterfaceImpl); ++i) {
-      if (CellOr0(kInterfaceImpl, i, 0) != type_row) continue;
+    for (uint32_t i : RowsWhere(kInterfaceImpl, 0, type_row)) {
       const uint32_t iface = CellOr0(kInterfaceImpl, i, 1);
       std::pair<std::string, std::string> n;
       if ((iface & 3) == 1) n = {Str(kTypeRef, iface >> 2, 1), Str(kTypeRef, iface >> 2, 2)};
@@ -394,7 +400,7 @@ absl::StatusOr<StackTraceMethod> DescribeStackTraceMethod(const MetadataReader& 
 }
 
 struct StackTraceMethodNamer::Assembly {
-  std::unique_ptr<pe::PeImage> image;  // the reader's bytes
+  std::string metadata;  // the reader's bytes: only the metadata, not the whole assembly
   std::optional<MetadataReader> reader;
 };
 
@@ -407,13 +413,12 @@ std::optional<StackTraceMethod> StackTraceMethodNamer::Describe(const std::strin
   if (added) {
     auto assembly = std::make_unique<Assembly>();
     absl::StatusOr<pe::PeImage> image = pe::PeImage::FromFile(assembly_path);
-    if (image.ok()) {
-      assembly->image = std::make_unique<pe::PeImage>(*std::move(image));
-      absl::StatusOr<absl::string_view> metadata = assembly->image->Metadata();
-      if (metadata.ok()) {
-        absl::StatusOr<MetadataReader> reader = MetadataReader::Parse(*metadata);
-        if (reader.ok()) assembly->reader.emplace(*std::move(reader));
-      }
+    absl::StatusOr<std::string> metadata =
+        image.ok() ? image->Metadata() : absl::StatusOr<std::string>(image.status());
+    if (metadata.ok()) {
+      assembly->metadata = *std::move(metadata);
+      absl::StatusOr<MetadataReader> reader = MetadataReader::Parse(assembly->metadata);
+      if (reader.ok()) assembly->reader.emplace(*std::move(reader));
     }
     it->second = std::move(assembly);
   }

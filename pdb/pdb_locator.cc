@@ -59,13 +59,13 @@ LocatedPdb LocatePdb(const std::string& assembly_path) {
                         : Corrupt(image.status(), absl::StrCat("assembly ", assembly_path));
     return result;
   }
-  if (absl::StatusOr<absl::string_view> md = image->Metadata(); md.ok()) {
-    if (absl::StatusOr<metadata::MetadataReader> reader = metadata::MetadataReader::Parse(*md);
-        reader.ok()) {
-      if (absl::StatusOr<metadata::Guid> mvid = metadata::ModuleMvid(*reader); mvid.ok()) {
-        result.mvid = *mvid;
-      }
-    }
+  // A few small reads, not the metadata (megabytes for the framework's largest assemblies).
+  if (absl::StatusOr<pe::ImageRange> md = image->MetadataRange(); md.ok()) {
+    absl::StatusOr<metadata::Guid> mvid =
+        metadata::ReadModuleMvid(md->size, [&](uint32_t offset, uint32_t size) {
+          return image->Read(md->offset + offset, size);
+        });
+    if (mvid.ok()) result.mvid = *mvid;
   }
   absl::StatusOr<std::vector<pe::DebugEntry>> entries = image->DebugDirectory();
   if (!entries.ok()) {

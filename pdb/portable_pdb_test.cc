@@ -129,9 +129,9 @@ TEST(PortablePdbTest, AnAssemblysMetadataIsNotAPdb) {
   ASSERT_TRUE(dll.ok()) << dll.status();
   absl::StatusOr<pe::PeImage> image = pe::PeImage::FromFile(*dll);
   ASSERT_TRUE(image.ok()) << image.status();
-  absl::StatusOr<absl::string_view> md = image->Metadata();
+  absl::StatusOr<std::string> md = image->Metadata();
   ASSERT_TRUE(md.ok()) << md.status();
-  absl::StatusOr<PortablePdb> pdb = PortablePdb::FromBytes(std::string(*md));
+  absl::StatusOr<PortablePdb> pdb = PortablePdb::FromBytes(*md);
   EXPECT_TRUE(absl::IsInvalidArgument(pdb.status())) << pdb.status();
   EXPECT_TRUE(absl::IsNotFound(PortablePdb::FromFile("/nonexistent/x.pdb").status()));
 }

@@ -1,19 +1,22 @@
 // A bounded reader of PE/COFF images as stored on disk (a .NET assembly): DOS and PE headers,
 // the optional header (PE32 and PE32+), the section table, RVA to file-offset mapping, data
 // directories, the debug directory (CodeView, embedded portable PDB, PDB checksum entries) and
-// the CLI header's metadata. Every offset, size and count is checked against the bytes held;
-// a malformed image gives InvalidArgument, never a read outside them.
+// the CLI header's metadata. An image from a file is read on demand with pread: the headers and
+// section table when opened, then only the ranges asked for (a debug record, the metadata, an
+// embedded PDB), never the whole file. Every offset, size and count is checked against the
+// image's size; a malformed image gives InvalidArgument, never a read outside it.
 #ifndef DDCRASH_PE_PE_IMAGE_H_
 #define DDCRASH_PE_PE_IMAGE_H_
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
+#include "binary/file.h"
 
 namespace ddcrash::pe {
 
@@ -69,6 +72,12 @@ struct PdbChecksum {
   std::string checksum;   // raw bytes
 };
 
+// Bytes of the image, as offsets from its start.
+struct ImageRange {
+  uint64_t offset = 0;
+  uint32_t size = 0;
+};
+
 class PeImage {
  public:
   // Assemblies larger than this are refused (the largest framework assemblies are ~30 MB).
@@ -76,38 +85,64 @@ class PeImage {
   // An embedded PDB may not declare more than this when inflated.
   static constexpr uint32_t kMaxEmbeddedPdbSize = uint32_t{256} << 20;
 
+  // A CodeView or PDB checksum record larger than this is refused (real ones are < 1 KiB).
+  static constexpr uint32_t kMaxDebugRecordSize = uint32_t{64} << 10;
+
+  // An image held in memory (tests, fuzzers).
   static absl::StatusOr<PeImage> FromBytes(std::string bytes);
+  // The image that is the whole regular file `path`.
   static absl::StatusOr<PeImage> FromFile(const std::string& path);
+  // The image stored in the regular file `path` at [offset, offset + size) (an assembly inside
+  // a single-file bundle); the range must lie in the file.
+  static absl::StatusOr<PeImage> FromFile(const std::string& path, uint64_t offset, uint64_t size);
 
   bool pe32_plus() const { return pe32_plus_; }
   uint16_t machine() const { return machine_; }
+  uint64_t size() const { return size_; }
   const std::vector<Section>& sections() const { return sections_; }
   // Zero when the image has fewer directories.
   DataDirectory directory(int index) const;
-  const std::string& bytes() const { return bytes_; }
+
+  // `size` bytes at image offset `offset`, read now: InvalidArgument past the image's end,
+  // DataLoss when the file shrank since it was opened.
+  absl::StatusOr<std::string> Read(uint64_t offset, uint64_t size) const;
 
   // The file offset of [rva, rva + size), which must lie in one section's raw data.
   absl::StatusOr<uint32_t> RvaToOffset(uint32_t rva, uint32_t size) const;
-  absl::StatusOr<absl::string_view> ReadRva(uint32_t rva, uint32_t size) const;
+  absl::StatusOr<std::string> ReadRva(uint32_t rva, uint32_t size) const;
 
   // The debug directory's entries (none when the image has no debug directory).
   absl::StatusOr<std::vector<DebugEntry>> DebugDirectory() const;
-  // The entry's data: from its file offset, else from its RVA.
-  absl::StatusOr<absl::string_view> DebugData(const DebugEntry& entry) const;
+  // Where the entry's data lies: at its file offset, else at its RVA.
+  absl::StatusOr<ImageRange> DebugDataRange(const DebugEntry& entry) const;
   absl::StatusOr<CodeView> ReadCodeView(const DebugEntry& entry) const;
   // The portable PDB of an embedded-PDB entry ("MPDB", size, deflate data), inflated;
-  // exactly the declared size, at most kMaxEmbeddedPdbSize.
+  // exactly the declared size, at most kMaxEmbeddedPdbSize. The compressed data is read a
+  // chunk at a time, never held whole.
   absl::StatusOr<std::string> InflateEmbeddedPdb(const DebugEntry& entry) const;
   absl::StatusOr<PdbChecksum> ReadPdbChecksum(const DebugEntry& entry) const;
 
-  // The ECMA-335 metadata the CLI header points at; NotFound for a native image.
-  absl::StatusOr<absl::string_view> Metadata() const;
+  // Where the ECMA-335 metadata the CLI header points at lies; NotFound for a native image.
+  absl::StatusOr<ImageRange> MetadataRange() const;
+  // That metadata, read.
+  absl::StatusOr<std::string> Metadata() const;
 
  private:
   PeImage() = default;
+  // The image at [offset, offset + size) of `file`, a range within it.
+  static absl::StatusOr<PeImage> FromOpenFile(binary::ReadOnlyFile file, uint64_t offset,
+                                              uint64_t size);
   absl::Status ParseHeaders();
+  // Up to `size` bytes at `offset`: fewer where the image ends (none past it).
+  absl::StatusOr<std::string> ReadUpTo(uint64_t offset, uint64_t size) const;
+  // A small debug record's data (CodeView, PDB checksum), at most kMaxDebugRecordSize.
+  absl::StatusOr<std::string> DebugRecord(const DebugEntry& entry) const;
 
+  // Exactly one of the two holds the image: bytes_ (FromBytes) or file_ from base_ on.
   std::string bytes_;
+  std::optional<binary::ReadOnlyFile> file_;
+  uint64_t base_ = 0;
+  uint64_t size_ = 0;
   bool pe32_plus_ = false;
   uint16_t machine_ = 0;
   std::vector<Section> sections_;

@@ -13,6 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<std::vector<ddcrash::pe::DebugEntry>> entries = image->DebugDirectory();
   if (!entries.ok()) return 0;
   for (const ddcrash::pe::DebugEntry& e : *entries) {
+    (void)image->DebugDataRange(e);
     (void)image->ReadCodeView(e);
     (void)image->InflateEmbeddedPdb(e);
     (void)image->ReadPdbChecksum(e);

@@ -1,8 +1,14 @@
 #include "pe/pe_image.h"
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "binary/file.h"
 #include "gtest/gtest.h"
 #include "pdb/testing/fixtures.h"
 
@@ -37,7 +43,7 @@ TEST(PeImageTest, ReadsTheTestAppAssembly) {
   EXPECT_EQ(cv->age, 1u);
   EXPECT_TRUE(absl::EndsWith(cv->path, "Ddcrash.TestApp.pdb")) << cv->path;
   EXPECT_EQ(Find(*entries, kEmbeddedPortablePdb), nullptr);
-  absl::StatusOr<absl::string_view> md = image->Metadata();
+  absl::StatusOr<std::string> md = image->Metadata();
   ASSERT_TRUE(md.ok()) << md.status();
   EXPECT_TRUE(absl::StartsWith(*md, "BSJB"));
 }
@@ -72,13 +78,15 @@ TEST(PeImageTest, CorruptEmbeddedPdbDataIsRefused) {
   ASSERT_TRUE(clean.ok()) << clean.status();
   const DebugEntry entry = *Find(*clean->DebugDirectory(), kEmbeddedPortablePdb);
   // Flip bytes inside the deflate stream, and lie about the inflated size.
-  std::string bytes = clean->bytes();
+  absl::StatusOr<std::string> file = binary::ReadFileBounded(*path, PeImage::kMaxImageSize);
+  ASSERT_TRUE(file.ok()) << file.status();
+  std::string bytes = *file;
   for (uint32_t i = 8; i < entry.size; i += 97) bytes[entry.file_offset + i] ^= 0x5a;
   absl::StatusOr<PeImage> flipped = PeImage::FromBytes(bytes);
   ASSERT_TRUE(flipped.ok());
   EXPECT_FALSE(flipped->InflateEmbeddedPdb(entry).ok());
   for (uint32_t declared : {1u, 0x10000000u}) {
-    std::string lying = clean->bytes();
+    std::string lying = *file;
     for (int i = 0; i < 4; ++i) lying[entry.file_offset + 4 + i] = static_cast<char>(declared >> (8 * i));
     absl::StatusOr<PeImage> image = PeImage::FromBytes(lying);
     ASSERT_TRUE(image.ok());
@@ -93,7 +101,9 @@ TEST(PeImageTest, RejectsTruncatedImagesAndNonPeFiles) {
   ASSERT_TRUE(image.ok()) << image.status();
   EXPECT_FALSE(image->pe32_plus());  // an AnyCPU library is PE32
   EXPECT_EQ(image->machine(), 0x14c);
-  const std::string& bytes = image->bytes();
+  absl::StatusOr<std::string> file = binary::ReadFileBounded(*path, PeImage::kMaxImageSize);
+  ASSERT_TRUE(file.ok()) << file.status();
+  const std::string& bytes = *file;
   for (size_t size : {size_t{0}, size_t{2}, size_t{0x40}, size_t{0x90}, size_t{0x100}}) {
     EXPECT_FALSE(PeImage::FromBytes(bytes.substr(0, size)).ok()) << size;
   }
@@ -103,6 +113,88 @@ TEST(PeImageTest, RejectsTruncatedImagesAndNonPeFiles) {
   EXPECT_FALSE(cut->Metadata().ok());
   EXPECT_FALSE(PeImage::FromBytes("\x7f" "ELF and more bytes than a DOS header has, sure").ok());
   EXPECT_FALSE(image->ReadRva(0xfffffff0, 0x20).ok());
+}
+
+// What an image answers, for comparing two readings of the same image.
+std::string Describe(const PeImage& image) {
+  std::string out = absl::StrCat(image.size(), " ", image.machine(), " ", image.sections().size());
+  absl::StatusOr<std::string> md = image.Metadata();
+  absl::StrAppend(&out, " md:", md.ok() ? *md : md.status().ToString());
+  absl::StatusOr<std::vector<DebugEntry>> entries = image.DebugDirectory();
+  if (!entries.ok()) return absl::StrCat(out, " ", entries.status().ToString());
+  for (const DebugEntry& e : *entries) {
+    absl::StatusOr<CodeView> cv = image.ReadCodeView(e);
+    if (cv.ok()) absl::StrAppend(&out, " cv:", cv->path, cv->age);
+    absl::StatusOr<std::string> pdb = image.InflateEmbeddedPdb(e);
+    if (pdb.ok()) absl::StrAppend(&out, " pdb:", *pdb);
+    absl::StatusOr<PdbChecksum> sum = image.ReadPdbChecksum(e);
+    if (sum.ok()) absl::StrAppend(&out, " sum:", sum->algorithm, sum->checksum);
+  }
+  return out;
+}
+
+std::string WriteTemp(const std::string& name, const std::string& contents) {
+  std::string path = absl::StrCat(getenv("TEST_TMPDIR"), "/", name);
+  FILE* f = fopen(path.c_str(), "wb");
+  fwrite(contents.data(), 1, contents.size(), f);
+  fclose(f);
+  return path;
+}
+
+TEST(PeImageTest, AFileReadOnDemandAnswersAsItsBytesDo) {
+  for (const char* fixture : {"embedded/Ddcrash.PdbSample.dll", "portable/Ddcrash.PdbSample.dll"}) {
+    absl::StatusOr<std::string> path = pdb::testing::PdbFixture(fixture);
+    ASSERT_TRUE(path.ok()) << path.status();
+    absl::StatusOr<std::string> bytes = binary::ReadFileBounded(*path, PeImage::kMaxImageSize);
+    ASSERT_TRUE(bytes.ok()) << bytes.status();
+    absl::StatusOr<PeImage> from_file = PeImage::FromFile(*path);
+    absl::StatusOr<PeImage> from_bytes = PeImage::FromBytes(*bytes);
+    ASSERT_TRUE(from_file.ok()) << from_file.status();
+    ASSERT_TRUE(from_bytes.ok()) << from_bytes.status();
+    EXPECT_EQ(Describe(*from_file), Describe(*from_bytes)) << fixture;
+
+    // The same image stored inside a larger file (a single-file bundle's layout).
+    const std::string before(4099, 'x'), after(777, 'y');
+    std::string bundle = WriteTemp("bundle.bin", before + *bytes + after);
+    absl::StatusOr<PeImage> inside = PeImage::FromFile(bundle, before.size(), bytes->size());
+    ASSERT_TRUE(inside.ok()) << inside.status();
+    EXPECT_EQ(Describe(*inside), Describe(*from_bytes)) << fixture;
+    // Its reads stop at the image's end, not the file's.
+    EXPECT_FALSE(inside->Read(bytes->size() - 1, 2).ok());
+    EXPECT_FALSE(PeImage::FromFile(bundle, before.size(), bytes->size() + after.size() + 1).ok());
+    EXPECT_FALSE(PeImage::FromFile(bundle, ~uint64_t{0}, 2).ok());
+    EXPECT_FALSE(PeImage::FromFile(bundle, 0, bytes->size()).ok());  // no MZ at the start
+  }
+}
+
+TEST(PeImageTest, AFileCutShortAfterOpeningFailsCleanly) {
+  absl::StatusOr<std::string> path = pdb::testing::PdbFixture("embedded/Ddcrash.PdbSample.dll");
+  ASSERT_TRUE(path.ok()) << path.status();
+  absl::StatusOr<std::string> bytes = binary::ReadFileBounded(*path, PeImage::kMaxImageSize);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  std::string copy = WriteTemp("cut.dll", *bytes);
+  absl::StatusOr<PeImage> image = PeImage::FromFile(copy);
+  ASSERT_TRUE(image.ok()) << image.status();
+  absl::StatusOr<std::vector<DebugEntry>> entries = image->DebugDirectory();
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  const DebugEntry* embedded = Find(*entries, kEmbeddedPortablePdb);
+  ASSERT_NE(embedded, nullptr);
+  ASSERT_EQ(truncate(copy.c_str(), 0x400), 0);
+  EXPECT_TRUE(absl::IsDataLoss(image->Metadata().status())) << image->Metadata().status();
+  EXPECT_TRUE(absl::IsDataLoss(image->InflateEmbeddedPdb(*embedded).status()));
+}
+
+TEST(PeImageTest, AnOversizedDebugRecordIsRefusedUnread) {
+  absl::StatusOr<std::string> path = pdb::testing::PdbFixture("portable/Ddcrash.PdbSample.dll");
+  ASSERT_TRUE(path.ok()) << path.status();
+  absl::StatusOr<PeImage> image = PeImage::FromFile(*path);
+  ASSERT_TRUE(image.ok()) << image.status();
+  DebugEntry entry = *Find(*image->DebugDirectory(), kCodeView);
+  entry.size = PeImage::kMaxDebugRecordSize + 1;
+  entry.file_offset = 0;
+  entry.rva = 0;
+  absl::StatusOr<CodeView> cv = image->ReadCodeView(entry);
+  EXPECT_TRUE(absl::StrContains(cv.status().message(), "over the limit")) << cv.status();
 }
 
 }  // namespace

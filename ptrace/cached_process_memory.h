@@ -1,14 +1,13 @@
 // A page cache in front of another ProcessMemory. Unwinders read a few bytes at a time,
 // mostly from the same stack and unwind-table pages; with the cache each 4 KiB page costs one
-// read of the target at most.
+// read of the target, as long as it stays among the most recently used `max_pages` pages
+// (the least recently used is dropped to make room: bounded memory, whatever is read).
 #ifndef DDCRASH_PTRACE_CACHED_PROCESS_MEMORY_H_
 #define DDCRASH_PTRACE_CACHED_PROCESS_MEMORY_H_
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <optional>
-#include <vector>
+#include <list>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -25,8 +24,15 @@ class CachedProcessMemory : public ProcessMemory {
  public:
   static constexpr uint64_t kPageSize = 4096;
 
-  // `underlying` must outlive this object.
-  explicit CachedProcessMemory(ProcessMemory& underlying);
+  // 2 MiB. The DAC's walk of 1,000 threads reads ~3,700 distinct pages (15 MiB cached
+  // unbounded), mostly each thread's own (stack, Thread object), and a small hot set of the
+  // runtime's: bounded so, it costs ~1,000 more reads of the target (4,005 -> 5,073
+  // process_vm_readv, ~2 ms) and 13 MiB less peak RSS; 1,024 pages would save 2 MiB less for
+  // the same reads.
+  static constexpr size_t kDefaultMaxPages = 512;
+
+  // `underlying` must outlive this object. `max_pages` is at least 8.
+  explicit CachedProcessMemory(ProcessMemory& underlying, size_t max_pages = kDefaultMaxPages);
   CachedProcessMemory(const CachedProcessMemory&) = delete;
   CachedProcessMemory& operator=(const CachedProcessMemory&) = delete;
 
@@ -34,25 +40,30 @@ class CachedProcessMemory : public ProcessMemory {
   absl::Status HoldAccess() override { return underlying_.HoldAccess(); }
 
   size_t cached_pages() const { return pages_.size(); }
+  // Frees every cached page (later reads fill the cache again): its owner is done with the
+  // reads the cache was for (ddreport's native walk: ~5 MiB of pages at 1,000 threads).
+  void Clear();
 
  private:
   struct Page {
-    const uint8_t* bytes = nullptr;  // kPageSize bytes, in one of slabs_; null when unreadable
-    size_t valid = 0;                // readable bytes from the start of the page
-    absl::Status error;              // why nothing of the page is readable, when `valid` is 0
+    uint64_t address = 0;
+    absl::Status error;  // why nothing of the page is readable, when `valid` is 0
+    size_t valid = 0;    // readable bytes from the start of the page
+    uint8_t bytes[kPageSize];
   };
+  using Lru = std::list<Page>;  // most recently used first
+
   // The cached page at `page_address`, reading it (and the uncached pages after it, up to
-  // `last_page_address`, in one underlying read) when missing.
-  Page GetPage(uint64_t page_address, uint64_t last_page_address);
+  // `last_page_address`, in one underlying read) when missing. Valid until the next call.
+  const Page& GetPage(uint64_t page_address, uint64_t last_page_address);
 
   ProcessMemory& underlying_;
-  absl::flat_hash_map<uint64_t, Page> pages_;
-  // The bytes of the pages, one block per underlying read, uninitialized until read into:
-  // thousands of pages cost a few hundred allocations and no copy.
-  std::vector<std::unique_ptr<uint8_t[]>> slabs_;
+  const size_t max_pages_;
+  Lru lru_;
+  absl::flat_hash_map<uint64_t, Lru::iterator> pages_;
   // The last page used: consecutive small reads mostly hit the same page.
   uint64_t last_address_ = 0;
-  std::optional<Page> last_page_;
+  const Page* last_page_ = nullptr;
 };
 
 }  // namespace ddcrash

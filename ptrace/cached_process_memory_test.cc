@@ -1,6 +1,7 @@
 #include "ptrace/cached_process_memory.h"
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -27,6 +28,62 @@ TEST(CachedProcessMemoryTest, SmallReadsCostOneUnderlyingReadPerPage) {
   }
   EXPECT_EQ(fake.read_count(), 2);
   EXPECT_EQ(cached.cached_pages(), 2u);
+}
+
+TEST(CachedProcessMemoryTest, ClearFreesThePagesAndLaterReadsFillTheCacheAgain) {
+  FakeProcessMemory fake;
+  std::vector<uint8_t> bytes = Pattern(2 * kPage, 9);
+  fake.AddRegion(0x10000, bytes);
+  CachedProcessMemory cached(fake);
+  ASSERT_TRUE(cached.ReadValue<uint64_t>(0x10008).ok());
+  ASSERT_TRUE(cached.ReadValue<uint64_t>(0x10000 + kPage).ok());
+  EXPECT_EQ(cached.cached_pages(), 2u);
+  cached.Clear();
+  EXPECT_EQ(cached.cached_pages(), 0u);
+  // The last page used is forgotten too: the same address is read again, not served stale.
+  absl::StatusOr<uint64_t> word = cached.ReadValue<uint64_t>(0x10000 + kPage);
+  ASSERT_TRUE(word.ok());
+  uint64_t expected = 0;
+  std::memcpy(&expected, bytes.data() + kPage, sizeof expected);
+  EXPECT_EQ(*word, expected);
+  EXPECT_EQ(fake.read_count(), 3);
+  EXPECT_EQ(cached.cached_pages(), 1u);
+}
+
+TEST(CachedProcessMemoryTest, HoldsAtMostMaxPagesDroppingTheLeastRecentlyUsed) {
+  FakeProcessMemory fake;
+  std::vector<uint8_t> bytes = Pattern(64 * kPage, 11);
+  fake.AddRegion(0x100000, bytes);
+  CachedProcessMemory cached(fake, 8);
+  auto word_at = [&](uint64_t page) { return cached.ReadValue<uint64_t>(0x100000 + page * kPage); };
+  for (uint64_t page = 0; page < 8; ++page) ASSERT_TRUE(word_at(page).ok());
+  EXPECT_EQ(fake.read_count(), 8);
+  ASSERT_TRUE(word_at(0).ok());  // page 0 is now the most recently used, page 1 the least
+  ASSERT_TRUE(word_at(8).ok());  // drops page 1
+  EXPECT_EQ(cached.cached_pages(), 8u);
+  EXPECT_EQ(fake.read_count(), 9);
+  ASSERT_TRUE(word_at(0).ok());
+  EXPECT_EQ(fake.read_count(), 9);  // still cached
+  ASSERT_TRUE(word_at(1).ok());
+  EXPECT_EQ(fake.read_count(), 10);  // read again
+
+  // A read larger than the cache: right bytes, in runs of a quarter of the cache, and the
+  // cache still holds 8 pages.
+  std::vector<uint8_t> out(40 * kPage);
+  absl::StatusOr<size_t> n = cached.Read(0x100000 + 3 * kPage + 5, absl::MakeSpan(out));
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, out.size());
+  EXPECT_TRUE(std::equal(out.begin(), out.end(), bytes.begin() + 3 * kPage + 5));
+  EXPECT_EQ(cached.cached_pages(), 8u);
+  // Pages read again after being dropped come back with the right bytes.
+  for (uint64_t page = 0; page < 64; ++page) {
+    absl::StatusOr<uint64_t> word = word_at(page);
+    ASSERT_TRUE(word.ok()) << page;
+    uint64_t expected = 0;
+    std::memcpy(&expected, bytes.data() + page * kPage, sizeof expected);
+    EXPECT_EQ(*word, expected) << page;
+  }
+  EXPECT_EQ(cached.cached_pages(), 8u);
 }
 
 TEST(CachedProcessMemoryTest, SameBytesAsUnderlyingAcrossPages) {

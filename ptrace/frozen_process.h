@@ -49,6 +49,9 @@ class FrozenProcess : public ProcessSnapshot {
   const ModuleMap& modules() const override { return modules_; }
   // Page-cached; reflects the process as frozen. Valid until Detach().
   ProcessMemory& memory() override { return cached_memory_; }
+  // Frees the page cache behind memory() (reads after this fill it again): for a caller done
+  // with the many small reads it speeds up, so its pages do not add to a later peak.
+  void DropMemoryCache() { cached_memory_.Clear(); }
 
   // Thread discovery's proof: see DiscoverThreads.
   bool all_threads_found() const override { return all_threads_found_; }
