@@ -6,6 +6,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "dac/dac_result.pb.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl.h"
 
 namespace ddcrash::dac {
 namespace {
@@ -192,7 +194,9 @@ void StateToWire(const ManagedState& s, wire::ManagedState* w) {
   w->set_source_lines_us(s.source_lines_us);
 }
 
-absl::StatusOr<ManagedState> StateFromWire(const wire::ManagedState& w) {
+// Each thread's wire form is freed once converted: the two forms of every frame are not all
+// alive at once.
+absl::StatusOr<ManagedState> StateFromWire(wire::ManagedState& w) {
   const absl::Status bad = absl::DataLossError("malformed managed state from the DAC process");
   ManagedState s;
   s.runtime_version = w.runtime_version();
@@ -223,6 +227,7 @@ absl::StatusOr<ManagedState> StateFromWire(const wire::ManagedState& w) {
     }
     if (!FramesFromWire(wt.frames(), w.strings(), &t.frames)) return bad;
     t.frames_error = wt.frames_error();
+    wire::ManagedThread().Swap(w.mutable_threads(i));
   }
   if (!FramesFromWire(w.named_code(), w.strings(), &s.named_code)) return bad;
   for (const wire::ManagedModule& wm : w.modules()) {
@@ -233,9 +238,7 @@ absl::StatusOr<ManagedState> StateFromWire(const wire::ManagedState& w) {
   return s;
 }
 
-}  // namespace
-
-std::string SerializeDacResult(const absl::StatusOr<ManagedState>& result) {
+wire::DacResult ResultToWire(const absl::StatusOr<ManagedState>& result) {
   wire::DacResult message;
   if (result.ok()) {
     StateToWire(*result, message.mutable_state());
@@ -243,17 +246,35 @@ std::string SerializeDacResult(const absl::StatusOr<ManagedState>& result) {
     message.mutable_error()->set_code(static_cast<int32_t>(result.status().code()));
     message.mutable_error()->set_message(std::string(result.status().message()));
   }
-  return message.SerializeAsString();
+  return message;
 }
 
-absl::StatusOr<ManagedState> ParseDacResult(std::string_view bytes) {
+}  // namespace
+
+std::string SerializeDacResult(const absl::StatusOr<ManagedState>& result) {
+  return ResultToWire(result).SerializeAsString();
+}
+
+bool WriteDacResult(int fd, const absl::StatusOr<ManagedState>& result) {
+  const wire::DacResult message = ResultToWire(result);
+  const uint64_t size = message.ByteSizeLong();
+  google::protobuf::io::FileOutputStream out(fd);
+  google::protobuf::io::CodedOutputStream coded(&out);
+  coded.WriteRaw(&size, sizeof(size));
+  message.SerializeWithCachedSizes(&coded);
+  coded.Trim();
+  return !coded.HadError() && out.Flush();
+}
+
+absl::StatusOr<ManagedState> ParseDacResult(std::string bytes) {
   wire::DacResult message;
   if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return absl::DataLossError("the DAC process sent a result that does not parse");
   }
+  std::string().swap(bytes);  // parsed: the bytes are not needed while converting
   switch (message.result_case()) {
     case wire::DacResult::kState:
-      return StateFromWire(message.state());
+      return StateFromWire(*message.mutable_state());
     case wire::DacResult::kError: {
       const int code = message.error().code();
       // An error with no error code, or one we do not know, is still an error.

@@ -6,7 +6,6 @@
 #define DDCRASH_DAC_DAC_RESULT_H_
 
 #include <string>
-#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "dac/managed_state.h"
@@ -19,8 +18,13 @@ inline constexpr int kMaxWireExceptionDepth = 32;
 
 std::string SerializeDacResult(const absl::StatusOr<ManagedState>& result);
 
+// What the DAC process writes to its pipe: the size of the serialized result (8 bytes, native
+// order: both ends are one binary), then the result, streamed (no copy of it is held). False
+// when the pipe refused it.
+bool WriteDacResult(int fd, const absl::StatusOr<ManagedState>& result);
+
 // The status the child sent, or its state. DataLoss when `bytes` are not a valid result.
-absl::StatusOr<ManagedState> ParseDacResult(std::string_view bytes);
+absl::StatusOr<ManagedState> ParseDacResult(std::string bytes);
 
 }  // namespace ddcrash::dac
 

@@ -1,5 +1,10 @@
 #include "dac/dac_result.h"
 
+#include <unistd.h>
+
+#include <cstring>
+#include <thread>
+
 #include "dac/dac_result.pb.h"
 #include "gtest/gtest.h"
 
@@ -195,6 +200,32 @@ TEST(DacResult, RepeatedTextIsSentOnceAndIndicesAreChecked) {
   // An index past the table names no text: the result is refused, not read out of bounds.
   message.mutable_state()->mutable_threads(7)->mutable_frames(0)->set_module_path(4);
   EXPECT_TRUE(absl::IsDataLoss(ParseDacResult(message.SerializeAsString()).status()));
+}
+
+TEST(DacResult, WrittenToAPipeAsItsSizeThenItsBytes) {
+  ManagedState s;
+  s.runtime_version = "10.0.1";
+  s.threads.resize(50);
+  for (ManagedThread& t : s.threads) t.frames.resize(20);
+  const std::string bytes = SerializeDacResult(s);
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  // More than a pipe holds: read while it is written.
+  std::string got;
+  std::thread reader([&] {
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fds[0], buf, sizeof(buf))) > 0) got.append(buf, static_cast<size_t>(n));
+  });
+  EXPECT_TRUE(WriteDacResult(fds[1], s));
+  close(fds[1]);
+  reader.join();
+  close(fds[0]);
+  ASSERT_GE(got.size(), sizeof(uint64_t));
+  uint64_t size = 0;
+  std::memcpy(&size, got.data(), sizeof(size));
+  EXPECT_EQ(size, bytes.size());
+  EXPECT_EQ(got.substr(sizeof(size)), bytes);
 }
 
 TEST(DacResult, ExceptionChainsAreCutWhenWrittenAndRefusedWhenTooDeep) {

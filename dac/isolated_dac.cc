@@ -28,17 +28,6 @@ namespace {
 
 constexpr size_t kMaxMessage = 256u << 20;
 
-bool WriteAll(int fd, const std::string& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
-}
-
 // The request the parent sends once the native walk is done: its deadline for the result
 // (Unix nanoseconds), a count, then that many addresses (native byte order: both ends are this
 // same binary).
@@ -98,7 +87,7 @@ bool ReadRequest(int fd, absl::Time* deadline, std::vector<uint64_t>* addresses)
     state->source_lines_us =
         static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start));
   }
-  bool ok = WriteAll(result_fd, SerializeDacResult(state));
+  bool ok = WriteDacResult(result_fd, state);
   // Skip destructors and atexit handlers (the DAC's among them): this process is done.
   _exit(ok ? 0 : 3);
 }
@@ -188,7 +177,9 @@ absl::StatusOr<ManagedState> IsolatedDac::Finish(const std::vector<uint64_t>& co
   close(request_fd_);
   request_fd_ = -1;
 
+  // The child sends the result's size first (WriteDacResult): the buffer is sized once.
   std::string message;
+  uint64_t expected = 0;
   bool too_big = false;
   while (!timed_out) {
     absl::Duration left = deadline - absl::Now();
@@ -205,7 +196,15 @@ absl::StatusOr<ManagedState> IsolatedDac::Finish(const std::vector<uint64_t>& co
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // EOF: the child finished or died
     message.append(buf, static_cast<size_t>(n));
-    if (message.size() > kMaxMessage) {
+    if (expected == 0 && message.size() >= sizeof(expected)) {
+      std::memcpy(&expected, message.data(), sizeof(expected));
+      if (expected > kMaxMessage) {
+        too_big = true;
+        break;
+      }
+      message.reserve(sizeof(expected) + static_cast<size_t>(expected));
+    }
+    if (message.size() > sizeof(expected) + kMaxMessage) {
       too_big = true;
       break;
     }
@@ -243,7 +242,13 @@ absl::StatusOr<ManagedState> IsolatedDac::Finish(const std::vector<uint64_t>& co
                                             WIFEXITED(status) ? WEXITSTATUS(status) : -1));
   }
   if (message.empty()) return absl::InternalError("the DAC process sent no result");
-  return ParseDacResult(message);
+  if (message.size() < sizeof(expected) || message.size() - sizeof(expected) != expected) {
+    return absl::DataLossError(absl::StrCat("the DAC process sent ", message.size(),
+                                            " bytes, not the size it announced and ", expected,
+                                            " bytes of result"));
+  }
+  message.erase(0, sizeof(expected));
+  return ParseDacResult(std::move(message));
 }
 
 absl::StatusOr<ManagedState> CollectManagedStateIsolated(ProcessSnapshot& snapshot,
