@@ -258,7 +258,7 @@ std::string SerializeDacResult(const absl::StatusOr<ManagedState>& result) {
 bool WriteDacResult(int fd, const absl::StatusOr<ManagedState>& result) {
   const wire::DacResult message = ResultToWire(result);
   const uint64_t size = message.ByteSizeLong();
-  google::protobuf::io::FileOutputStream out(fd);
+  google::protobuf::io::FileOutputStream out(fd, 1 << 16);
   google::protobuf::io::CodedOutputStream coded(&out);
   coded.WriteRaw(&size, sizeof(size));
   message.SerializeWithCachedSizes(&coded);

@@ -8,8 +8,10 @@
 
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "google/protobuf/io/zero_copy_stream_impl.h"
 
 namespace ddcrash {
 namespace {
@@ -49,6 +51,40 @@ uint32_t RandomSuffix() {
   return value & 0xffffff;
 }
 
+// Creates a temporary file in `dir_fd`, has `write` fill it, then (fsync'ed when asked)
+// renames it to `name`; the temporary file is removed on any failure.
+absl::Status WriteAtomicallyAt(
+    int dir_fd, const std::string& name, const std::string& shown_path, Durability durability,
+    absl::FunctionRef<absl::Status(int fd, const std::string& temp_path)> write) {
+  // The temporary name starts with '.' so report directory listings and retention ignore it.
+  std::string temp_name;
+  int fd = -1;
+  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+    temp_name = absl::StrFormat(".%s.%06x", name, RandomSuffix());
+    fd = openat(dir_fd, temp_name.c_str(),
+                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  if (fd < 0) return ErrnoError("cannot create a temporary file for", shown_path, errno);
+  const std::string temp_path = absl::StrCat(DirectoryOf(shown_path), "/", temp_name);
+
+  absl::Status status = write(fd, temp_path);
+  if (status.ok() && durability == Durability::kSynced && fsync(fd) != 0) {
+    status = ErrnoError("cannot fsync", temp_path, errno);
+  }
+  if (close(fd) != 0 && status.ok()) status = ErrnoError("cannot close", temp_path, errno);
+  if (status.ok() && renameat(dir_fd, temp_name.c_str(), dir_fd, name.c_str()) != 0) {
+    status = ErrnoError("cannot rename the file to", shown_path, errno);
+  }
+  if (!status.ok()) {
+    unlinkat(dir_fd, temp_name.c_str(), 0);
+    return status;
+  }
+  // The directory is not fsync'ed: a crash of the app or of ddreport cannot lose a renamed
+  // file, only a power loss could, and the app's own crash path should not pay for that.
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status WriteReportAtomically(const Report& report, const std::string& path,
@@ -64,42 +100,25 @@ absl::Status WriteReportAtomically(const Report& report, const std::string& path
 
 absl::Status WriteReportAtomicallyAt(const Report& report, int dir_fd, const std::string& name,
                                      const std::string& shown_path, Durability durability) {
-  std::string bytes;
-  if (!report.SerializeToString(&bytes)) {
-    return absl::InternalError("cannot serialize the report");
-  }
-  return WriteFileAtomicallyAt(bytes, dir_fd, name, shown_path, durability);
+  // Streamed to the file: no serialized copy of a report of thousands of threads is held.
+  return WriteAtomicallyAt(dir_fd, name, shown_path, durability,
+                           [&](int fd, const std::string& temp_path) {
+                             google::protobuf::io::FileOutputStream out(fd, 1 << 16);
+                             if (!report.SerializeToZeroCopyStream(&out) || !out.Flush()) {
+                               return out.GetErrno() != 0
+                                          ? ErrnoError("cannot write", temp_path, out.GetErrno())
+                                          : absl::InternalError("cannot serialize the report");
+                             }
+                             return absl::OkStatus();
+                           });
 }
 
 absl::Status WriteFileAtomicallyAt(const std::string& bytes, int dir_fd, const std::string& name,
                                    const std::string& shown_path, Durability durability) {
-  // The temporary name starts with '.' so report directory listings and retention ignore it.
-  std::string temp_name;
-  int fd = -1;
-  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-    temp_name = absl::StrFormat(".%s.%06x", name, RandomSuffix());
-    fd = openat(dir_fd, temp_name.c_str(),
-                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0 && errno != EEXIST) break;
-  }
-  if (fd < 0) return ErrnoError("cannot create a temporary file for", shown_path, errno);
-  const std::string temp_path = absl::StrCat(DirectoryOf(shown_path), "/", temp_name);
-
-  absl::Status status = WriteAll(fd, bytes, temp_path);
-  if (status.ok() && durability == Durability::kSynced && fsync(fd) != 0) {
-    status = ErrnoError("cannot fsync", temp_path, errno);
-  }
-  if (close(fd) != 0 && status.ok()) status = ErrnoError("cannot close", temp_path, errno);
-  if (status.ok() && renameat(dir_fd, temp_name.c_str(), dir_fd, name.c_str()) != 0) {
-    status = ErrnoError("cannot rename the file to", shown_path, errno);
-  }
-  if (!status.ok()) {
-    unlinkat(dir_fd, temp_name.c_str(), 0);
-    return status;
-  }
-  // The directory is not fsync'ed: a crash of the app or of ddreport cannot lose a renamed
-  // file, only a power loss could, and the app's own crash path should not pay for that.
-  return absl::OkStatus();
+  return WriteAtomicallyAt(dir_fd, name, shown_path, durability,
+                           [&](int fd, const std::string& temp_path) {
+                             return WriteAll(fd, bytes, temp_path);
+                           });
 }
 
 }  // namespace ddcrash
