@@ -13,16 +13,20 @@ namespace ddcrash::dac {
 namespace {
 
 // ManagedState.strings while it is written: each distinct text once, "" at index 0. The
-// views are of the state being serialized, which outlives the table.
+// keys are views of the table's own strings (a RepeatedPtrField never moves its elements), so
+// the state being written may be freed as it goes.
 class StringTable {
  public:
   explicit StringTable(google::protobuf::RepeatedPtrField<std::string>* out) : out_(out) {
     Ref(std::string_view());
   }
   uint32_t Ref(std::string_view text) {
-    auto [it, added] = index_.try_emplace(text, static_cast<uint32_t>(out_->size()));
-    if (added) out_->Add(std::string(text));
-    return it->second;
+    if (auto found = index_.find(text); found != index_.end()) return found->second;
+    const uint32_t ref = static_cast<uint32_t>(out_->size());
+    std::string* stored = out_->Add();
+    stored->assign(text.data(), text.size());
+    index_.emplace(*stored, ref);
+    return ref;
   }
 
  private:
@@ -154,7 +158,8 @@ bool ExceptionFromWire(const wire::ManagedException& w, int depth, const Strings
   return true;
 }
 
-void StateToWire(const ManagedState& s, wire::ManagedState* w) {
+// Each thread is freed once written: the two forms of every frame are not all alive at once.
+void StateToWire(ManagedState& s, wire::ManagedState* w) {
   StringTable strings(w->mutable_strings());
   w->set_runtime_version(s.runtime_version);
   w->set_runtime_path(s.runtime_path);
@@ -163,7 +168,7 @@ void StateToWire(const ManagedState& s, wire::ManagedState* w) {
   w->set_dac_load_us(s.dac_load_us);
   w->set_total_us(s.total_us);
   for (const std::string& error : s.errors) w->add_errors(error);
-  for (const ManagedThread& t : s.threads) {
+  for (ManagedThread& t : s.threads) {
     wire::ManagedThread* wt = w->add_threads();
     wt->set_os_thread_id(t.os_thread_id);
     wt->set_managed_id(t.managed_id);
@@ -179,6 +184,7 @@ void StateToWire(const ManagedState& s, wire::ManagedState* w) {
     if (t.has_exception) ExceptionToWire(t.exception, 0, strings, wt->mutable_exception());
     FramesToWire(t.frames, strings, wt->mutable_frames());
     wt->set_frames_error(t.frames_error);
+    t = ManagedThread();
   }
   FramesToWire(s.named_code, strings, w->mutable_named_code());
   for (const ManagedModule& m : s.modules) {
@@ -238,7 +244,7 @@ absl::StatusOr<ManagedState> StateFromWire(wire::ManagedState& w) {
   return s;
 }
 
-wire::DacResult ResultToWire(const absl::StatusOr<ManagedState>& result) {
+wire::DacResult ResultToWire(absl::StatusOr<ManagedState>& result) {
   wire::DacResult message;
   if (result.ok()) {
     StateToWire(*result, message.mutable_state());
@@ -251,11 +257,11 @@ wire::DacResult ResultToWire(const absl::StatusOr<ManagedState>& result) {
 
 }  // namespace
 
-std::string SerializeDacResult(const absl::StatusOr<ManagedState>& result) {
+std::string SerializeDacResult(absl::StatusOr<ManagedState> result) {
   return ResultToWire(result).SerializeAsString();
 }
 
-bool WriteDacResult(int fd, const absl::StatusOr<ManagedState>& result) {
+bool WriteDacResult(int fd, absl::StatusOr<ManagedState> result) {
   const wire::DacResult message = ResultToWire(result);
   const uint64_t size = message.ByteSizeLong();
   google::protobuf::io::FileOutputStream out(fd, 1 << 16);

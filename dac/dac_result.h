@@ -16,12 +16,13 @@ namespace ddcrash::dac {
 // refused (reading).
 inline constexpr int kMaxWireExceptionDepth = 32;
 
-std::string SerializeDacResult(const absl::StatusOr<ManagedState>& result);
+// The result as bytes (a DacResult message); `result` is consumed as it is converted.
+std::string SerializeDacResult(absl::StatusOr<ManagedState> result);
 
 // What the DAC process writes to its pipe: the size of the serialized result (8 bytes, native
-// order: both ends are one binary), then the result, streamed (no copy of it is held). False
-// when the pipe refused it.
-bool WriteDacResult(int fd, const absl::StatusOr<ManagedState>& result);
+// order: both ends are one binary), then the result, streamed (no copy of it is held), `result`
+// consumed as it is converted. False when the pipe refused it.
+bool WriteDacResult(int fd, absl::StatusOr<ManagedState> result);
 
 // The status the child sent, or its state. DataLoss when `bytes` are not a valid result.
 absl::StatusOr<ManagedState> ParseDacResult(std::string bytes);

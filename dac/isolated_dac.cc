@@ -87,7 +87,7 @@ bool ReadRequest(int fd, absl::Time* deadline, std::vector<uint64_t>* addresses)
     state->source_lines_us =
         static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start));
   }
-  bool ok = WriteDacResult(result_fd, state);
+  bool ok = WriteDacResult(result_fd, std::move(state));
   // Skip destructors and atexit handlers (the DAC's among them): this process is done.
   _exit(ok ? 0 : 3);
 }
