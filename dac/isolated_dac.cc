@@ -111,6 +111,7 @@ absl::StatusOr<std::unique_ptr<IsolatedDac>> IsolatedDac::Start(ProcessSnapshot&
     return absl::ErrnoToStatus(e, "pipe2 for the DAC child");
   }
   const pid_t parent = getpid();
+  const absl::Time started = absl::Now();
   pid_t child = fork();
   if (child < 0) {
     int e = errno;
@@ -126,7 +127,7 @@ absl::StatusOr<std::unique_ptr<IsolatedDac>> IsolatedDac::Start(ProcessSnapshot&
   close(request[0]);
   // Finish's writes must not block past its deadline (a child stuck before reading them).
   fcntl(request[1], F_SETFL, fcntl(request[1], F_GETFL) | O_NONBLOCK);
-  return std::unique_ptr<IsolatedDac>(new IsolatedDac(child, result[0], request[1]));
+  return std::unique_ptr<IsolatedDac>(new IsolatedDac(child, result[0], request[1], started));
 }
 
 IsolatedDac::~IsolatedDac() {
@@ -142,7 +143,7 @@ IsolatedDac::~IsolatedDac() {
 
 absl::StatusOr<ManagedState> IsolatedDac::Finish(const std::vector<uint64_t>& code_addresses_to_name,
                                                  absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
+  const absl::Time deadline = started_ + timeout;
   std::string request;
   const int64_t deadline_nanos = absl::ToUnixNanos(deadline);
   request.append(reinterpret_cast<const char*>(&deadline_nanos), sizeof(deadline_nanos));

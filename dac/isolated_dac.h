@@ -4,9 +4,9 @@
 // map, memory reader: process_vm_readv / /proc/PID/mem need no ptrace stop of their own, only
 // permission, which a child of the tracer has), confines itself to the target owner's
 // privileges (dac_confinement.h), loads the DAC, runs DacSession::Collect, adds source lines
-// (source_lines.h) and writes the result
-// (a DacResult message, dac_result.h) to a pipe. The parent waits at most the timeout
-// (DDCRASH_DAC_TIMEOUT_MS), then SIGKILLs the child. Every failure comes back as a status
+// (source_lines.h) and writes the result (a DacResult message, dac_result.h) to a pipe. The
+// parent waits until the timeout (DDCRASH_DAC_TIMEOUT_MS) from the child's start, then
+// SIGKILLs the child. Every failure comes back as a status
 // saying what happened: the child's own error, "killed by signal N", or "timed out".
 //
 // fork() of a multithreaded parent: the child runs the DAC (malloc, dlopen) after fork, so the
@@ -59,17 +59,19 @@ class IsolatedDac {
   IsolatedDac(const IsolatedDac&) = delete;
   IsolatedDac& operator=(const IsolatedDac&) = delete;
 
-  // Sends the addresses and waits at most `timeout` (from now) for the child's result. Once.
+  // Sends the addresses and waits for the child's result until `timeout` after Start (the
+  // child's work began then, most of it during the native walk). Once.
   absl::StatusOr<ManagedState> Finish(const std::vector<uint64_t>& code_addresses_to_name,
                                       absl::Duration timeout);
 
  private:
-  IsolatedDac(pid_t child, int result_fd, int request_fd)
-      : child_(child), result_fd_(result_fd), request_fd_(request_fd) {}
+  IsolatedDac(pid_t child, int result_fd, int request_fd, absl::Time started)
+      : child_(child), result_fd_(result_fd), request_fd_(request_fd), started_(started) {}
 
   pid_t child_;
   int result_fd_;   // the child's result, read here
   int request_fd_;  // the addresses, written here
+  absl::Time started_;
 };
 
 }  // namespace ddcrash::dac
