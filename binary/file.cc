@@ -11,7 +11,10 @@
 
 namespace ddcrash::binary {
 
-absl::StatusOr<std::string> ReadFileBounded(const std::string& path, size_t max_size) {
+namespace {
+
+// `path` opened for reading, if it is a regular file; its size in *size.
+absl::StatusOr<int> OpenRegular(const std::string& path, uint64_t* size) {
   // O_NONBLOCK: opening a FIFO planted under a PDB's name must not wait for a writer (it is
   // refused below); reads of a regular file ignore the flag.
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -26,15 +29,18 @@ absl::StatusOr<std::string> ReadFileBounded(const std::string& path, size_t max_
     close(fd);
     return absl::FailedPreconditionError(absl::StrCat(path, " is not a regular file"));
   }
-  if (static_cast<uint64_t>(st.st_size) > max_size) {
-    close(fd);
-    return absl::ResourceExhaustedError(
-        absl::StrCat(path, " has ", st.st_size, " bytes, more than the limit of ", max_size));
-  }
-  std::string bytes(static_cast<size_t>(st.st_size), '\0');
+  *size = static_cast<uint64_t>(st.st_size);
+  return fd;
+}
+
+// `size` bytes at `offset` of `fd`, which is closed.
+absl::StatusOr<std::string> ReadAndClose(int fd, const std::string& path, uint64_t offset,
+                                         size_t size) {
+  std::string bytes(size, '\0');
   size_t done = 0;
   while (done < bytes.size()) {
-    ssize_t n = read(fd, bytes.data() + done, bytes.size() - done);
+    ssize_t n = pread(fd, bytes.data() + done, bytes.size() - done,
+                      static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       int e = n < 0 ? errno : 0;
@@ -46,6 +52,37 @@ absl::StatusOr<std::string> ReadFileBounded(const std::string& path, size_t max_
   }
   close(fd);
   return bytes;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ReadFileBounded(const std::string& path, size_t max_size) {
+  uint64_t file_size = 0;
+  absl::StatusOr<int> fd = OpenRegular(path, &file_size);
+  if (!fd.ok()) return fd.status();
+  if (file_size > max_size) {
+    close(*fd);
+    return absl::ResourceExhaustedError(
+        absl::StrCat(path, " has ", file_size, " bytes, more than the limit of ", max_size));
+  }
+  return ReadAndClose(*fd, path, 0, static_cast<size_t>(file_size));
+}
+
+absl::StatusOr<std::string> ReadFileRange(const std::string& path, uint64_t offset, uint64_t size,
+                                          size_t max_size) {
+  if (size > max_size) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        path, ": a range of ", size, " bytes, more than the limit of ", max_size));
+  }
+  uint64_t file_size = 0;
+  absl::StatusOr<int> fd = OpenRegular(path, &file_size);
+  if (!fd.ok()) return fd.status();
+  if (offset > file_size || size > file_size - offset) {
+    close(*fd);
+    return absl::OutOfRangeError(absl::StrCat(path, " has ", file_size, " bytes: no range of ",
+                                              size, " at ", offset));
+  }
+  return ReadAndClose(*fd, path, offset, static_cast<size_t>(size));
 }
 
 }  // namespace ddcrash::binary

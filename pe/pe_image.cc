@@ -59,6 +59,18 @@ absl::StatusOr<PeImage> PeImage::FromFile(const std::string& path) {
   return image;
 }
 
+absl::StatusOr<PeImage> PeImage::FromFile(const std::string& path, uint64_t offset,
+                                          uint64_t size) {
+  absl::StatusOr<std::string> bytes = binary::ReadFileRange(path, offset, size, kMaxImageSize);
+  if (!bytes.ok()) return bytes.status();
+  absl::StatusOr<PeImage> image = FromBytes(*std::move(bytes));
+  if (!image.ok()) {
+    return absl::Status(image.status().code(),
+                        absl::StrCat(path, " at ", offset, ": ", image.status().message()));
+  }
+  return image;
+}
+
 absl::Status PeImage::ParseHeaders() {
   ByteReader r(bytes_);
   if (r.U16() != kDosMagic || !r.ok()) return Invalid("no MZ signature");

@@ -78,6 +78,9 @@ class PeImage {
 
   static absl::StatusOr<PeImage> FromBytes(std::string bytes);
   static absl::StatusOr<PeImage> FromFile(const std::string& path);
+  // The image stored at [offset, offset + size) of `path` (an assembly a single-file app
+  // bundles); only that range is read, at most kMaxImageSize bytes.
+  static absl::StatusOr<PeImage> FromFile(const std::string& path, uint64_t offset, uint64_t size);
 
   bool pe32_plus() const { return pe32_plus_; }
   uint16_t machine() const { return machine_; }

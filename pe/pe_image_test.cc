@@ -1,7 +1,10 @@
 #include "pe/pe_image.h"
 
+#include <cstdlib>
+#include <fstream>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "pdb/testing/fixtures.h"
@@ -40,6 +43,28 @@ TEST(PeImageTest, ReadsTheTestAppAssembly) {
   absl::StatusOr<absl::string_view> md = image->Metadata();
   ASSERT_TRUE(md.ok()) << md.status();
   EXPECT_TRUE(absl::StartsWith(*md, "BSJB"));
+}
+
+// An assembly stored inside another file (as a single-file app bundles it): only its range.
+TEST(PeImageTest, ReadsAnImageFromARangeOfAFile) {
+  absl::StatusOr<std::string> path = pdb::testing::TestAppFile("net8.0", "Ddcrash.TestApp.dll");
+  ASSERT_TRUE(path.ok()) << path.status();
+  absl::StatusOr<PeImage> alone = PeImage::FromFile(*path);
+  ASSERT_TRUE(alone.ok()) << alone.status();
+  const std::string container = std::string(getenv("TEST_TMPDIR")) + "/container.bin";
+  {
+    std::ofstream out(container, std::ios::binary | std::ios::trunc);
+    out << std::string(1000, 'x') << alone->bytes() << std::string(77, 'y');
+  }
+  absl::StatusOr<PeImage> inside = PeImage::FromFile(container, 1000, alone->bytes().size());
+  ASSERT_TRUE(inside.ok()) << inside.status();
+  EXPECT_EQ(inside->bytes(), alone->bytes());
+  EXPECT_TRUE(inside->Metadata().ok());
+  EXPECT_FALSE(PeImage::FromFile(container, 999, alone->bytes().size()).ok());  // no MZ there
+  EXPECT_TRUE(absl::IsOutOfRange(
+      PeImage::FromFile(container, 1000, alone->bytes().size() + 78).status()));
+  EXPECT_TRUE(absl::IsResourceExhausted(
+      PeImage::FromFile(container, 0, PeImage::kMaxImageSize + 1).status()));
 }
 
 TEST(PeImageTest, InflatesTheEmbeddedPdbAndReadsItsChecksum) {

@@ -40,6 +40,13 @@ enum class ModuleKind {
   kOtherFile,            // a mapped file that is neither ELF nor PE
 };
 
+// Where a file a single-file app bundles lies: a range of the app's executable.
+struct BundledLocation {
+  std::string executable;  // the executable's path, as the target names it
+  uint64_t offset = 0;     // the file's bytes in it (the bundle manifest's)
+  uint64_t size = 0;
+};
+
 // A module: the mappings that belong to one loaded file (or one anonymous executable region).
 struct LoadedModule {
   std::string path;
@@ -58,6 +65,9 @@ struct LoadedModule {
   std::string build_id;
   bool deleted = false;
   bool executable = false;
+  // Set for an assembly a single-file app bundles: its mappings are of the executable, and
+  // `path` is the name the runtime gives the assembly (module_map_builder.h).
+  std::optional<BundledLocation> bundled;
 
   bool Contains(uint64_t address) const { return address >= base && address < end; }
 };
