@@ -22,6 +22,7 @@
 #include "dac/dac_result.h"
 #include "dac/source_lines.h"
 #include "ptrace/module_map.h"
+#include "ptrace/target_files.h"
 
 namespace ddcrash::dac {
 namespace {
@@ -92,7 +93,16 @@ bool ReadRequest(int fd, absl::Time* deadline, std::vector<uint64_t>* addresses)
     for (const LoadedModule& m : snapshot.modules().modules()) {
       if (m.kind == ModuleKind::kPe && !m.deleted && !m.path.empty()) assemblies.push_back(m.path);
     }
-    AddSourceLines(&*state, assemblies, deadline - kResultMargin);
+    // A single-file app's executable, read through the target's view of the file system.
+    const TargetFiles files = TargetFiles::Of(snapshot.pid());
+    pdb::BundledFiles bundled;
+    for (const NamedBundledFile& f : snapshot.modules().bundled_files()) {
+      absl::StatusOr<std::string> container = files.Openable(f.location.executable);
+      if (container.ok()) {
+        bundled[f.path] = pdb::FileRange{*container, f.location.offset, f.location.size};
+      }
+    }
+    AddSourceLines(&*state, assemblies, deadline - kResultMargin, std::move(bundled));
     state->source_lines_us =
         static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start));
   }

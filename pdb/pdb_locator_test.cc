@@ -71,6 +71,37 @@ TEST(PdbLocatorTest, FindsThePdbBesideTheAssemblyByTheCodeViewFileName) {
   }
 }
 
+// A single-file app's assembly and PDB, bundled: read from their ranges of the executable,
+// under names that exist nowhere on disk; the PDB beside the name when it is not bundled.
+TEST(PdbLocatorTest, ReadsBundledAssembliesAndPdbsFromTheirRanges) {
+  Fixture f = Load();
+  const std::string exe = absl::StrCat(getenv("TEST_TMPDIR"), "/bundle_exe");
+  Write(exe, std::string(100, 'h') + f.dll + std::string(3, 'p') + f.pdb + "m");
+  const std::string dll_name = "/nonexistent/app/Ddcrash.PdbSample.dll";
+  const std::string pdb_name = "/nonexistent/app/Ddcrash.PdbSample.pdb";
+  BundledFiles bundled = {{dll_name, {exe, 100, f.dll.size()}},
+                          {pdb_name, {exe, 103 + f.dll.size(), f.pdb.size()}}};
+  LocatedPdb located = LocatePdb(dll_name, bundled);
+  ASSERT_TRUE(located.status.ok()) << located.status;
+  EXPECT_EQ(located.origin, PdbOrigin::kBesideAssembly);
+  EXPECT_EQ(located.pdb_path, pdb_name);
+  ASSERT_TRUE(located.mvid.has_value());
+  EXPECT_EQ(located.pdb->id(), *located.expected_pdb_id);
+
+  // Not bundled: looked for beside the name on disk, and the message says where.
+  bundled.erase(pdb_name);
+  located = LocatePdb(dll_name, bundled);
+  EXPECT_TRUE(absl::IsNotFound(located.status)) << located.status;
+  EXPECT_TRUE(absl::StrContains(located.status.message(), pdb_name)) << located.status;
+  EXPECT_TRUE(located.mvid.has_value());
+
+  // A range past the executable's end: the assembly cannot be read, and it says so.
+  bundled[dll_name].size = 200 + f.dll.size() + f.pdb.size();
+  located = PdbLocator(bundled).Locate(dll_name);
+  EXPECT_FALSE(located.status.ok());
+  EXPECT_FALSE(located.mvid.has_value());
+}
+
 TEST(PdbLocatorTest, PrefersTheEmbeddedPdb) {
   absl::StatusOr<std::string> dll = testing::PdbFixture("embedded/Ddcrash.PdbSample.dll");
   ASSERT_TRUE(dll.ok()) << dll.status();

@@ -41,10 +41,17 @@ enum class ModuleKind {
 };
 
 // Where a file a single-file app bundles lies: a range of the app's executable.
-struct BundledLocation {
+struct BundledRange {
   std::string executable;  // the executable's path, as the target names it
   uint64_t offset = 0;     // the file's bytes in it (the bundle manifest's)
   uint64_t size = 0;
+};
+
+// A file a single-file app bundles uncompressed (an assembly or a PDB), by the name the runtime
+// gives it.
+struct NamedBundledFile {
+  std::string path;
+  BundledRange location;
 };
 
 // A module: the mappings that belong to one loaded file (or one anonymous executable region).
@@ -67,7 +74,7 @@ struct LoadedModule {
   bool executable = false;
   // Set for an assembly a single-file app bundles: its mappings are of the executable, and
   // `path` is the name the runtime gives the assembly (module_map_builder.h).
-  std::optional<BundledLocation> bundled;
+  std::optional<BundledRange> bundled;
 
   bool Contains(uint64_t address) const { return address >= base && address < end; }
 };
@@ -75,10 +82,13 @@ struct LoadedModule {
 class ModuleMap {
  public:
   ModuleMap() = default;
-  ModuleMap(std::vector<Mapping> mappings, std::vector<LoadedModule> modules);
+  ModuleMap(std::vector<Mapping> mappings, std::vector<LoadedModule> modules,
+            std::vector<NamedBundledFile> bundled_files = {});
 
   absl::Span<const Mapping> mappings() const { return mappings_; }
   absl::Span<const LoadedModule> modules() const { return modules_; }
+  // The assemblies and PDBs the single-file apps among the mapped files bundle, mapped or not.
+  absl::Span<const NamedBundledFile> bundled_files() const { return bundled_files_; }
 
   // The mapping or module containing `address`, or nullptr.
   const Mapping* FindMapping(uint64_t address) const;
@@ -89,6 +99,7 @@ class ModuleMap {
  private:
   std::vector<Mapping> mappings_;  // sorted by start
   std::vector<LoadedModule> modules_;    // sorted by base, non-overlapping
+  std::vector<NamedBundledFile> bundled_files_;
 };
 
 }  // namespace ddcrash

@@ -165,8 +165,8 @@ uint64_t PageDown(uint64_t v) { return v & ~(kPageSize - 1); }
 using FileKey = std::tuple<uint32_t, uint32_t, uint64_t, std::string>;
 FileKey KeyOf(const Mapping& m) { return {m.dev_major, m.dev_minor, m.inode, m.path}; }
 
-// The assemblies a single-file host bundles uncompressed (the runtime maps those from the
-// executable; compressed ones it inflates into anonymous memory), sorted by offset.
+// The assemblies and PDBs a single-file host bundles uncompressed (the runtime maps assemblies
+// from the executable; compressed ones it inflates into anonymous memory), sorted by offset.
 using BundledAssemblies = std::vector<bundle::BundledFile>;
 
 // The bundle manifest of the ELF file mapped at `header` (file offset 0), when it has one.
@@ -220,7 +220,8 @@ std::optional<BundledAssemblies> ReadBundle(const Mapping& header,
   if (!manifest.ok()) return std::nullopt;
   BundledAssemblies assemblies;
   for (bundle::BundledFile& b : manifest->files) {
-    if (b.type == bundle::kAssembly && !b.compressed() && b.size > 0) {
+    if ((b.type == bundle::kAssembly || b.type == bundle::kSymbols) && !b.compressed() &&
+        b.size > 0) {
       assemblies.push_back(std::move(b));
     }
   }
@@ -310,8 +311,8 @@ ModuleMap BuildModuleMap(std::vector<Mapping> mappings, ProcessMemory& memory, p
         open.bundled != nullptr ? bundle::RuntimePath(module.path, *open.bundled)
                                 : absl::NotFoundError("not bundled");
     if (name.ok()) {
-      module.kind = ModuleKind::kPe;
-      module.bundled = BundledLocation{module.path, open.bundled->offset, open.bundled->size};
+      if (open.bundled->type == bundle::kAssembly) module.kind = ModuleKind::kPe;
+      module.bundled = BundledRange{module.path, open.bundled->offset, open.bundled->size};
       module.path = *std::move(name);
     } else {
       IdentifyFile(open, memory, pid, module);
@@ -354,7 +355,17 @@ ModuleMap BuildModuleMap(std::vector<Mapping> mappings, ProcessMemory& memory, p
     modules.push_back(std::move(module));
   }
   close_open();
-  return ModuleMap(std::move(mappings), std::move(modules));
+  std::vector<NamedBundledFile> bundled_files;
+  for (const auto& [key, files] : bundles) {
+    const std::string& executable = std::get<3>(key);
+    for (const bundle::BundledFile& f : files) {
+      absl::StatusOr<std::string> name = bundle::RuntimePath(executable, f);
+      if (name.ok()) {
+        bundled_files.push_back({*std::move(name), BundledRange{executable, f.offset, f.size}});
+      }
+    }
+  }
+  return ModuleMap(std::move(mappings), std::move(modules), std::move(bundled_files));
 }
 
 }  // namespace ddcrash

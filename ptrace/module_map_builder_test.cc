@@ -155,6 +155,7 @@ TEST(BuildModuleMapTest, BundledAssembliesAreModulesOfTheirOwn) {
   bundle::testing::BundleBytes b(6, std::string(elf.begin(), elf.end()));
   b.AddFile(bundle::kAssembly, "App.dll", 0x1800, 0, "MZ");    // at 0x2030
   b.AddFile(bundle::kAssembly, "de/Lib.dll", 0x3000, 0, "MZ");  // at 0x3830: shares a page
+  b.AddFile(bundle::kSymbols, "App.pdb", 0x100);
   b.AddFile(bundle::kRuntimeConfigJson, "App.runtimeconfig.json", 16);
   ASSERT_EQ(b.offset_of(0), 0x2030u);
   ASSERT_EQ(b.offset_of(1), 0x3830u);
@@ -206,6 +207,13 @@ TEST(BuildModuleMapTest, BundledAssembliesAreModulesOfTheirOwn) {
   EXPECT_EQ(m3.kind, ModuleKind::kElf);
   EXPECT_FALSE(m3.bundled.has_value());
   EXPECT_EQ(m3.build_id, "\x0d\x0e");
+  // Every bundled assembly and PDB, mapped or not, by name (no JSON files).
+  ASSERT_EQ(map.bundled_files().size(), 3u);
+  EXPECT_EQ(map.bundled_files()[0].path, dir + "/App.dll");
+  EXPECT_EQ(map.bundled_files()[1].path, dir + "/de/Lib.dll");
+  EXPECT_EQ(map.bundled_files()[2].path, dir + "/App.pdb");
+  EXPECT_EQ(map.bundled_files()[2].location.executable, path);
+  EXPECT_EQ(map.bundled_files()[2].location.offset, b.offset_of(2));
 }
 
 TEST(BuildModuleMapTest, PeImagesFromMemoryOrFromTheFile) {
