@@ -398,7 +398,8 @@ struct StackTraceMethodNamer::Assembly {
   std::optional<MetadataReader> reader;
 };
 
-StackTraceMethodNamer::StackTraceMethodNamer() = default;
+StackTraceMethodNamer::StackTraceMethodNamer(std::map<std::string, BundledAssembly> bundled)
+    : bundled_(std::move(bundled)) {}
 StackTraceMethodNamer::~StackTraceMethodNamer() = default;
 
 std::optional<StackTraceMethod> StackTraceMethodNamer::Describe(const std::string& assembly_path,
@@ -406,7 +407,12 @@ std::optional<StackTraceMethod> StackTraceMethodNamer::Describe(const std::strin
   auto [it, added] = assemblies_.try_emplace(assembly_path);
   if (added) {
     auto assembly = std::make_unique<Assembly>();
-    absl::StatusOr<pe::PeImage> image = pe::PeImage::FromFile(assembly_path);
+    const auto in_bundle = bundled_.find(assembly_path);
+    absl::StatusOr<pe::PeImage> image =
+        in_bundle != bundled_.end()
+            ? pe::PeImage::FromFile(in_bundle->second.executable, in_bundle->second.offset,
+                                    in_bundle->second.size)
+            : pe::PeImage::FromFile(assembly_path);
     if (image.ok()) {
       assembly->image = std::make_unique<pe::PeImage>(*std::move(image));
       absl::StatusOr<absl::string_view> metadata = assembly->image->Metadata();

@@ -267,6 +267,16 @@ def suite_singlefile(a, work):
         rt = r["process"].get("runtime") or {}
         check(rt.get("dacPath", "").startswith(dac_dir + "/"), "dac-dir: the DAC from the directory",
               rt.get("dacPath", ""))
+        check(re.search(r"at Ddcrash\.Shapes\.Crasher\.Throw\(\) in .*/Program\.cs:line \d+",
+                        exc.get("stackTrace", "")),
+              "dac-dir: the exception's stack trace has the bundled app's method and line",
+              exc.get("stackTrace", ""))
+        paths = {m["path"] for m in r["modules"]}
+        frame_paths = {(f.get("managed") or {}).get("modulePath", "") for th in r["threads"]
+                       for f in th["frames"] if f.get("kind") == "FRAME_KIND_MANAGED"}
+        check(frame_paths and frame_paths <= paths,
+              "dac-dir: every managed frame's module path is a module of the list",
+              "not in the list: %s" % sorted(frame_paths - paths))
     # ddreport --pid of the live app.
     live = e2e.LiveApp(a.app, env=e2e.clean_env())
     try:
