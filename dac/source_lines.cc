@@ -74,8 +74,8 @@ void SourceLineAnnotator::Annotate(std::vector<ManagedFrame>& frames) {
 void SourceLineAnnotator::AddModule(const std::string& path) { ModuleOf(path); }
 
 void AddSourceLines(ManagedState* state, const std::vector<std::string>& assemblies,
-                    absl::Time deadline, pdb::BundledFiles bundled) {
-  SourceLineAnnotator annotator(deadline, std::move(bundled));
+                    absl::Time deadline, pdb::AssemblyFiles files) {
+  SourceLineAnnotator annotator(deadline, std::move(files));
   for (ManagedThread& t : state->threads) {
     annotator.Annotate(t.frames);
     if (t.has_exception) AnnotateException(annotator, t.exception);

@@ -51,14 +51,22 @@ const char* PdbOriginName(PdbOrigin origin) {
   return "none";
 }
 
-LocatedPdb LocatePdb(const std::string& assembly_path, const BundledFiles& bundled) {
+LocatedPdb LocatePdb(const std::string& assembly_path, const AssemblyFiles& files) {
   LocatedPdb result;
+  const BundledFiles& bundled = files.bundled;
+  auto openable = [&](const std::string& path) -> absl::StatusOr<std::string> {
+    return files.openable ? files.openable(path) : path;
+  };
   const auto in_bundle = bundled.find(assembly_path);
-  absl::StatusOr<pe::PeImage> image =
-      in_bundle != bundled.end()
-          ? pe::PeImage::FromFile(in_bundle->second.container, in_bundle->second.offset,
-                                  in_bundle->second.size)
-          : pe::PeImage::FromFile(assembly_path);
+  absl::StatusOr<pe::PeImage> image = absl::NotFoundError("");
+  if (in_bundle != bundled.end()) {
+    image = pe::PeImage::FromFile(in_bundle->second.container, in_bundle->second.offset,
+                                  in_bundle->second.size);
+  } else if (absl::StatusOr<std::string> file = openable(assembly_path); file.ok()) {
+    image = pe::PeImage::FromFile(*file);
+  } else {
+    image = file.status();
+  }
   if (!image.ok()) {
     result.status = absl::IsNotFound(image.status())
                         ? image.status()
@@ -124,8 +132,11 @@ LocatedPdb LocatePdb(const std::string& assembly_path, const BundledFiles& bundl
     pdb = bytes.ok() ? Check(PortablePdb::FromBytes(*std::move(bytes)), result.expected_pdb_id,
                              absl::StrCat(result.pdb_path, " (bundled)"))
                      : Corrupt(bytes.status(), absl::StrCat(result.pdb_path, " (bundled)"));
+  } else if (absl::StatusOr<std::string> file = openable(result.pdb_path); file.ok()) {
+    pdb = Check(PortablePdb::FromFile(*file), result.expected_pdb_id, result.pdb_path);
   } else {
-    pdb = Check(PortablePdb::FromFile(result.pdb_path), result.expected_pdb_id, result.pdb_path);
+    pdb = absl::Status(file.status().code(),
+                       absl::StrCat(result.pdb_path, ": ", file.status().message()));
   }
   if (pdb.ok()) {
     result.status = absl::OkStatus();
@@ -149,7 +160,7 @@ const LocatedPdb& PdbLocator::Locate(const std::string& assembly_path) {
   if (it == cache_.end()) {
     it = cache_
              .emplace(assembly_path,
-                      std::make_unique<const LocatedPdb>(LocatePdb(assembly_path, bundled_)))
+                      std::make_unique<const LocatedPdb>(LocatePdb(assembly_path, files_)))
              .first;
   }
   return *it->second;

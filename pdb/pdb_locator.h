@@ -13,6 +13,7 @@
 #define DDCRASH_PDB_PDB_LOCATOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -20,6 +21,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "metadata/metadata_reader.h"
 #include "pdb/portable_pdb.h"
 
@@ -42,6 +44,14 @@ struct FileRange {
 // By the name the runtime gives each file.
 using BundledFiles = std::map<std::string, FileRange>;
 
+// How the target's assemblies and PDBs are reached.
+struct AssemblyFiles {
+  BundledFiles bundled;
+  // A path we can open for a path the target names (ptrace/target_files.h's Openable, for a
+  // target in another mount namespace); null: the path itself.
+  std::function<absl::StatusOr<std::string>(const std::string& path)> openable;
+};
+
 struct LocatedPdb {
   // OK when `pdb` is set. Otherwise why there is none, saying where it looked:
   //   NotFound           no PDB (no CodeView record, no embedded PDB, no file beside);
@@ -58,16 +68,16 @@ struct LocatedPdb {
 };
 
 // Uncached: reads `assembly_path` and its PDB now.
-LocatedPdb LocatePdb(const std::string& assembly_path, const BundledFiles& bundled = {});
+LocatedPdb LocatePdb(const std::string& assembly_path, const AssemblyFiles& files = {});
 
 // LocatePdb with one result per assembly path, kept for the locator's lifetime.
 class PdbLocator {
  public:
-  explicit PdbLocator(BundledFiles bundled = {}) : bundled_(std::move(bundled)) {}
+  explicit PdbLocator(AssemblyFiles files = {}) : files_(std::move(files)) {}
   const LocatedPdb& Locate(const std::string& assembly_path);
 
  private:
-  BundledFiles bundled_;
+  AssemblyFiles files_;
   std::map<std::string, std::unique_ptr<const LocatedPdb>> cache_;
 };
 
