@@ -357,7 +357,7 @@ Report Capture::Build() && {
   // and hidden frames come from each assembly's metadata, read once for all exceptions.
   std::map<std::string, metadata::BundledAssembly> bundled;
   for (const Module& module : builder_.report().modules()) {
-    if (module.has_bundled()) {
+    if (module.has_bundled() && !module.deleted()) {
       bundled[module.path()] = {module.bundled().executable(), module.bundled().offset(),
                                 module.bundled().size()};
     }

@@ -87,7 +87,8 @@ class ModuleMap {
 
   absl::Span<const Mapping> mappings() const { return mappings_; }
   absl::Span<const LoadedModule> modules() const { return modules_; }
-  // The assemblies and PDBs the single-file apps among the mapped files bundle, mapped or not.
+  // The assemblies and PDBs the single-file apps among the mapped files bundle, mapped or not
+  // (none of an executable deleted since it was mapped: its path may name another file).
   absl::Span<const NamedBundledFile> bundled_files() const { return bundled_files_; }
 
   // The mapping or module containing `address`, or nullptr.

@@ -139,9 +139,9 @@ void IdentifyFile(const Group& group, ProcessMemory& memory, pid_t pid, LoadedMo
 
   absl::StatusOr<uint64_t> bias = ComputeLoadBias(*headers, first.start, first.file_offset);
   if (!bias.ok()) {
-    // Bytes of an ELF file outside its segments, mapped apart from its image: the files a
-    // single-file app bundles after its host (assemblies, JSON), mapped by the runtime. Not
-    // ELF code; the DAC names the assemblies among them.
+    // Bytes of an ELF file outside its segments, mapped apart from its image: files a
+    // single-file app bundles after its host that its manifest does not place (or a manifest
+    // that could not be read; those it places are modules of their own). Not ELF code.
     if (header_mapping == nullptr) module.kind = ModuleKind::kOtherFile;
     return;
   }
@@ -167,12 +167,13 @@ FileKey KeyOf(const Mapping& m) { return {m.dev_major, m.dev_minor, m.inode, m.p
 
 // The assemblies and PDBs a single-file host bundles uncompressed (the runtime maps assemblies
 // from the executable; compressed ones it inflates into anonymous memory), sorted by offset.
-using BundledAssemblies = std::vector<bundle::BundledFile>;
+using BundleFiles = std::vector<bundle::BundledFile>;
 
-// The bundle manifest of the ELF file mapped at `header` (file offset 0), when it has one.
+// The files listed by the bundle manifest of the ELF file mapped at `header` (file offset 0),
+// when it has one.
 // Only a file with a mapping past its PT_LOAD segments is looked at: a single-file host whose
 // runtime mapped bundled files (any other ELF file never has one).
-std::optional<BundledAssemblies> ReadBundle(const Mapping& header,
+std::optional<BundleFiles> ReadBundle(const Mapping& header,
                                             const std::vector<const Mapping*>& same_file,
                                             ProcessMemory& memory, pid_t pid) {
   auto read_memory = [&](uint64_t address, size_t size) {
@@ -218,34 +219,34 @@ std::optional<BundledAssemblies> ReadBundle(const Mapping& header,
   absl::StatusOr<bundle::BundleManifest> manifest =
       bundle::ReadManifest(read_file, *file_size, *manifest_offset);
   if (!manifest.ok()) return std::nullopt;
-  BundledAssemblies assemblies;
+  BundleFiles files;
   for (bundle::BundledFile& b : manifest->files) {
     if ((b.type == bundle::kAssembly || b.type == bundle::kSymbols) && !b.compressed() &&
         b.size > 0) {
-      assemblies.push_back(std::move(b));
+      files.push_back(std::move(b));
     }
   }
-  std::sort(assemblies.begin(), assemblies.end(),
+  std::sort(files.begin(), files.end(),
             [](const bundle::BundledFile& a, const bundle::BundledFile& b) {
               return a.offset < b.offset;
             });
-  return assemblies;
+  return files;
 }
 
 // The bundles of the single-file hosts among the mapped files.
-std::map<FileKey, BundledAssemblies> FindBundles(const std::vector<Mapping>& mappings,
+std::map<FileKey, BundleFiles> FindBundles(const std::vector<Mapping>& mappings,
                                                  ProcessMemory& memory, pid_t pid) {
   std::map<FileKey, std::vector<const Mapping*>> files;
   for (const Mapping& m : mappings) {
     if (m.IsFileBacked() && !IsMemfd(m)) files[KeyOf(m)].push_back(&m);
   }
-  std::map<FileKey, BundledAssemblies> bundles;
+  std::map<FileKey, BundleFiles> bundles;
   for (const auto& [key, same_file] : files) {
     for (const Mapping* m : same_file) {
       if (m->file_offset != 0 || !m->readable) continue;
       absl::StatusOr<std::vector<uint8_t>> magic = ReadMemory(memory, m->start, 4);
       if (!magic.ok() || !HasElfMagic(*magic)) break;
-      std::optional<BundledAssemblies> found = ReadBundle(*m, same_file, memory, pid);
+      std::optional<BundleFiles> found = ReadBundle(*m, same_file, memory, pid);
       if (found.has_value()) bundles.emplace(key, *std::move(found));
       break;
     }
@@ -256,11 +257,11 @@ std::map<FileKey, BundledAssemblies> FindBundles(const std::vector<Mapping>& map
 // The bundled assembly whose bytes a mapping of file offset `offset` maps: the runtime maps
 // from the page holding an assembly's start (a flat view), or sections of it (a loaded
 // image). Two assemblies may share a page; a mapping starting in it is the later one's.
-const bundle::BundledFile* BundledAt(const BundledAssemblies& assemblies, uint64_t offset) {
+const bundle::BundledFile* BundledAt(const BundleFiles& files, uint64_t offset) {
   auto after = std::upper_bound(
-      assemblies.begin(), assemblies.end(), offset,
+      files.begin(), files.end(), offset,
       [](uint64_t o, const bundle::BundledFile& b) { return o < PageDown(b.offset); });
-  if (after == assemblies.begin()) return nullptr;
+  if (after == files.begin()) return nullptr;
   const bundle::BundledFile& b = *std::prev(after);
   // The manifest reader checked that offset + size lies in the file: no overflow.
   return offset < b.offset + b.size ? &b : nullptr;
@@ -300,7 +301,7 @@ LoadedModule ModuleFromGroup(const Group& group) {
 ModuleMap BuildModuleMap(std::vector<Mapping> mappings, ProcessMemory& memory, pid_t pid) {
   std::sort(mappings.begin(), mappings.end(),
             [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
-  const std::map<FileKey, BundledAssemblies> bundles = FindBundles(mappings, memory, pid);
+  const std::map<FileKey, BundleFiles> bundles = FindBundles(mappings, memory, pid);
 
   std::vector<LoadedModule> modules;
   Group open;  // the file module being collected
@@ -357,6 +358,11 @@ ModuleMap BuildModuleMap(std::vector<Mapping> mappings, ProcessMemory& memory, p
   close_open();
   std::vector<NamedBundledFile> bundled_files;
   for (const auto& [key, files] : bundles) {
+    // A deleted executable's path may name a newer file: its files are not to be read by name.
+    const auto mapping = std::find_if(mappings.begin(), mappings.end(), [&](const Mapping& m) {
+      return m.IsFileBacked() && KeyOf(m) == key;
+    });
+    if (mapping == mappings.end() || mapping->deleted) continue;
     const std::string& executable = std::get<3>(key);
     for (const bundle::BundledFile& f : files) {
       absl::StatusOr<std::string> name = bundle::RuntimePath(executable, f);
