@@ -44,6 +44,12 @@ class ReadOnlyFile {
 // when larger than `max_size`.
 absl::StatusOr<std::string> ReadFileBounded(const std::string& path, size_t max_size);
 
+// Bytes [offset, offset + size) of the regular file `path` (a file a single-file app bundles):
+// errors as ReadFileBounded; ResourceExhausted when `size` exceeds `max_size`, OutOfRange when
+// the range does not lie in the file.
+absl::StatusOr<std::string> ReadFileRange(const std::string& path, uint64_t offset, uint64_t size,
+                                          size_t max_size);
+
 }  // namespace ddcrash::binary
 
 #endif  // DDCRASH_BINARY_FILE_H_

@@ -355,7 +355,14 @@ Report Capture::Build() && {
   // Last, so that the text shows whatever the frames gained since they were added (source
   // lines); before Build, which scrubs it with the rest of the target's text. Method names
   // and hidden frames come from each assembly's metadata, read once for all exceptions.
-  metadata::StackTraceMethodNamer assemblies;
+  std::map<std::string, metadata::BundledAssembly> bundled;
+  for (const Module& module : builder_.report().modules()) {
+    if (module.has_bundled() && !module.deleted()) {
+      bundled[module.path()] = {module.bundled().executable(), module.bundled().offset(),
+                                module.bundled().size()};
+    }
+  }
+  metadata::StackTraceMethodNamer assemblies(std::move(bundled));
   MethodNamer namer = [&](const Frame& frame) -> std::optional<RuntimeMethodName> {
     const ManagedFrame& m = frame.managed();
     if (m.module_path().empty() || m.metadata_token() == 0) return std::nullopt;

@@ -110,6 +110,9 @@ absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memo
   s->method_names_.set_enabled(options.cache_answers);
   s->frame_names_.set_enabled(options.cache_answers);
   s->tasks_.set_enabled(options.cache_answers);
+  for (const LoadedModule& m : modules) {
+    if (m.bundled.has_value()) s->bundled_modules_.push_back(m);
+  }
 
   absl::StatusOr<RuntimeInfo> runtime = FindRuntime(modules, memory, files);
   if (!runtime.ok()) return runtime.status();
@@ -161,6 +164,13 @@ std::string DacSession::ModulePath(CLRDATA_ADDRESS module) {
     path = WideString([&](ULONG n, WCHAR* buf, ULONG* needed) {
       return sos_->GetPEFileName(data.value.PEAssembly, n, buf, needed);
     });
+    // An assembly a single-file app bundles has no file of its own, and the DAC names none:
+    // it is the bundled module its image lies in (named as the runtime names it).
+    if (path.empty() && data.value.ilBase != 0) {
+      for (const LoadedModule& m : bundled_modules_) {
+        if (m.Contains(data.value.ilBase)) path = m.path;
+      }
+    }
   }
   module_paths_[module] = path;
   return path;

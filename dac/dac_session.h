@@ -173,6 +173,8 @@ class DacSession {
   absl::Duration dac_load_time_;
   absl::Duration open_time_;
   std::map<CLRDATA_ADDRESS, std::string> module_paths_;
+  // The modules of assemblies a single-file app bundles: the DAC names no file for them.
+  std::vector<LoadedModule> bundled_modules_;
   // DescribeIp, by the exact address and what it is (the address looked up differs by kind).
   AnswerCache<std::pair<uint64_t, IpKind>, ManagedFrame> described_ips_;
   AnswerCache<CLRDATA_ADDRESS, std::string> method_names_;  // MethodDescName, by MethodDesc

@@ -22,6 +22,7 @@
 #include "dac/dac_result.h"
 #include "dac/source_lines.h"
 #include "ptrace/module_map.h"
+#include "ptrace/target_files.h"
 
 namespace ddcrash::dac {
 namespace {
@@ -83,7 +84,18 @@ bool ReadRequest(int fd, absl::Time* deadline, std::vector<uint64_t>* addresses)
     for (const LoadedModule& m : snapshot.modules().modules()) {
       if (m.kind == ModuleKind::kPe && !m.deleted && !m.path.empty()) assemblies.push_back(m.path);
     }
-    AddSourceLines(&*state, assemblies, deadline - kResultMargin);
+    // The target's files, read through its view of the file system; a single-file app's
+    // bundled ones from its executable.
+    const TargetFiles target = TargetFiles::Of(snapshot.pid());
+    pdb::AssemblyFiles files;
+    files.openable = [target](const std::string& path) { return target.Openable(path); };
+    for (const NamedBundledFile& f : snapshot.modules().bundled_files()) {
+      absl::StatusOr<std::string> container = target.Openable(f.location.executable);
+      if (container.ok()) {
+        files.bundled[f.path] = pdb::FileRange{*container, f.location.offset, f.location.size};
+      }
+    }
+    AddSourceLines(&*state, assemblies, deadline - kResultMargin, std::move(files));
     state->source_lines_us =
         static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start));
   }

@@ -75,8 +75,8 @@ void SourceLineAnnotator::Annotate(std::vector<ManagedFrame>& frames) {
 void SourceLineAnnotator::AddModule(const std::string& path) { ModuleOf(path); }
 
 void AddSourceLines(ManagedState* state, const std::vector<std::string>& assemblies,
-                    absl::Time deadline) {
-  SourceLineAnnotator annotator(deadline);
+                    absl::Time deadline, pdb::AssemblyFiles files) {
+  SourceLineAnnotator annotator(deadline, std::move(files));
   for (ManagedThread& t : state->threads) {
     annotator.Annotate(t.frames);
     if (t.has_exception) AnnotateException(annotator, t.exception);

@@ -28,8 +28,10 @@ class SourceLineAnnotator {
  public:
   // Modules first met after `deadline` are not read (no lines, their pdb_problem says so): the
   // DAC stage's budget covers its managed frames first, and those must not be lost to it.
-  explicit SourceLineAnnotator(absl::Time deadline = absl::InfiniteFuture())
-      : deadline_(deadline) {}
+  // `files`: how the target's assemblies and PDBs are reached (pdb_locator.h).
+  explicit SourceLineAnnotator(absl::Time deadline = absl::InfiniteFuture(),
+                               pdb::AssemblyFiles files = {})
+      : deadline_(deadline), locator_(std::move(files)) {}
 
   // Sets source_file/line/column of every managed-method frame of `frames` that has an IL
   // offset in a method with a (non-hidden) sequence point at or before it, the way the
@@ -65,9 +67,11 @@ class SourceLineAnnotator {
 // and the exceptions it holds, and named_code) and sets state->modules:
 // the frames' modules, then the other `assemblies` (paths of the assemblies mapped in the
 // process), so that every managed module of the report is identified. Past `deadline` no more
-// module is read; state->errors then says how many of `assemblies` went unread.
+// module is read; state->errors then says how many of `assemblies` went unread. `files` says
+// how the target's files are reached: through its view, and those a single-file app bundles
+// from their ranges of its executable.
 void AddSourceLines(ManagedState* state, const std::vector<std::string>& assemblies = {},
-                    absl::Time deadline = absl::InfiniteFuture());
+                    absl::Time deadline = absl::InfiniteFuture(), pdb::AssemblyFiles files = {});
 
 }  // namespace ddcrash::dac
 

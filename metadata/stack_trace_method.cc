@@ -404,7 +404,8 @@ struct StackTraceMethodNamer::Assembly {
   std::optional<MetadataReader> reader;
 };
 
-StackTraceMethodNamer::StackTraceMethodNamer() = default;
+StackTraceMethodNamer::StackTraceMethodNamer(std::map<std::string, BundledAssembly> bundled)
+    : bundled_(std::move(bundled)) {}
 StackTraceMethodNamer::~StackTraceMethodNamer() = default;
 
 std::optional<StackTraceMethod> StackTraceMethodNamer::Describe(const std::string& assembly_path,
@@ -412,7 +413,12 @@ std::optional<StackTraceMethod> StackTraceMethodNamer::Describe(const std::strin
   auto [it, added] = assemblies_.try_emplace(assembly_path);
   if (added) {
     auto assembly = std::make_unique<Assembly>();
-    absl::StatusOr<pe::PeImage> image = pe::PeImage::FromFile(assembly_path);
+    const auto in_bundle = bundled_.find(assembly_path);
+    absl::StatusOr<pe::PeImage> image =
+        in_bundle != bundled_.end()
+            ? pe::PeImage::FromFile(in_bundle->second.executable, in_bundle->second.offset,
+                                    in_bundle->second.size)
+            : pe::PeImage::FromFile(assembly_path);
     absl::StatusOr<std::string> metadata =
         image.ok() ? image->Metadata() : absl::StatusOr<std::string>(image.status());
     if (metadata.ok()) {

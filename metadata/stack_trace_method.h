@@ -32,10 +32,20 @@ struct StackTraceMethod {
 absl::StatusOr<StackTraceMethod> DescribeStackTraceMethod(const MetadataReader& reader,
                                                           uint32_t token);
 
-// DescribeStackTraceMethod for methods of assemblies on disk, each assembly read once.
+// DescribeStackTraceMethod for methods of assemblies on disk (or bundled in a single-file
+// app), each assembly read once.
+// An assembly a single-file app bundles: its bytes in the executable.
+struct BundledAssembly {
+  std::string executable;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+
 class StackTraceMethodNamer {
  public:
-  StackTraceMethodNamer();
+  // `bundled`: the assemblies a single-file app bundles, by the name the runtime gives them,
+  // read from their ranges of the executable.
+  explicit StackTraceMethodNamer(std::map<std::string, BundledAssembly> bundled = {});
   ~StackTraceMethodNamer();
   StackTraceMethodNamer(const StackTraceMethodNamer&) = delete;
   StackTraceMethodNamer& operator=(const StackTraceMethodNamer&) = delete;
@@ -45,6 +55,7 @@ class StackTraceMethodNamer {
 
  private:
   struct Assembly;
+  std::map<std::string, BundledAssembly> bundled_;
   std::map<std::string, std::unique_ptr<Assembly>> assemblies_;
 };
 

@@ -1,8 +1,11 @@
 #include "metadata/stack_trace_method.h"
 
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <string>
 
+#include "binary/file.h"
 #include "gtest/gtest.h"
 #include "pdb/testing/fixtures.h"
 #include "pe/pe_image.h"
@@ -146,6 +149,24 @@ TEST(StackTraceMethodTest, NamerReadsEachAssemblyOnceAndSaysWhenItCannot) {
   EXPECT_FALSE(m->text.empty());
   EXPECT_FALSE(namer.Describe("/nonexistent/A.dll", 0x06000001).has_value());
   EXPECT_FALSE(namer.Describe(*path, 0x06FFFFFF).has_value());
+}
+
+// A single-file app's assembly: read from its range of the executable, under its name.
+TEST(StackTraceMethodTest, NamerReadsBundledAssembliesFromTheExecutable) {
+  absl::StatusOr<std::string> path = pdb::testing::TestAppFile("net8.0", "Ddcrash.TestApp.dll");
+  ASSERT_TRUE(path.ok()) << path.status();
+  absl::StatusOr<std::string> bytes = binary::ReadFileBounded(*path, pe::PeImage::kMaxImageSize);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  const std::string exe = std::string(getenv("TEST_TMPDIR")) + "/single_file_app";
+  std::ofstream(exe, std::ios::binary | std::ios::trunc)
+      << std::string(4096, 'h') << *bytes << "manifest";
+  const std::string name = "/nonexistent/app/Ddcrash.TestApp.dll";
+  std::map<std::string, BundledAssembly> in_exe;
+  in_exe[name] = BundledAssembly{exe, 4096, bytes->size()};
+  StackTraceMethodNamer namer(std::move(in_exe));
+  std::optional<StackTraceMethod> m = namer.Describe(name, 0x06000001);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->text, StackTraceMethodNamer().Describe(*path, 0x06000001)->text);
 }
 
 }  // namespace

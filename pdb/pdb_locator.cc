@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "binary/file.h"
 #include "pe/pe_image.h"
 
 namespace ddcrash::pdb {
@@ -50,9 +51,22 @@ const char* PdbOriginName(PdbOrigin origin) {
   return "none";
 }
 
-LocatedPdb LocatePdb(const std::string& assembly_path) {
+LocatedPdb LocatePdb(const std::string& assembly_path, const AssemblyFiles& files) {
   LocatedPdb result;
-  absl::StatusOr<pe::PeImage> image = pe::PeImage::FromFile(assembly_path);
+  const BundledFiles& bundled = files.bundled;
+  auto openable = [&](const std::string& path) -> absl::StatusOr<std::string> {
+    return files.openable ? files.openable(path) : path;
+  };
+  const auto in_bundle = bundled.find(assembly_path);
+  absl::StatusOr<pe::PeImage> image = absl::NotFoundError("");
+  if (in_bundle != bundled.end()) {
+    image = pe::PeImage::FromFile(in_bundle->second.container, in_bundle->second.offset,
+                                  in_bundle->second.size);
+  } else if (absl::StatusOr<std::string> file = openable(assembly_path); file.ok()) {
+    image = pe::PeImage::FromFile(*file);
+  } else {
+    image = file.status();
+  }
   if (!image.ok()) {
     result.status = absl::IsNotFound(image.status())
                         ? image.status()
@@ -110,8 +124,20 @@ LocatedPdb LocatePdb(const std::string& assembly_path) {
     return result;
   }
   result.pdb_path = absl::StrCat(Directory(assembly_path), "/", FileName(codeview->path));
-  absl::StatusOr<PortablePdb> pdb =
-      Check(PortablePdb::FromFile(result.pdb_path), result.expected_pdb_id, result.pdb_path);
+  absl::StatusOr<PortablePdb> pdb = absl::NotFoundError("");
+  if (auto pdb_in_bundle = bundled.find(result.pdb_path); pdb_in_bundle != bundled.end()) {
+    const FileRange& range = pdb_in_bundle->second;
+    absl::StatusOr<std::string> bytes = binary::ReadFileRange(range.container, range.offset,
+                                                              range.size, PortablePdb::kMaxPdbSize);
+    pdb = bytes.ok() ? Check(PortablePdb::FromBytes(*std::move(bytes)), result.expected_pdb_id,
+                             absl::StrCat(result.pdb_path, " (bundled)"))
+                     : Corrupt(bytes.status(), absl::StrCat(result.pdb_path, " (bundled)"));
+  } else if (absl::StatusOr<std::string> file = openable(result.pdb_path); file.ok()) {
+    pdb = Check(PortablePdb::FromFile(*file), result.expected_pdb_id, result.pdb_path);
+  } else {
+    pdb = absl::Status(file.status().code(),
+                       absl::StrCat(result.pdb_path, ": ", file.status().message()));
+  }
   if (pdb.ok()) {
     result.status = absl::OkStatus();
     result.pdb = std::make_shared<const PortablePdb>(*std::move(pdb));
@@ -132,7 +158,9 @@ LocatedPdb LocatePdb(const std::string& assembly_path) {
 const LocatedPdb& PdbLocator::Locate(const std::string& assembly_path) {
   auto it = cache_.find(assembly_path);
   if (it == cache_.end()) {
-    it = cache_.emplace(assembly_path, std::make_unique<const LocatedPdb>(LocatePdb(assembly_path)))
+    it = cache_
+             .emplace(assembly_path,
+                      std::make_unique<const LocatedPdb>(LocatePdb(assembly_path, files_)))
              .first;
   }
   return *it->second;

@@ -6,15 +6,22 @@
 // Either is accepted only when its PDB id equals the one the CodeView record expects (GUID
 // and stamp), so a rebuilt PDB never gives wrong lines. An embedded PDB in an assembly without
 // a CodeView record is accepted (it cannot be stale: it is part of the same file).
+// A single-file app's assemblies and PDBs are files bundled in its executable, named as the
+// runtime names them (the executable's directory joined with the bundled path); each name in
+// the BundledFiles given is read from its range of the executable, before any file on disk.
 #ifndef DDCRASH_PDB_PDB_LOCATOR_H_
 #define DDCRASH_PDB_PDB_LOCATOR_H_
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "metadata/metadata_reader.h"
 #include "pdb/portable_pdb.h"
 
@@ -23,10 +30,27 @@ namespace ddcrash::pdb {
 enum class PdbOrigin {
   kNone,
   kEmbedded,
-  kBesideAssembly,
+  kBesideAssembly,  // beside it on disk, or bundled beside it in a single-file app
 };
 
 const char* PdbOriginName(PdbOrigin origin);  // "none", "embedded", "beside-assembly"
+
+// A file stored in another: an assembly or PDB a single-file app bundles.
+struct FileRange {
+  std::string container;  // a path we can open (the executable)
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+// By the name the runtime gives each file.
+using BundledFiles = std::map<std::string, FileRange>;
+
+// How the target's assemblies and PDBs are reached.
+struct AssemblyFiles {
+  BundledFiles bundled;
+  // A path we can open for a path the target names (ptrace/target_files.h's Openable, for a
+  // target in another mount namespace); null: the path itself.
+  std::function<absl::StatusOr<std::string>(const std::string& path)> openable;
+};
 
 struct LocatedPdb {
   // OK when `pdb` is set. Otherwise why there is none, saying where it looked:
@@ -36,7 +60,7 @@ struct LocatedPdb {
   absl::Status status;
   std::shared_ptr<const PortablePdb> pdb;
   PdbOrigin origin = PdbOrigin::kNone;
-  std::string pdb_path;  // the file read or looked for; empty for an embedded PDB
+  std::string pdb_path;  // the file read or looked for (as named); empty for an embedded PDB
   // What a report carries so it can be resolved elsewhere (when the assembly could be read).
   std::optional<metadata::Guid> mvid;
   std::optional<PdbId> expected_pdb_id;  // from the CodeView record
@@ -44,14 +68,16 @@ struct LocatedPdb {
 };
 
 // Uncached: reads `assembly_path` and its PDB now.
-LocatedPdb LocatePdb(const std::string& assembly_path);
+LocatedPdb LocatePdb(const std::string& assembly_path, const AssemblyFiles& files = {});
 
 // LocatePdb with one result per assembly path, kept for the locator's lifetime.
 class PdbLocator {
  public:
+  explicit PdbLocator(AssemblyFiles files = {}) : files_(std::move(files)) {}
   const LocatedPdb& Locate(const std::string& assembly_path);
 
  private:
+  AssemblyFiles files_;
   std::map<std::string, std::unique_ptr<const LocatedPdb>> cache_;
 };
 

@@ -71,6 +71,60 @@ TEST(PdbLocatorTest, FindsThePdbBesideTheAssemblyByTheCodeViewFileName) {
   }
 }
 
+// A single-file app's assembly and PDB, bundled: read from their ranges of the executable,
+// under names that exist nowhere on disk; the PDB beside the name when it is not bundled.
+TEST(PdbLocatorTest, ReadsBundledAssembliesAndPdbsFromTheirRanges) {
+  Fixture f = Load();
+  const std::string exe = absl::StrCat(getenv("TEST_TMPDIR"), "/bundle_exe");
+  Write(exe, std::string(100, 'h') + f.dll + std::string(3, 'p') + f.pdb + "m");
+  const std::string dll_name = "/nonexistent/app/Ddcrash.PdbSample.dll";
+  const std::string pdb_name = "/nonexistent/app/Ddcrash.PdbSample.pdb";
+  BundledFiles bundled = {{dll_name, {exe, 100, f.dll.size()}},
+                          {pdb_name, {exe, 103 + f.dll.size(), f.pdb.size()}}};
+  LocatedPdb located = LocatePdb(dll_name, {bundled, nullptr});
+  ASSERT_TRUE(located.status.ok()) << located.status;
+  EXPECT_EQ(located.origin, PdbOrigin::kBesideAssembly);
+  EXPECT_EQ(located.pdb_path, pdb_name);
+  ASSERT_TRUE(located.mvid.has_value());
+  EXPECT_EQ(located.pdb->id(), *located.expected_pdb_id);
+
+  // Not bundled: looked for beside the name on disk, and the message says where.
+  bundled.erase(pdb_name);
+  located = LocatePdb(dll_name, {bundled, nullptr});
+  EXPECT_TRUE(absl::IsNotFound(located.status)) << located.status;
+  EXPECT_TRUE(absl::StrContains(located.status.message(), pdb_name)) << located.status;
+  EXPECT_TRUE(located.mvid.has_value());
+
+  // A range past the executable's end: the assembly cannot be read, and it says so.
+  bundled[dll_name].size = 200 + f.dll.size() + f.pdb.size();
+  located = PdbLocator({bundled, nullptr}).Locate(dll_name);
+  EXPECT_FALSE(located.status.ok());
+  EXPECT_FALSE(located.mvid.has_value());
+}
+
+// A target in another mount namespace: the assembly and its PDB are opened at the paths the
+// target's view gives, and named as the target names them.
+TEST(PdbLocatorTest, OpensTheTargetsPathsThroughItsView) {
+  Fixture f = Load();
+  const std::string root = absl::StrCat(getenv("TEST_TMPDIR"), "/target_root");
+  mkdir(root.c_str(), 0755);
+  mkdir((root + "/app").c_str(), 0755);
+  Write(root + "/app/Ddcrash.PdbSample.dll", f.dll);
+  Write(root + "/app/Ddcrash.PdbSample.pdb", f.pdb);
+  AssemblyFiles files;
+  files.openable = [&](const std::string& path) -> absl::StatusOr<std::string> {
+    return root + path;
+  };
+  LocatedPdb located = LocatePdb("/app/Ddcrash.PdbSample.dll", files);
+  ASSERT_TRUE(located.status.ok()) << located.status;
+  EXPECT_EQ(located.pdb_path, "/app/Ddcrash.PdbSample.pdb");
+  files.openable = [](const std::string& path) -> absl::StatusOr<std::string> {
+    return absl::NotFoundError(absl::StrCat("no ", path, " in the target's view"));
+  };
+  located = LocatePdb("/app/Ddcrash.PdbSample.dll", files);
+  EXPECT_TRUE(absl::IsNotFound(located.status)) << located.status;
+}
+
 TEST(PdbLocatorTest, PrefersTheEmbeddedPdb) {
   absl::StatusOr<std::string> dll = testing::PdbFixture("embedded/Ddcrash.PdbSample.dll");
   ASSERT_TRUE(dll.ok()) << dll.status();

@@ -4,8 +4,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "binary/file.h"
@@ -46,6 +48,30 @@ TEST(PeImageTest, ReadsTheTestAppAssembly) {
   absl::StatusOr<std::string> md = image->Metadata();
   ASSERT_TRUE(md.ok()) << md.status();
   EXPECT_TRUE(absl::StartsWith(*md, "BSJB"));
+}
+
+// An assembly stored inside another file (as a single-file app bundles it): only its range.
+TEST(PeImageTest, ReadsAnImageFromARangeOfAFile) {
+  absl::StatusOr<std::string> path = pdb::testing::TestAppFile("net8.0", "Ddcrash.TestApp.dll");
+  ASSERT_TRUE(path.ok()) << path.status();
+  absl::StatusOr<std::string> bytes = binary::ReadFileBounded(*path, PeImage::kMaxImageSize);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  absl::StatusOr<PeImage> alone = PeImage::FromFile(*path);
+  ASSERT_TRUE(alone.ok()) << alone.status();
+  const std::string container = std::string(getenv("TEST_TMPDIR")) + "/container.bin";
+  {
+    std::ofstream out(container, std::ios::binary | std::ios::trunc);
+    out << std::string(1000, 'x') << *bytes << std::string(77, 'y');
+  }
+  absl::StatusOr<PeImage> inside = PeImage::FromFile(container, 1000, bytes->size());
+  ASSERT_TRUE(inside.ok()) << inside.status();
+  EXPECT_EQ(inside->size(), bytes->size());
+  absl::StatusOr<std::string> inside_metadata = inside->Metadata();
+  absl::StatusOr<std::string> alone_metadata = alone->Metadata();
+  ASSERT_TRUE(inside_metadata.ok() && alone_metadata.ok());
+  EXPECT_EQ(*inside_metadata, *alone_metadata);
+  EXPECT_FALSE(PeImage::FromFile(container, 999, bytes->size()).ok());  // no MZ there
+  EXPECT_FALSE(PeImage::FromFile(container, 1000, bytes->size() + 78).ok());  // past the end
 }
 
 TEST(PeImageTest, InflatesTheEmbeddedPdbAndReadsItsChecksum) {

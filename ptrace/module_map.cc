@@ -19,8 +19,11 @@ const T* FindSorted(const std::vector<T>& items, uint64_t address, Begin begin) 
 
 }  // namespace
 
-ModuleMap::ModuleMap(std::vector<Mapping> mappings, std::vector<LoadedModule> modules)
-    : mappings_(std::move(mappings)), modules_(std::move(modules)) {
+ModuleMap::ModuleMap(std::vector<Mapping> mappings, std::vector<LoadedModule> modules,
+                     std::vector<NamedBundledFile> bundled_files)
+    : mappings_(std::move(mappings)),
+      modules_(std::move(modules)),
+      bundled_files_(std::move(bundled_files)) {
   // Callers may pass any order; lookups rely on sorting. Overlapping input (only possible
   // from corrupt data) makes lookups return one of the candidates, never fail.
   std::stable_sort(mappings_.begin(), mappings_.end(),

@@ -40,6 +40,20 @@ enum class ModuleKind {
   kOtherFile,            // a mapped file that is neither ELF nor PE
 };
 
+// Where a file a single-file app bundles lies: a range of the app's executable.
+struct BundledRange {
+  std::string executable;  // the executable's path, as the target names it
+  uint64_t offset = 0;     // the file's bytes in it (the bundle manifest's)
+  uint64_t size = 0;
+};
+
+// A file a single-file app bundles uncompressed (an assembly or a PDB), by the name the runtime
+// gives it.
+struct NamedBundledFile {
+  std::string path;
+  BundledRange location;
+};
+
 // A module: the mappings that belong to one loaded file (or one anonymous executable region).
 struct LoadedModule {
   std::string path;
@@ -58,6 +72,9 @@ struct LoadedModule {
   std::string build_id;
   bool deleted = false;
   bool executable = false;
+  // Set for an assembly a single-file app bundles: its mappings are of the executable, and
+  // `path` is the name the runtime gives the assembly (module_map_builder.h).
+  std::optional<BundledRange> bundled;
 
   bool Contains(uint64_t address) const { return address >= base && address < end; }
 };
@@ -65,10 +82,14 @@ struct LoadedModule {
 class ModuleMap {
  public:
   ModuleMap() = default;
-  ModuleMap(std::vector<Mapping> mappings, std::vector<LoadedModule> modules);
+  ModuleMap(std::vector<Mapping> mappings, std::vector<LoadedModule> modules,
+            std::vector<NamedBundledFile> bundled_files = {});
 
   absl::Span<const Mapping> mappings() const { return mappings_; }
   absl::Span<const LoadedModule> modules() const { return modules_; }
+  // The assemblies and PDBs the single-file apps among the mapped files bundle, mapped or not
+  // (none of an executable deleted since it was mapped: its path may name another file).
+  absl::Span<const NamedBundledFile> bundled_files() const { return bundled_files_; }
 
   // The mapping or module containing `address`, or nullptr.
   const Mapping* FindMapping(uint64_t address) const;
@@ -79,6 +100,7 @@ class ModuleMap {
  private:
   std::vector<Mapping> mappings_;  // sorted by start
   std::vector<LoadedModule> modules_;    // sorted by base, non-overlapping
+  std::vector<NamedBundledFile> bundled_files_;
 };
 
 }  // namespace ddcrash

@@ -24,6 +24,12 @@ namespace ddcrash {
 // - "[vdso]" is an ELF module; every other anonymous executable mapping becomes a
 //   kAnonymousExecutable module of its own (JIT code, trampolines), and so does every
 //   executable "/memfd:" mapping (.NET double-maps its JIT code through a memfd).
+// - A single-file app (an ELF host with a mapping past its PT_LOADs and a bundle manifest,
+//   bundle/bundle_manifest.h): each run of its mappings at one bundled assembly's bytes (a flat
+//   view, shared, is one mapping; a loaded image's headers and sections join) is a kPe module
+//   named as the runtime names the assembly (the executable's directory and the bundled path),
+//   with `bundled` saying where it lies; ModuleMap::bundled_files() lists every uncompressed
+//   bundled assembly and PDB so.
 // Files are opened through /proc/PID/map_files/ when `pid` is non-zero (this works for deleted
 // files and other mount namespaces), then by path. Failures to identify a module leave it
 // kOtherFile or without a build id; they never fail the whole map.

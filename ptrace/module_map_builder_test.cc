@@ -5,10 +5,13 @@
 #include <sys/stat.h>
 
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "bundle/bundle_manifest.h"
+#include "bundle/testing/bundle_bytes.h"
 #include "gtest/gtest.h"
 #include "ptrace/fake_process_memory.h"
 #include "elf/testing/elf_builder.h"
@@ -132,6 +135,85 @@ TEST(BuildModuleMapTest, BundledFilesMappedFromAnElfHostAreNotElfModules) {
   EXPECT_EQ(map.modules()[1].kind, ModuleKind::kElf);
   EXPECT_EQ(map.modules()[1].base, image);
   EXPECT_EQ(map.modules()[1].build_id, "\x0d\x0e");
+}
+
+// A single-file host whose bundle manifest lists the files it maps: each bundled assembly's
+// mappings are a PE module of their own, named as the runtime names it, located in the host.
+TEST(BuildModuleMapTest, BundledAssembliesAreModulesOfTheirOwn) {
+  std::vector<uint8_t> elf = BuildTestElf(0, "\x0d\x0e", 8192);
+  // The PT_LOAD made writable and reaching over the placeholder the bundle appends to it.
+  for (size_t ph = elf_testing::kTestElfPhoff; ph + 56 <= 8192 && ph < elf_testing::kTestElfPhoff + 8 * 56; ph += 56) {
+    uint32_t type;
+    memcpy(&type, &elf[ph], 4);
+    if (type != PT_LOAD) continue;
+    const uint32_t flags = PF_R | PF_W | PF_X;
+    const uint64_t size = 8192 + 40;
+    memcpy(&elf[ph + 4], &flags, 4);
+    memcpy(&elf[ph + 32], &size, 8);
+    memcpy(&elf[ph + 40], &size, 8);
+  }
+  bundle::testing::BundleBytes b(6, std::string(elf.begin(), elf.end()));
+  b.AddFile(bundle::kAssembly, "App.dll", 0x1800, 0, "MZ");    // at 0x2030
+  b.AddFile(bundle::kAssembly, "de/Lib.dll", 0x3000, 0, "MZ");  // at 0x3830: shares a page
+  b.AddFile(bundle::kSymbols, "App.pdb", 0x100);
+  b.AddFile(bundle::kRuntimeConfigJson, "App.runtimeconfig.json", 16);
+  ASSERT_EQ(b.offset_of(0), 0x2030u);
+  ASSERT_EQ(b.offset_of(1), 0x3830u);
+  const std::string bytes = b.Build();
+  const std::string path = WriteTempFile("singlefile_app", {bytes.begin(), bytes.end()});
+  const uint64_t inode = InodeOf(path);
+
+  const uint64_t image = 0x7f3000000000, app = 0x7f2000000000, lib = 0x7f2100000000,
+                 lib_flat = 0x7f2200000000;
+  FakeProcessMemory memory;
+  memory.AddRegion(image, std::vector<uint8_t>(bytes.begin(), bytes.begin() + 0x2000));
+  auto shared = [](Mapping m) {
+    m.shared = true;
+    return m;
+  };
+  ModuleMap map = BuildModuleMap(
+      {FileMapping(image, image + 0x2000, 0, path, inode, true),
+       shared(FileMapping(app, app + 0x2000, 0x2000, path, inode)),
+       // A loaded image: headers and code from the same page, then data.
+       FileMapping(lib, lib + 0x1000, 0x3000, path, inode),
+       FileMapping(lib + 0x1000, lib + 0x3000, 0x3000, path, inode, true),
+       FileMapping(lib + 0x3000, lib + 0x4000, 0x5000, path, inode),
+       shared(FileMapping(lib_flat, lib_flat + 0x4000, 0x3000, path, inode))},
+      memory);
+  ASSERT_EQ(map.modules().size(), 4u);
+  const std::string dir = path.substr(0, path.find_last_of('/'));
+  const LoadedModule& m0 = map.modules()[0];
+  EXPECT_EQ(m0.path, dir + "/App.dll");
+  EXPECT_EQ(m0.kind, ModuleKind::kPe);
+  EXPECT_EQ(m0.base, app);
+  ASSERT_TRUE(m0.bundled.has_value());
+  EXPECT_EQ(m0.bundled->executable, path);
+  EXPECT_EQ(m0.bundled->offset, 0x2030u);
+  EXPECT_EQ(m0.bundled->size, 0x1800u);
+  const LoadedModule& m1 = map.modules()[1];
+  EXPECT_EQ(m1.path, dir + "/de/Lib.dll");
+  EXPECT_EQ(m1.kind, ModuleKind::kPe);
+  EXPECT_EQ(m1.base, lib);
+  EXPECT_EQ(m1.end, lib + 0x4000);
+  EXPECT_TRUE(m1.executable);
+  ASSERT_TRUE(m1.bundled.has_value());
+  EXPECT_EQ(m1.bundled->offset, 0x3830u);
+  const LoadedModule& m2 = map.modules()[2];
+  EXPECT_EQ(m2.path, dir + "/de/Lib.dll");
+  EXPECT_EQ(m2.base, lib_flat);
+  EXPECT_EQ(m2.end, lib_flat + 0x4000);
+  const LoadedModule& m3 = map.modules()[3];
+  EXPECT_EQ(m3.path, path);
+  EXPECT_EQ(m3.kind, ModuleKind::kElf);
+  EXPECT_FALSE(m3.bundled.has_value());
+  EXPECT_EQ(m3.build_id, "\x0d\x0e");
+  // Every bundled assembly and PDB, mapped or not, by name (no JSON files).
+  ASSERT_EQ(map.bundled_files().size(), 3u);
+  EXPECT_EQ(map.bundled_files()[0].path, dir + "/App.dll");
+  EXPECT_EQ(map.bundled_files()[1].path, dir + "/de/Lib.dll");
+  EXPECT_EQ(map.bundled_files()[2].path, dir + "/App.pdb");
+  EXPECT_EQ(map.bundled_files()[2].location.executable, path);
+  EXPECT_EQ(map.bundled_files()[2].location.offset, b.offset_of(2));
 }
 
 TEST(BuildModuleMapTest, PeImagesFromMemoryOrFromTheFile) {

@@ -226,11 +226,17 @@ std::string RenderThreadList(const Report& report) {
 std::string RenderModules(const Report& report) {
   std::string out;
   for (const Module& module : report.modules()) {
-    absl::StrAppendFormat(&out, "%016x %10x  %-4s  %-40s  %s%s\n", module.base(), module.size(),
+    std::string bundled;
+    if (module.has_bundled()) {
+      bundled = absl::StrFormat(" (bundled in %s at 0x%x, 0x%x bytes)",
+                                Printable(module.bundled().executable()),
+                                module.bundled().offset(), module.bundled().size());
+    }
+    absl::StrAppendFormat(&out, "%016x %10x  %-4s  %-40s  %s%s%s\n", module.base(), module.size(),
                           FormatName(module.format()),
                           module.build_id().empty() ? "-" : Printable(module.build_id()),
                           Printable(module.path()),
-                          module.deleted() ? " (deleted)" : "");
+                          module.deleted() ? " (deleted)" : "", bundled);
   }
   return out;
 }

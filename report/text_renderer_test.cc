@@ -86,6 +86,19 @@ TEST(TextRendererTest, ModulesShowFormatBuildIdAndPath) {
   EXPECT_THAT(modules, HasSubstr("pe    -"));
 }
 
+TEST(TextRendererTest, BundledModulesSayWhereTheyLie) {
+  Report report = SampleCrashReport();
+  Module& module = *report.add_modules();
+  module.set_path("/opt/app/System.Private.CoreLib.dll");
+  module.set_format(MODULE_FORMAT_PE);
+  module.mutable_bundled()->set_executable("/opt/app/App");
+  module.mutable_bundled()->set_offset(0x1f43a00);
+  module.mutable_bundled()->set_size(0xc31000);
+  EXPECT_THAT(RenderModules(report),
+              HasSubstr("/opt/app/System.Private.CoreLib.dll (bundled in /opt/app/App at "
+                        "0x1f43a00, 0xc31000 bytes)\n"));
+}
+
 TEST(TextRendererTest, SaysWhereTheReportWasMadeAndWhyAWalkStoppedShort) {
   Report report = SampleCrashReport();
   EXPECT_THAT(RenderSummary(report), HasSubstr("by ddreport 0.1.0-test on build-host\n"));

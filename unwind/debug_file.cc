@@ -90,19 +90,24 @@ std::vector<std::string> DebugLinkPaths(const std::string& elf_path, std::string
 
 absl::StatusOr<std::unique_ptr<ElfFile>> OpenSeparateDebugFile(const ElfFile& elf,
                                                                const std::string& elf_path,
-                                                               const DebugFileOptions& options) {
+                                                               const DebugFileOptions& options,
+                                                               const TargetFiles& files) {
   const std::string build_id = elf.BuildId();
   for (const std::string& candidate : BuildIdDebugPaths(build_id, options)) {
-    absl::StatusOr<std::unique_ptr<ElfFile>> debug = ElfFile::Open(candidate);
+    absl::StatusOr<std::string> openable = files.Openable(candidate);
+    if (!openable.ok()) continue;
+    absl::StatusOr<std::unique_ptr<ElfFile>> debug = ElfFile::Open(*openable);
     if (debug.ok() && (*debug)->BuildId() == build_id) return debug;
   }
   std::optional<GnuDebugLink> link = elf.DebugLink();
   if (link.has_value()) {
     for (const std::string& candidate : DebugLinkPaths(elf_path, link->file_name, options)) {
       if (candidate == elf_path) continue;  // a file is not its own debug file
-      absl::StatusOr<uint32_t> crc = DebugLinkCrc32OfFile(candidate);
+      absl::StatusOr<std::string> openable = files.Openable(candidate);
+      if (!openable.ok()) continue;
+      absl::StatusOr<uint32_t> crc = DebugLinkCrc32OfFile(*openable);
       if (!crc.ok() || *crc != link->crc) continue;
-      absl::StatusOr<std::unique_ptr<ElfFile>> debug = ElfFile::Open(candidate);
+      absl::StatusOr<std::unique_ptr<ElfFile>> debug = ElfFile::Open(*openable);
       if (!debug.ok()) continue;
       std::string debug_id = (*debug)->BuildId();
       if (!build_id.empty() && !debug_id.empty() && debug_id != build_id) continue;

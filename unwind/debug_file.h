@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "elf/elf_file.h"
+#include "ptrace/target_files.h"
 
 namespace ddcrash {
 
@@ -35,11 +36,13 @@ std::vector<std::string> BuildIdDebugPaths(std::string_view build_id,
 std::vector<std::string> DebugLinkPaths(const std::string& elf_path, std::string_view link_name,
                                         const DebugFileOptions& options);
 
-// Opens the first matching separate debug file for `elf` (whose on-disk path is `elf_path`).
-// NotFound when there is none.
-absl::StatusOr<std::unique_ptr<ElfFile>> OpenSeparateDebugFile(const ElfFile& elf,
-                                                               const std::string& elf_path,
-                                                               const DebugFileOptions& options);
+// Opens the first matching separate debug file for `elf`, whose path is `elf_path` in the file
+// system `files` stands for (a target's, ptrace/target_files.h): every candidate, the global
+// debug roots too, is a path of that file system, opened through it (its links followed
+// inside its root). NotFound when there is none.
+absl::StatusOr<std::unique_ptr<ElfFile>> OpenSeparateDebugFile(
+    const ElfFile& elf, const std::string& elf_path, const DebugFileOptions& options,
+    const TargetFiles& files = TargetFiles::Local());
 
 }  // namespace ddcrash
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <fstream>
 #include <string>
 
@@ -65,6 +66,34 @@ TEST(DebugFileTest, FindsDebugFileByBuildIdUnderARoot) {
       OpenSeparateDebugFile(**elf, "/elsewhere/fixture_stripped", options);
   ASSERT_TRUE(debug.ok()) << debug.status();
   EXPECT_EQ((*debug)->path(), dir + "/" + hex.substr(2) + ".debug");
+}
+
+// A target in another mount namespace: the global debug root is the target's /usr/lib/debug,
+// under its root, and so is the debuglink's directory.
+TEST(DebugFileTest, LooksUnderTheTargetsRoot) {
+  absl::StatusOr<std::unique_ptr<ElfFile>> elf = ElfFile::Open(kStripped);
+  ASSERT_TRUE(elf.ok());
+  const char* tmp = getenv("TEST_TMPDIR");
+  const std::string root = std::string(tmp != nullptr ? tmp : "/tmp") + "/target_root";
+  const std::string hex = absl::BytesToHexString((*elf)->BuildId());
+  const std::string dir = root + "/usr/lib/debug/.build-id/" + hex.substr(0, 2);
+  ASSERT_EQ(system(("mkdir -p " + dir + " " + root + "/opt/app").c_str()), 0);
+  const std::string debug_copy = dir + "/" + hex.substr(2) + ".debug";
+  {
+    std::ifstream in(std::string(kStripped) + ".debug", std::ios::binary);
+    std::ofstream out(debug_copy, std::ios::binary);
+    out << in.rdbuf();
+  }
+  absl::StatusOr<std::unique_ptr<ElfFile>> debug = OpenSeparateDebugFile(
+      **elf, "/opt/app/fixture_stripped", DebugFileOptions(), TargetFiles::UnderRoot(root));
+  ASSERT_TRUE(debug.ok()) << debug.status();
+  EXPECT_EQ((*debug)->path(), debug_copy);
+  // By debuglink only: beside the target's path of the file.
+  ASSERT_EQ(rename(debug_copy.c_str(), (root + "/opt/app/fixture_stripped.debug").c_str()), 0);
+  debug = OpenSeparateDebugFile(**elf, "/opt/app/fixture_stripped", DebugFileOptions(),
+                                TargetFiles::UnderRoot(root));
+  ASSERT_TRUE(debug.ok()) << debug.status();
+  EXPECT_EQ((*debug)->path(), root + "/opt/app/fixture_stripped.debug");
 }
 
 TEST(DebugFileTest, WrongCrcIsRejected) {

@@ -40,13 +40,14 @@ Symbolizer::ModuleSymbols& Symbolizer::Load(const LoadedModule& module) {
   if (symtab.ok() && !symtab->empty()) {
     symbols.table.Add(std::move(*symtab));
   } else {
-    // The debug file is looked for next to the path the module was mapped from, in the
-    // target's view (not the /proc map_files link, whose directory holds no debug files).
-    absl::StatusOr<std::string> mapped_from = absl::NotFoundError("no path");
-    if (!module.path.empty()) mapped_from = TargetFiles::Of(options_.pid).Openable(module.path);
-    const std::string& link_base = mapped_from.ok() ? *mapped_from : opened_path;
+    // The debug file is looked for next to the path the module was mapped from and under the
+    // debug roots, in the target's view (not beside the /proc map_files link, whose directory
+    // holds no debug files); without a path, beside the file opened, in ours.
     absl::StatusOr<std::unique_ptr<ElfFile>> debug =
-        OpenSeparateDebugFile(**elf, link_base, options_.debug_files);
+        !module.path.empty()
+            ? OpenSeparateDebugFile(**elf, module.path, options_.debug_files,
+                                    TargetFiles::Of(options_.pid))
+            : OpenSeparateDebugFile(**elf, opened_path, options_.debug_files);
     if (debug.ok()) {
       absl::StatusOr<std::vector<ElfSymbol>> debug_symtab =
           (*debug)->ReadSymbols(SymbolTableKind::kSymtab);

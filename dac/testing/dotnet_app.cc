@@ -56,12 +56,30 @@ absl::StatusOr<std::string> DotnetAppDir(const std::string& tfm) {
   return dir;
 }
 
+absl::StatusOr<std::string> ShapesApp(const std::string& shape, const std::string& tfm) {
+  std::string out = SourceOutDir();
+  if (out.empty()) {
+    return absl::NotFoundError(
+        "cannot find tests/dotnet/out: set DDCRASH_DOTNET_OUT or depend on "
+        "//tests/dotnet:build_script");
+  }
+  std::string app = absl::StrCat(out, "/shapes/", shape, "/", tfm, "/Ddcrash.Shapes");
+  if (!IsFile(app)) {
+    return absl::NotFoundError(absl::StrCat(app, " is missing: run tests/dotnet/build.sh first"));
+  }
+  return app;
+}
+
 absl::StatusOr<DotnetApp> DotnetApp::StartAndWaitReady(const std::string& dir,
                                                        const std::vector<std::string>& args,
                                                        absl::Duration timeout) {
+  return StartExecutableAndWaitReady(dir + "/Ddcrash.TestApp", args, timeout);
+}
+
+absl::StatusOr<DotnetApp> DotnetApp::StartExecutableAndWaitReady(
+    const std::string& exe, const std::vector<std::string>& args, absl::Duration timeout) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return absl::ErrnoToStatus(errno, "pipe2");
-  std::string exe = dir + "/Ddcrash.TestApp";
   std::vector<std::string> argv_storage = {exe};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;

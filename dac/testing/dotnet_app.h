@@ -19,6 +19,9 @@ namespace ddcrash::dac::testing {
 // The directory holding Ddcrash.TestApp, libcoreclr.so and libmscordaccore.so for `tfm`
 // ("net8.0", "net9.0", "net10.0"); NotFound (saying to run build.sh) when absent.
 absl::StatusOr<std::string> DotnetAppDir(const std::string& tfm);
+// The app of tests/dotnet/build_shapes.sh: <out>/shapes/<shape>/<tfm>/Ddcrash.Shapes, for
+// `shape` "singlefile" or "aot"; NotFound (saying to run build.sh) when absent.
+absl::StatusOr<std::string> ShapesApp(const std::string& shape, const std::string& tfm);
 
 // A running test app. The destructor kills (SIGKILL) and reaps it.
 class DotnetApp {
@@ -28,6 +31,10 @@ class DotnetApp {
   static absl::StatusOr<DotnetApp> StartAndWaitReady(const std::string& dir,
                                                      const std::vector<std::string>& args,
                                                      absl::Duration timeout = absl::Seconds(60));
+  // The same for the executable `exe` (a shapes app).
+  static absl::StatusOr<DotnetApp> StartExecutableAndWaitReady(
+      const std::string& exe, const std::vector<std::string>& args,
+      absl::Duration timeout = absl::Seconds(60));
   DotnetApp(DotnetApp&& o) noexcept;
   DotnetApp& operator=(DotnetApp&&) = delete;
   ~DotnetApp();

@@ -6,13 +6,18 @@ The app is a copy of the self-contained test app on a private tmpfs /tmp of a pr
 namespace (`unshare -m`), so none of its paths exist in ours. `ddreport --pid` runs once from
 here and once inside the namespace (nsenter); both reports must be complete, name the runtime
 and its DAC at the app's own paths, and list the same managed frames, module paths and build
-ids thread by thread. Needs root (mount namespaces). Every check prints ok:/FAIL:.
+ids thread by thread. Then the single-file app (tests/dotnet/build_shapes.sh) the same way, from
+outside only, with a DDCRASH_DAC_DIR (tools/fill_dac_dir.sh): its bundled assemblies are read
+from the executable through the target's view, and the app's PDB beside it gives lines. Needs
+root (mount namespaces). Every check prints ok:/FAIL:.
 
-  usage: mount_namespace_test.py --tfm TFM --ddreport P --ddquery P --build-sh P
+  usage: mount_namespace_test.py --tfm TFM --ddreport P --ddquery P --build-sh P --fill-dac-dir P
 """
 
 import argparse
+import glob
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -23,9 +28,9 @@ import e2e  # noqa: E402
 from e2e import check, fail  # noqa: E402
 
 
-def snapshot(a, command, out):
+def snapshot(a, command, out, **env):
     p = subprocess.run(command + [a.ddreport, "--pid", str(a.pid), "-o", out],
-                       env=e2e.clean_env(), capture_output=True, text=True, timeout=120)
+                       env=e2e.clean_env(**env), capture_output=True, text=True, timeout=120)
     report = None
     if os.path.exists(out):
         report = e2e.query_json(a, out)
@@ -42,7 +47,7 @@ def modules(r):
 
 def main():
     ap = argparse.ArgumentParser()
-    for k in ("tfm", "ddreport", "ddquery", "build-sh"):
+    for k in ("tfm", "ddreport", "ddquery", "build-sh", "fill-dac-dir"):
         ap.add_argument("--" + k, required=True)
     a = ap.parse_args()
     a.ddreport, a.ddquery = os.path.realpath(a.ddreport), os.path.realpath(a.ddquery)
@@ -102,7 +107,57 @@ def main():
         check(symbolized, "native frames in the app's own libraries are symbolized from outside")
     finally:
         app.kill()
+    singlefile(a, work)
     return e2e.finish()
+
+
+def start_private(src, work, name, args):
+    """`src`'s copy in a private /tmp of a new mount namespace, `name` in it run with `args`;
+    returns (the live app, the copy's directory)."""
+    app_dir = "/tmp/ddcrash-mntns-%s" % uuid.uuid4().hex
+    staged = os.path.join(work, "staged-%s" % uuid.uuid4().hex)
+    shutil.copytree(src, staged, symlinks=True)
+    script = ("mount -t tmpfs -o mode=1777 tmpfs /tmp && cp -a '%s' '%s' && exec '%s/%s' %s"
+              % (staged, app_dir, app_dir, name, args))
+    return e2e.LiveApp("unshare", ["-m", "--propagation", "private", "sh", "-c", script]), app_dir
+
+
+def singlefile(a, work):
+    src = os.path.join(e2e.test_apps_dir(a.build_sh), "shapes", "singlefile", a.tfm)
+    if not os.path.isfile(os.path.join(src, "Ddcrash.Shapes")):
+        fail("%s is missing: run tests/dotnet/build.sh first" % src)
+        return
+    dac_dir = os.path.join(work, "dacs")
+    packs = glob.glob(os.path.join(pwd.getpwuid(os.getuid()).pw_dir, ".nuget", "packages",
+                                   "microsoft.netcore.app.runtime.linux-x64", "*", "runtimes",
+                                   "linux-x64", "native"))
+    p = subprocess.run([a.fill_dac_dir, dac_dir] + packs, capture_output=True, text=True)
+    check(p.returncode == 0, "single-file: tools/fill_dac_dir.sh fills a DAC directory", p.stderr)
+    print("== mount namespace, single-file %s" % a.tfm, flush=True)
+    app, app_dir = start_private(src, work, "Ddcrash.Shapes", "live")
+    try:
+        a.pid = app.pid
+        rc, err, r = snapshot(a, [], os.path.join(work, "singlefile.pb"), DDCRASH_DAC_DIR=dac_dir)
+        check(rc == 0 and r is not None, "single-file from outside: complete report (exit 0)",
+              "exit %d: %s" % (rc, err))
+        if r is None:
+            return
+        dll = [m for m in r["modules"] if m.get("path") == app_dir + "/Ddcrash.Shapes.dll"]
+        check(dll and all(m.get("format") == "MODULE_FORMAT_PE"
+                          and (m.get("bundled") or {}).get("executable") == app_dir + "/Ddcrash.Shapes"
+                          and (m.get("managed") or {}).get("mvid") for m in dll),
+              "single-file: the bundled Ddcrash.Shapes.dll, named at the app's path, has its MVID",
+              str(dll))
+        check(dll and (dll[0].get("managed") or {}).get("pdbLocation")
+              == app_dir + "/Ddcrash.Shapes.pdb",
+              "single-file: its PDB beside the executable, in the app's view, matched", str(dll))
+        parked = [f for t in r["threads"] for f in t["frames"]
+                  if (f.get("managed") or {}).get("method") == "Ddcrash.Shapes.Parker.Park"]
+        check(parked and all((f["managed"].get("sourceFile") or "").endswith("/Program.cs")
+                             for f in parked),
+              "single-file: Ddcrash.Shapes.Parker.Park frames have source lines")
+    finally:
+        app.kill()
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@
 
 import argparse
 import glob
+import json
 import os
 import pwd
 import re
@@ -207,7 +208,9 @@ def suite_aot(a, work):
 def suite_singlefile(a, work):
     """The runtime's createdump is built into the single-file host and runs in a forked child
     without exec: the hook must not enable it (no dump, no [createdump] lines the app would not
-    print), and reports through the fatal-signal handler it chains under the runtime's."""
+    print), and reports through the fatal-signal handler it chains under the runtime's. With the
+    DAC, the --pid report lists the assemblies mapped from inside the executable as managed PE
+    modules (check_bundled_modules)."""
     r = compare(a, work, "crash-worker", True)
     if r:
         check((r.get("signal") or {}).get("number") == 6, "crash-worker: SIGABRT")
@@ -264,6 +267,16 @@ def suite_singlefile(a, work):
         rt = r["process"].get("runtime") or {}
         check(rt.get("dacPath", "").startswith(dac_dir + "/"), "dac-dir: the DAC from the directory",
               rt.get("dacPath", ""))
+        check(re.search(r"at Ddcrash\.Shapes\.Crasher\.Throw\(\) in .*/Program\.cs:line \d+",
+                        exc.get("stackTrace", "")),
+              "dac-dir: the exception's stack trace has the bundled app's method and line",
+              exc.get("stackTrace", ""))
+        paths = {m["path"] for m in r["modules"]}
+        frame_paths = {(f.get("managed") or {}).get("modulePath", "") for th in r["threads"]
+                       for f in th["frames"] if f.get("kind") == "FRAME_KIND_MANAGED"}
+        check(frame_paths and frame_paths <= paths,
+              "dac-dir: every managed frame's module path is a module of the list",
+              "not in the list: %s" % sorted(frame_paths - paths))
     # ddreport --pid of the live app.
     live = e2e.LiveApp(a.app, env=e2e.clean_env())
     try:
@@ -275,9 +288,65 @@ def suite_singlefile(a, work):
                   if any(f.startswith("Ddcrash.Shapes.Parker.Park(") for f in managed_functions(t))]
         check(len(parked) == 2, "--pid: two threads in managed Ddcrash.Shapes.Parker.Park",
               "found %d" % len(parked))
+        check_bundled_modules(a, r)
         live.check_running_then_term("--pid")
     finally:
         live.kill()
+
+
+def check_bundled_modules(a, r):
+    """The assemblies the runtime maps from the executable are PE modules of their own, named as
+    the runtime names them (beside the executable), identified from their bytes there."""
+    exe = os.path.realpath(a.app)
+    app_dir = os.path.dirname(a.app)
+    size = os.path.getsize(exe)
+    bundled = [m for m in r["modules"] if "bundled" in m]
+    with open(exe, "rb") as f:
+        def starts_pe(m):
+            b = m["bundled"]
+            f.seek(int(b.get("offset", 0)))
+            return f.read(2) == b"MZ"
+        for name in ("Ddcrash.Shapes.dll", "System.Private.CoreLib.dll"):
+            mods = [m for m in bundled if m["path"] == os.path.join(app_dir, name)]
+            ok = bool(mods) and all(
+                m.get("format") == "MODULE_FORMAT_PE"
+                and os.path.realpath(m["bundled"].get("executable", "")) == exe
+                and 0 < int(m["bundled"].get("offset", 0))
+                and int(m["bundled"].get("offset", 0)) + int(m["bundled"].get("size", 0)) <= size
+                and starts_pe(m)
+                and re.fullmatch(r"[0-9a-f-]{36}", (m.get("managed") or {}).get("mvid", ""))
+                for m in mods)
+            check(ok, "--pid: %s is a bundled PE module with an MVID, located in the executable"
+                  % name, json_short(mods or bundled[:3]))
+    check(not [m for m in r["modules"] if m.get("format") == "MODULE_FORMAT_OTHER_FILE"
+               and os.path.realpath(m.get("path", "")) == exe],
+          "--pid: no mapping of the executable is left an unnamed other file")
+    paths = {m["path"] for m in r["modules"]}
+    frame_paths = {(f.get("managed") or {}).get("modulePath", "") for t in r["threads"]
+                   for f in t["frames"] if f.get("kind") == "FRAME_KIND_MANAGED"}
+    check(frame_paths and frame_paths <= paths,
+          "--pid: every managed frame's module path is a module of the list (%d)" % len(frame_paths),
+          "not in the list: %s" % sorted(frame_paths - paths))
+    app_dll = [m for m in bundled if m["path"] == os.path.join(app_dir, "Ddcrash.Shapes.dll")]
+    pdb = os.path.join(app_dir, "Ddcrash.Shapes.pdb")
+    check(app_dll and (app_dll[0].get("managed") or {}).get("pdbLocation") == pdb,
+          "--pid: the app's PDB, beside the executable, matched its bundled assembly",
+          json_short(app_dll))
+    lines = [f for t in r["threads"] for f in t["frames"]
+             if (f.get("managed") or {}).get("method") == "Ddcrash.Shapes.Parker.Park"]
+    check(lines and all((f["managed"].get("sourceFile") or "").endswith("/Program.cs")
+                        and f["managed"].get("sourceLine", 0) > 0 for f in lines),
+          "--pid: Ddcrash.Shapes.Parker.Park frames have source lines", json_short(lines[:1]))
+    corelib = os.path.join(app_dir, "System.Private.CoreLib.dll")
+    errors = r["diagnostics"].get("errors", [])
+    check(any(e.startswith("source lines: no lines for %s: " % corelib)
+              and "System.Private.CoreLib.pdb" in e for e in errors),
+          "--pid: System.Private.CoreLib.dll, bundled without its PDB, says why it has no lines",
+          str(errors))
+
+
+def json_short(value):
+    return json.dumps(value)[:1500]
 
 
 def main():
