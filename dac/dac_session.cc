@@ -286,11 +286,15 @@ absl::StatusOr<std::vector<ManagedFrame>> DacSession::WalkStack(pid_t tid, std::
   // a thread interrupted to be redirected): its ip is the instruction, not a return address.
   bool after_stopped_context_frame = false;
   for (int i = 0; i < options_.max_frames; ++i) {
-    std::memset(context, 0, sizeof(context));
     ULONG32 size = 0;
     hr = walk->GetContext(kContextAll, sizeof(context), &size, context);
     if (Failed(hr)) {
       if (error) *error = absl::StrCat("GetContext failed: ", HResultToString(hr));
+      break;
+    }
+    // Only what the DAC wrote is read (no zeroing of the buffer for each frame).
+    if (size < Amd64ContextOffsets::kRip + sizeof(uint64_t)) {
+      if (error) *error = absl::StrCat("GetContext gave ", size, " bytes, too few for rip");
       break;
     }
     uint64_t ip = ReadContextRegister(context, Amd64ContextOffsets::kRip);
