@@ -74,19 +74,19 @@ absl::StatusOr<std::string> ReadFileBounded(const std::string& path, size_t max_
   return file->Read(0, static_cast<size_t>(file->size()));
 }
 
-absl::StatusOr<std::string> ReadFileRange(const std::string& path, uint64_t offset, uint64_t size,
-                                          size_t max_size) {
-  if (size > max_size) {
-    return absl::ResourceExhaustedError(absl::StrCat(path, ": a range of ", size,
-                                                     " bytes, more than the limit of ", max_size));
+absl::StatusOr<std::string> ReadFileRange(const FileRange& range, size_t max_size) {
+  if (range.size > max_size) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        range.path, ": a range of ", range.size, " bytes, more than the limit of ", max_size));
   }
-  absl::StatusOr<ReadOnlyFile> file = ReadOnlyFile::Open(path);
+  absl::StatusOr<ReadOnlyFile> file = ReadOnlyFile::Open(range.path);
   if (!file.ok()) return file.status();
-  if (offset > file->size() || size > file->size() - offset) {
-    return absl::OutOfRangeError(absl::StrCat(path, ": range ", offset, "+", size,
-                                              " past the end of its ", file->size(), " bytes"));
+  if (range.offset > file->size() || range.size > file->size() - range.offset) {
+    return absl::OutOfRangeError(absl::StrCat(range.path, ": range ", range.offset, "+",
+                                              range.size, " past the end of its ", file->size(),
+                                              " bytes"));
   }
-  return file->Read(offset, static_cast<size_t>(size));
+  return file->Read(range.offset, static_cast<size_t>(range.size));
 }
 
 }  // namespace ddcrash::binary

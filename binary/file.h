@@ -44,11 +44,18 @@ class ReadOnlyFile {
 // when larger than `max_size`.
 absl::StatusOr<std::string> ReadFileBounded(const std::string& path, size_t max_size);
 
+// Bytes [offset, offset + size) of a file: one stored inside another (an assembly or PDB a
+// single-file app bundles in its executable).
+struct FileRange {
+  std::string path;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+
 // Bytes [offset, offset + size) of the regular file `path` (a file a single-file app bundles):
 // errors as ReadFileBounded; ResourceExhausted when `size` exceeds `max_size`, OutOfRange when
 // the range does not lie in the file.
-absl::StatusOr<std::string> ReadFileRange(const std::string& path, uint64_t offset, uint64_t size,
-                                          size_t max_size);
+absl::StatusOr<std::string> ReadFileRange(const FileRange& range, size_t max_size);
 
 }  // namespace ddcrash::binary
 

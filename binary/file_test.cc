@@ -31,15 +31,15 @@ TEST(ReadFileBoundedTest, ReadsWithinTheLimit) {
 
 TEST(ReadFileRangeTest, ReadsARangeWithinTheFileAndTheLimit) {
   std::string path = TempFile("0123456789");
-  absl::StatusOr<std::string> bytes = ReadFileRange(path, 3, 4, 4);
+  absl::StatusOr<std::string> bytes = ReadFileRange({path, 3, 4}, 4);
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   EXPECT_EQ(*bytes, "3456");
-  EXPECT_EQ(*ReadFileRange(path, 10, 0, 4), "");
-  EXPECT_TRUE(absl::IsResourceExhausted(ReadFileRange(path, 0, 5, 4).status()));
-  EXPECT_TRUE(absl::IsOutOfRange(ReadFileRange(path, 8, 3, 4).status()));
-  EXPECT_TRUE(absl::IsOutOfRange(ReadFileRange(path, ~uint64_t{0}, 2, 4).status()));
-  EXPECT_TRUE(absl::IsNotFound(ReadFileRange("/nonexistent/x", 0, 1, 4).status()));
-  EXPECT_TRUE(absl::IsFailedPrecondition(ReadFileRange("/", 0, 1, 4).status()));
+  EXPECT_EQ(*ReadFileRange({path, 10, 0}, 4), "");
+  EXPECT_TRUE(absl::IsResourceExhausted(ReadFileRange({path, 0, 5}, 4).status()));
+  EXPECT_TRUE(absl::IsOutOfRange(ReadFileRange({path, 8, 3}, 4).status()));
+  EXPECT_TRUE(absl::IsOutOfRange(ReadFileRange({path, ~uint64_t{0}, 2}, 4).status()));
+  EXPECT_TRUE(absl::IsNotFound(ReadFileRange({"/nonexistent/x", 0, 1}, 4).status()));
+  EXPECT_TRUE(absl::IsFailedPrecondition(ReadFileRange({"/", 0, 1}, 4).status()));
 }
 
 TEST(ReadFileBoundedTest, MissingFileIsNotFoundAndDirectoryIsRefused) {

@@ -12,6 +12,7 @@
 #include "capture/exception_text.h"
 #include "capture/managed_merge.h"
 #include "capture/report_conversion.h"
+#include "binary/file.h"
 #include "capture/thread_roles.h"
 #include "dac/nativeaot_crash_info.h"
 #include "metadata/stack_trace_method.h"
@@ -355,7 +356,7 @@ Report Capture::Build() && {
   // Last, so that the text shows whatever the frames gained since they were added (source
   // lines); before Build, which scrubs it with the rest of the target's text. Method names
   // and hidden frames come from each assembly's metadata, read once for all exceptions.
-  std::map<std::string, metadata::BundledAssembly> bundled;
+  std::map<std::string, binary::FileRange> bundled;
   for (const Module& module : builder_.report().modules()) {
     if (module.has_bundled() && !module.deleted()) {
       bundled[module.path()] = {module.bundled().executable(), module.bundled().offset(),

@@ -39,7 +39,7 @@ Module ModuleToProto(const LoadedModule& module) {
   proto.set_executable(module.executable);
   if (module.bundled.has_value()) {
     BundledLocation* bundled = proto.mutable_bundled();
-    bundled->set_executable(module.bundled->executable);
+    bundled->set_executable(module.bundled->path);
     bundled->set_offset(module.bundled->offset);
     bundled->set_size(module.bundled->size);
   }

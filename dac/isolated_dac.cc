@@ -90,9 +90,9 @@ bool ReadRequest(int fd, absl::Time* deadline, std::vector<uint64_t>* addresses)
     pdb::AssemblyFiles files;
     files.openable = [target](const std::string& path) { return target.Openable(path); };
     for (const NamedBundledFile& f : snapshot.modules().bundled_files()) {
-      absl::StatusOr<std::string> container = target.Openable(f.location.executable);
+      absl::StatusOr<std::string> container = target.Openable(f.location.path);
       if (container.ok()) {
-        files.bundled[f.path] = pdb::FileRange{*container, f.location.offset, f.location.size};
+        files.bundled[f.path] = binary::FileRange{*container, f.location.offset, f.location.size};
       }
     }
     AddSourceLines(&*state, assemblies, deadline - kResultMargin, std::move(files));

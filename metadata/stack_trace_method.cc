@@ -404,7 +404,7 @@ struct StackTraceMethodNamer::Assembly {
   std::optional<MetadataReader> reader;
 };
 
-StackTraceMethodNamer::StackTraceMethodNamer(std::map<std::string, BundledAssembly> bundled)
+StackTraceMethodNamer::StackTraceMethodNamer(std::map<std::string, binary::FileRange> bundled)
     : bundled_(std::move(bundled)) {}
 StackTraceMethodNamer::~StackTraceMethodNamer() = default;
 
@@ -416,8 +416,7 @@ std::optional<StackTraceMethod> StackTraceMethodNamer::Describe(const std::strin
     const auto in_bundle = bundled_.find(assembly_path);
     absl::StatusOr<pe::PeImage> image =
         in_bundle != bundled_.end()
-            ? pe::PeImage::FromFile(in_bundle->second.executable, in_bundle->second.offset,
-                                    in_bundle->second.size)
+            ? pe::PeImage::FromFile(in_bundle->second)
             : pe::PeImage::FromFile(assembly_path);
     absl::StatusOr<std::string> metadata =
         image.ok() ? image->Metadata() : absl::StatusOr<std::string>(image.status());

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "binary/file.h"
 #include "metadata/metadata_reader.h"
 
 namespace ddcrash::metadata {
@@ -33,19 +34,14 @@ absl::StatusOr<StackTraceMethod> DescribeStackTraceMethod(const MetadataReader& 
                                                           uint32_t token);
 
 // DescribeStackTraceMethod for methods of assemblies on disk (or bundled in a single-file
-// app), each assembly read once.
-// An assembly a single-file app bundles: its bytes in the executable.
-struct BundledAssembly {
-  std::string executable;
-  uint64_t offset = 0;
-  uint64_t size = 0;
-};
+// app: `bundled` gives their ranges of the executable, by the name the runtime gives them),
+// each assembly read once.
 
 class StackTraceMethodNamer {
  public:
   // `bundled`: the assemblies a single-file app bundles, by the name the runtime gives them,
   // read from their ranges of the executable.
-  explicit StackTraceMethodNamer(std::map<std::string, BundledAssembly> bundled = {});
+  explicit StackTraceMethodNamer(std::map<std::string, binary::FileRange> bundled = {});
   ~StackTraceMethodNamer();
   StackTraceMethodNamer(const StackTraceMethodNamer&) = delete;
   StackTraceMethodNamer& operator=(const StackTraceMethodNamer&) = delete;
@@ -55,7 +51,7 @@ class StackTraceMethodNamer {
 
  private:
   struct Assembly;
-  std::map<std::string, BundledAssembly> bundled_;
+  std::map<std::string, binary::FileRange> bundled_;
   std::map<std::string, std::unique_ptr<Assembly>> assemblies_;
 };
 

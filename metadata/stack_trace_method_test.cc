@@ -161,8 +161,8 @@ TEST(StackTraceMethodTest, NamerReadsBundledAssembliesFromTheExecutable) {
   std::ofstream(exe, std::ios::binary | std::ios::trunc)
       << std::string(4096, 'h') << *bytes << "manifest";
   const std::string name = "/nonexistent/app/Ddcrash.TestApp.dll";
-  std::map<std::string, BundledAssembly> in_exe;
-  in_exe[name] = BundledAssembly{exe, 4096, bytes->size()};
+  std::map<std::string, binary::FileRange> in_exe;
+  in_exe[name] = binary::FileRange{exe, 4096, bytes->size()};
   StackTraceMethodNamer namer(std::move(in_exe));
   std::optional<StackTraceMethod> m = namer.Describe(name, 0x06000001);
   ASSERT_TRUE(m.has_value());

@@ -60,8 +60,7 @@ LocatedPdb LocatePdb(const std::string& assembly_path, const AssemblyFiles& file
   const auto in_bundle = bundled.find(assembly_path);
   absl::StatusOr<pe::PeImage> image = absl::NotFoundError("");
   if (in_bundle != bundled.end()) {
-    image = pe::PeImage::FromFile(in_bundle->second.container, in_bundle->second.offset,
-                                  in_bundle->second.size);
+    image = pe::PeImage::FromFile(in_bundle->second);
   } else if (absl::StatusOr<std::string> file = openable(assembly_path); file.ok()) {
     image = pe::PeImage::FromFile(*file);
   } else {
@@ -126,9 +125,8 @@ LocatedPdb LocatePdb(const std::string& assembly_path, const AssemblyFiles& file
   result.pdb_path = absl::StrCat(Directory(assembly_path), "/", FileName(codeview->path));
   absl::StatusOr<PortablePdb> pdb = absl::NotFoundError("");
   if (auto pdb_in_bundle = bundled.find(result.pdb_path); pdb_in_bundle != bundled.end()) {
-    const FileRange& range = pdb_in_bundle->second;
-    absl::StatusOr<std::string> bytes = binary::ReadFileRange(range.container, range.offset,
-                                                              range.size, PortablePdb::kMaxPdbSize);
+    const binary::FileRange& range = pdb_in_bundle->second;
+    absl::StatusOr<std::string> bytes = binary::ReadFileRange(range, PortablePdb::kMaxPdbSize);
     pdb = bytes.ok() ? Check(PortablePdb::FromBytes(*std::move(bytes)), result.expected_pdb_id,
                              absl::StrCat(result.pdb_path, " (bundled)"))
                      : Corrupt(bytes.status(), absl::StrCat(result.pdb_path, " (bundled)"));

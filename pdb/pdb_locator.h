@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "binary/file.h"
 #include "absl/status/statusor.h"
 #include "metadata/metadata_reader.h"
 #include "pdb/portable_pdb.h"
@@ -35,14 +36,9 @@ enum class PdbOrigin {
 
 const char* PdbOriginName(PdbOrigin origin);  // "none", "embedded", "beside-assembly"
 
-// A file stored in another: an assembly or PDB a single-file app bundles.
-struct FileRange {
-  std::string container;  // a path we can open (the executable)
-  uint64_t offset = 0;
-  uint64_t size = 0;
-};
-// By the name the runtime gives each file.
-using BundledFiles = std::map<std::string, FileRange>;
+// An assembly or PDB a single-file app bundles, by the name the runtime gives it: its range of
+// the executable, whose path is one we can open.
+using BundledFiles = std::map<std::string, binary::FileRange>;
 
 // How the target's assemblies and PDBs are reached.
 struct AssemblyFiles {

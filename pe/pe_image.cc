@@ -59,15 +59,14 @@ absl::StatusOr<PeImage> PeImage::FromFile(const std::string& path) {
   return FromOpenFile(*std::move(file), 0, size);
 }
 
-absl::StatusOr<PeImage> PeImage::FromFile(const std::string& path, uint64_t offset,
-                                          uint64_t size) {
-  absl::StatusOr<binary::ReadOnlyFile> file = binary::ReadOnlyFile::Open(path);
+absl::StatusOr<PeImage> PeImage::FromFile(const binary::FileRange& range) {
+  absl::StatusOr<binary::ReadOnlyFile> file = binary::ReadOnlyFile::Open(range.path);
   if (!file.ok()) return file.status();
-  if (offset > file->size() || size > file->size() - offset) {
-    return Invalid(absl::StrCat(path, ": image at ", offset, "+", size,
+  if (range.offset > file->size() || range.size > file->size() - range.offset) {
+    return Invalid(absl::StrCat(range.path, ": image at ", range.offset, "+", range.size,
                                 " lies past the end of its ", file->size(), " bytes"));
   }
-  return FromOpenFile(*std::move(file), offset, size);
+  return FromOpenFile(*std::move(file), range.offset, range.size);
 }
 
 absl::StatusOr<PeImage> PeImage::FromOpenFile(binary::ReadOnlyFile file, uint64_t offset,

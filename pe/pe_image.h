@@ -92,9 +92,9 @@ class PeImage {
   static absl::StatusOr<PeImage> FromBytes(std::string bytes);
   // The image that is the whole regular file `path`.
   static absl::StatusOr<PeImage> FromFile(const std::string& path);
-  // The image stored in the regular file `path` at [offset, offset + size) (an assembly inside
-  // a single-file bundle); the range must lie in the file.
-  static absl::StatusOr<PeImage> FromFile(const std::string& path, uint64_t offset, uint64_t size);
+  // The image stored in a range of a regular file (an assembly inside a single-file bundle);
+  // the range must lie in the file.
+  static absl::StatusOr<PeImage> FromFile(const binary::FileRange& range);
 
   bool pe32_plus() const { return pe32_plus_; }
   uint16_t machine() const { return machine_; }

@@ -63,15 +63,18 @@ TEST(PeImageTest, ReadsAnImageFromARangeOfAFile) {
     std::ofstream out(container, std::ios::binary | std::ios::trunc);
     out << std::string(1000, 'x') << *bytes << std::string(77, 'y');
   }
-  absl::StatusOr<PeImage> inside = PeImage::FromFile(container, 1000, bytes->size());
+  absl::StatusOr<PeImage> inside =
+      PeImage::FromFile(binary::FileRange{container, 1000, bytes->size()});
   ASSERT_TRUE(inside.ok()) << inside.status();
   EXPECT_EQ(inside->size(), bytes->size());
   absl::StatusOr<std::string> inside_metadata = inside->Metadata();
   absl::StatusOr<std::string> alone_metadata = alone->Metadata();
   ASSERT_TRUE(inside_metadata.ok() && alone_metadata.ok());
   EXPECT_EQ(*inside_metadata, *alone_metadata);
-  EXPECT_FALSE(PeImage::FromFile(container, 999, bytes->size()).ok());  // no MZ there
-  EXPECT_FALSE(PeImage::FromFile(container, 1000, bytes->size() + 78).ok());  // past the end
+  // No MZ there.
+  EXPECT_FALSE(PeImage::FromFile(binary::FileRange{container, 999, bytes->size()}).ok());
+  // Past the end of the file.
+  EXPECT_FALSE(PeImage::FromFile(binary::FileRange{container, 1000, bytes->size() + 78}).ok());
 }
 
 TEST(PeImageTest, InflatesTheEmbeddedPdbAndReadsItsChecksum) {
@@ -182,14 +185,17 @@ TEST(PeImageTest, AFileReadOnDemandAnswersAsItsBytesDo) {
     // The same image stored inside a larger file (a single-file bundle's layout).
     const std::string before(4099, 'x'), after(777, 'y');
     std::string bundle = WriteTemp("bundle.bin", before + *bytes + after);
-    absl::StatusOr<PeImage> inside = PeImage::FromFile(bundle, before.size(), bytes->size());
+    absl::StatusOr<PeImage> inside =
+        PeImage::FromFile(binary::FileRange{bundle, before.size(), bytes->size()});
     ASSERT_TRUE(inside.ok()) << inside.status();
     EXPECT_EQ(Describe(*inside), Describe(*from_bytes)) << fixture;
     // Its reads stop at the image's end, not the file's.
     EXPECT_FALSE(inside->Read(bytes->size() - 1, 2).ok());
-    EXPECT_FALSE(PeImage::FromFile(bundle, before.size(), bytes->size() + after.size() + 1).ok());
-    EXPECT_FALSE(PeImage::FromFile(bundle, ~uint64_t{0}, 2).ok());
-    EXPECT_FALSE(PeImage::FromFile(bundle, 0, bytes->size()).ok());  // no MZ at the start
+    const uint64_t too_long = bytes->size() + after.size() + 1;
+    EXPECT_FALSE(PeImage::FromFile(binary::FileRange{bundle, before.size(), too_long}).ok());
+    EXPECT_FALSE(PeImage::FromFile(binary::FileRange{bundle, ~uint64_t{0}, 2}).ok());
+    // No MZ at the start.
+    EXPECT_FALSE(PeImage::FromFile(binary::FileRange{bundle, 0, bytes->size()}).ok());
   }
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/types/span.h"
+#include "binary/file.h"
 
 namespace ddcrash {
 
@@ -40,18 +41,12 @@ enum class ModuleKind {
   kOtherFile,            // a mapped file that is neither ELF nor PE
 };
 
-// Where a file a single-file app bundles lies: a range of the app's executable.
-struct BundledRange {
-  std::string executable;  // the executable's path, as the target names it
-  uint64_t offset = 0;     // the file's bytes in it (the bundle manifest's)
-  uint64_t size = 0;
-};
-
 // A file a single-file app bundles uncompressed (an assembly or a PDB), by the name the runtime
-// gives it.
+// gives it, and where it lies: the bundle manifest's range of the executable, whose path is
+// the one the target names.
 struct NamedBundledFile {
   std::string path;
-  BundledRange location;
+  binary::FileRange location;
 };
 
 // A module: the mappings that belong to one loaded file (or one anonymous executable region).
@@ -74,7 +69,7 @@ struct LoadedModule {
   bool executable = false;
   // Set for an assembly a single-file app bundles: its mappings are of the executable, and
   // `path` is the name the runtime gives the assembly (module_map_builder.h).
-  std::optional<BundledRange> bundled;
+  std::optional<binary::FileRange> bundled;
 
   bool Contains(uint64_t address) const { return address >= base && address < end; }
 };

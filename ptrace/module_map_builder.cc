@@ -313,7 +313,7 @@ ModuleMap BuildModuleMap(std::vector<Mapping> mappings, ProcessMemory& memory, p
                                 : absl::NotFoundError("not bundled");
     if (name.ok()) {
       if (open.bundled->type == bundle::kAssembly) module.kind = ModuleKind::kPe;
-      module.bundled = BundledRange{module.path, open.bundled->offset, open.bundled->size};
+      module.bundled = binary::FileRange{module.path, open.bundled->offset, open.bundled->size};
       module.path = *std::move(name);
     } else {
       IdentifyFile(open, memory, pid, module);
@@ -367,7 +367,7 @@ ModuleMap BuildModuleMap(std::vector<Mapping> mappings, ProcessMemory& memory, p
     for (const bundle::BundledFile& f : files) {
       absl::StatusOr<std::string> name = bundle::RuntimePath(executable, f);
       if (name.ok()) {
-        bundled_files.push_back({*std::move(name), BundledRange{executable, f.offset, f.size}});
+        bundled_files.push_back({*std::move(name), binary::FileRange{executable, f.offset, f.size}});
       }
     }
   }

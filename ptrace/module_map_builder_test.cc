@@ -187,7 +187,7 @@ TEST(BuildModuleMapTest, BundledAssembliesAreModulesOfTheirOwn) {
   EXPECT_EQ(m0.kind, ModuleKind::kPe);
   EXPECT_EQ(m0.base, app);
   ASSERT_TRUE(m0.bundled.has_value());
-  EXPECT_EQ(m0.bundled->executable, path);
+  EXPECT_EQ(m0.bundled->path, path);
   EXPECT_EQ(m0.bundled->offset, 0x2030u);
   EXPECT_EQ(m0.bundled->size, 0x1800u);
   const LoadedModule& m1 = map.modules()[1];
@@ -212,7 +212,7 @@ TEST(BuildModuleMapTest, BundledAssembliesAreModulesOfTheirOwn) {
   EXPECT_EQ(map.bundled_files()[0].path, dir + "/App.dll");
   EXPECT_EQ(map.bundled_files()[1].path, dir + "/de/Lib.dll");
   EXPECT_EQ(map.bundled_files()[2].path, dir + "/App.pdb");
-  EXPECT_EQ(map.bundled_files()[2].location.executable, path);
+  EXPECT_EQ(map.bundled_files()[2].location.path, path);
   EXPECT_EQ(map.bundled_files()[2].location.offset, b.offset_of(2));
 }
 
