@@ -206,17 +206,18 @@ void Capture::UnwindStacks(const ProcessSnapshot& process, NativeUnwinder& unwin
   WriteCheckpoint("managed frames, managed threads and the exception (stopped after native unwinding)");
 }
 
-void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource& source) {
+std::optional<dac::ManagedState> Capture::CollectManagedState(ProcessSnapshot& process,
+                                                              dac::ManagedStateSource& source) {
   StageTimer timer(&builder_, "dac");
   Runtime* runtime = builder_.mutable_runtime();
   absl::StatusOr<dac::FoundRuntime> found = source.FindRuntime(process);
   if (absl::IsNotFound(found.status())) {
     runtime->set_flavor(RUNTIME_FLAVOR_NONE);
-    return;
+    return std::nullopt;
   }
   if (!found.ok()) {
     builder_.MarkIncomplete("dac", absl::StrCat("runtime: ", found.status().message()));
-    return;
+    return std::nullopt;
   }
   if (found->native_aot) {
     // No DAC to ask: its methods were named from the binary's symbols when unwinding, and its
@@ -226,7 +227,7 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
     if (options_.crash && options_.crash->exception_record) {
       AddNativeAotCrashInfo(process, *options_.crash->exception_record);
     }
-    return;
+    return std::nullopt;
   }
   runtime->set_flavor(found->single_file ? RUNTIME_FLAVOR_CORECLR_SINGLE_FILE
                                          : RUNTIME_FLAVOR_CORECLR);
@@ -236,7 +237,7 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
   const absl::Duration remaining = deadline_ - Now() - kAfterDacReserve;
   if (remaining <= absl::ZeroDuration()) {
     builder_.MarkIncomplete("dac", "no time left in DDCRASH_TIMEOUT_MS for the DAC");
-    return;
+    return std::nullopt;
   }
   dac::ManagedStateRequest request;
   request.timeout = std::min(options_.dac_timeout, remaining);
@@ -247,25 +248,31 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
   absl::StatusOr<dac::ManagedState> state = source.Collect(process, request);
   if (!state.ok()) {
     builder_.MarkIncomplete("dac", state.status().message());
-    return;
+    return std::nullopt;
   }
-  runtime->set_dac_path(state->dac_path);
+  return *std::move(state);
+}
+
+void Capture::MergeManagedState(dac::ManagedState state) {
+  StageTimer timer(&builder_, "merge");
+  Runtime* runtime = builder_.mutable_runtime();
+  runtime->set_dac_path(state.dac_path);
   DacAccount* account = builder_.mutable_dac_account();
-  account->set_match(state->dac_match);
-  account->set_load_duration_nanos(static_cast<int64_t>(state->dac_load_us) * 1000);
-  account->set_session_duration_nanos(static_cast<int64_t>(state->total_us) * 1000);
-  account->set_source_lines_duration_nanos(static_cast<int64_t>(state->source_lines_us) * 1000);
-  for (const std::string& error : state->errors) builder_.AddError(absl::StrCat("dac: ", error));
-  AddManagedModules(*state);
+  account->set_match(state.dac_match);
+  account->set_load_duration_nanos(static_cast<int64_t>(state.dac_load_us) * 1000);
+  account->set_session_duration_nanos(static_cast<int64_t>(state.total_us) * 1000);
+  account->set_source_lines_duration_nanos(static_cast<int64_t>(state.source_lines_us) * 1000);
+  for (const std::string& error : state.errors) builder_.AddError(absl::StrCat("dac: ", error));
+  AddManagedModules(state);
   const uint32_t crashing_tid = builder_.report().crashing_tid();
   // Return addresses in managed code that the DAC could not name: each thread still showing
   // one is named in the incomplete reasons (the report must not call itself complete).
   std::vector<uint64_t> unnamed;
-  for (const dac::ManagedFrame& code : state->named_code) {
+  for (const dac::ManagedFrame& code : state.named_code) {
     if (code.kind == dac::ManagedFrameKind::kUnknown) unnamed.push_back(code.ip);
   }
   ThreadProblems unnamed_frames;
-  for (const dac::ManagedThread& managed : state->threads) {
+  for (const dac::ManagedThread& managed : state.threads) {
     for (Thread* thread : ThreadsWithTid(managed.os_thread_id)) {
       if (managed.os_thread_id == 0 || thread->tid() != managed.os_thread_id) continue;
       thread->set_managed_id(managed.managed_id);
@@ -274,7 +281,7 @@ void Capture::AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource&
                                std::make_move_iterator(thread->mutable_frames()->end()));
       thread->clear_frames();
       MergeManagedFrames(managed.frames, &stack);
-      NameUnlistedManagedCode(state->named_code, &stack);
+      NameUnlistedManagedCode(state.named_code, &stack);
       bool has_unnamed = false;
       for (Frame& frame : stack) {
         has_unnamed |= frame.kind() == FRAME_KIND_UNKNOWN &&
@@ -337,7 +344,9 @@ void Capture::AddNativeAotCrashInfo(ProcessSnapshot& process, uint64_t exception
   }
 }
 
-void Capture::RecordDetach(const absl::Status& detached, bool died_while_frozen) {
+void Capture::RecordDetach(const absl::Status& detached, absl::Duration duration,
+                           bool died_while_frozen) {
+  builder_.RecordStage("detach", duration);
   if (!detached.ok()) builder_.MarkIncomplete("detach", detached.message());
   if (died_while_frozen) {
     builder_.MarkIncomplete("detach",

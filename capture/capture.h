@@ -8,9 +8,10 @@
 //   (the caller freezes the process, timed by TimeStage("attach"))
 //   AddSnapshot       threads, registers, modules                   -> checkpoint
 //   UnwindStacks      native stacks, within the deadline            -> checkpoint
-//   AddManagedState   the runtime, managed frames, threads, exception
-//   (the caller detaches, timed by TimeStage("detach"))
-//   RecordDetach      what detaching found
+//   CollectManagedState  the runtime and its managed state, from the frozen process
+//   MergeManagedState    managed frames, threads and exceptions into the report, while
+//                        the caller detaches (it needs nothing more of the process)
+//   RecordDetach      what detaching found, and how long it took
 //   Build
 // A checkpoint is the report so far, marked incomplete with what is still missing, handed to
 // the checkpoint sink before a stage that could kill or stall the reporter.
@@ -103,13 +104,20 @@ class Capture {
   // missing. `process` is the one given to AddSnapshot.
   void UnwindStacks(const ProcessSnapshot& process, NativeUnwinder& unwinder);
 
-  // Stage 4: the runtime's identity, managed frames merged into the native stacks, managed
-  // thread ids and roles, exceptions. Any failure costs only this stage and is recorded as
-  // incomplete (stage "dac").
-  void AddManagedState(ProcessSnapshot& process, dac::ManagedStateSource& source);
+  // Stage 4: the runtime's identity and its managed state, asked of the frozen process (timed
+  // as stage "dac"). Any failure costs only this stage and is recorded as incomplete (stage
+  // "dac"); nullopt when there is nothing to merge (no runtime, NativeAOT, a failure).
+  std::optional<dac::ManagedState> CollectManagedState(ProcessSnapshot& process,
+                                                       dac::ManagedStateSource& source);
 
-  // Stage 5: the outcome of the caller's detach, and whether the process died while frozen.
-  void RecordDetach(const absl::Status& detached, bool died_while_frozen);
+  // Stage 5: that state into the report: managed frames merged into the native stacks,
+  // managed thread ids and roles, exceptions (timed as stage "merge"). It reads nothing of the
+  // process, so the caller may detach meanwhile, on another thread.
+  void MergeManagedState(dac::ManagedState state);
+
+  // Stage 6: the outcome of the caller's detach, how long it took (stage "detach"), and
+  // whether the process died while frozen. After MergeManagedState has returned.
+  void RecordDetach(const absl::Status& detached, absl::Duration duration, bool died_while_frozen);
 
   // The finished report. The capture must not be used after.
   Report Build() &&;

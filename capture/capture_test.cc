@@ -169,8 +169,10 @@ struct Harness {
     capture.SetProcess(Info(), "build-host");
     capture.AddSnapshot(process);
     capture.UnwindStacks(process, unwinder);
-    capture.AddManagedState(process, managed);
-    capture.RecordDetach(absl::OkStatus(), false);
+    if (std::optional<dac::ManagedState> state = capture.CollectManagedState(process, managed)) {
+      capture.MergeManagedState(*std::move(state));
+    }
+    capture.RecordDetach(absl::OkStatus(), absl::ZeroDuration(), false);
     return std::move(capture).Build();
   }
 
@@ -620,9 +622,11 @@ TEST(CaptureTest, DetachProblemsAndWarningsAreRecorded) {
   capture.SetProcess(Info(), "");
   capture.AddSnapshot(h.process);
   capture.UnwindStacks(h.process, h.unwinder);
-  capture.AddManagedState(h.process, h.managed);
-  { StageTimer detach = capture.TimeStage("detach"); }
-  capture.RecordDetach(absl::InternalError("1 thread could not be detached"), true);
+  if (std::optional<dac::ManagedState> state = capture.CollectManagedState(h.process, h.managed)) {
+    capture.MergeManagedState(*std::move(state));
+  }
+  capture.RecordDetach(absl::InternalError("1 thread could not be detached"),
+                       absl::Milliseconds(3), true);
   const Report report = std::move(capture).Build();
   ASSERT_EQ(report.diagnostics().errors_size(), 2);
   EXPECT_EQ(report.diagnostics().errors(0), "DDCRASH_MAX_FRAMES: not a number");
@@ -632,7 +636,8 @@ TEST(CaptureTest, DetachProblemsAndWarningsAreRecorded) {
                           HasSubstr("detach: the process was killed while it was being captured")));
   std::vector<std::string> stages;
   for (const StageTiming& stage : report.diagnostics().stages()) stages.push_back(stage.stage());
-  EXPECT_THAT(stages, ElementsAre("unwind", "dac", "detach"));
+  EXPECT_THAT(stages, ElementsAre("unwind", "dac", "merge", "detach"));
+  EXPECT_EQ(report.diagnostics().stages(3).duration_nanos(), 3'000'000);
   EXPECT_EQ(report.diagnostics().total_duration_nanos(), 0);  // the test clock never moved
 }
 

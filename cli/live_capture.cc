@@ -1,11 +1,13 @@
 #include "cli/live_capture.h"
 
+#include <pthread.h>
 #include <sys/utsname.h>
 
 #include <memory>
 #include <string>
 #include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "cli/version.h"
 #include "dac/live_managed_state_source.h"
 #include "ptrace/frozen_process.h"
@@ -20,6 +22,23 @@ std::string Hostname() {
   struct utsname names;
   if (uname(&names) != 0) return "";
   return names.nodename;
+}
+
+// Runs `beside` on a thread of its own while `here` runs on this one, and returns when both
+// have; when no thread can be made, one after the other, `here` first.
+void RunBeside(absl::FunctionRef<void()> beside, absl::FunctionRef<void()> here) {
+  pthread_t thread;
+  auto run = [](void* work) -> void* {
+    (*static_cast<absl::FunctionRef<void()>*>(work))();
+    return nullptr;
+  };
+  const bool started = pthread_create(&thread, nullptr, run, &beside) == 0;
+  here();
+  if (started) {
+    pthread_join(thread, nullptr);
+  } else {
+    beside();
+  }
 }
 
 }  // namespace
@@ -72,12 +91,23 @@ absl::StatusOr<Report> CaptureLiveProcess(const LiveCaptureRequest& request, con
   // The walk's pages of target memory (~5 MiB at 1,000 threads) would otherwise still be held
   // while the DAC's result arrives and is parsed, ddreport's peak.
   process->DropMemoryCache();
-  capture.AddManagedState(*process, managed);
-  {
-    StageTimer timer = capture.TimeStage("detach");
-    const absl::Status detached = process->Detach();
-    capture.RecordDetach(detached, process->died_while_frozen());
-  }
+  std::optional<dac::ManagedState> managed_state = capture.CollectManagedState(*process, managed);
+  // ptrace calls must come from this thread, the tracer; the merge reads nothing more of the
+  // process, so the app runs again while the frames are merged.
+  absl::Status detached;
+  absl::Duration detach_time;
+  RunBeside(
+      [&] {
+        if (managed_state) capture.MergeManagedState(*std::move(managed_state));
+      },
+      [&] {
+        // Recorded by RecordDetach: meanwhile the report is the merge's.
+        StageTimer timer(nullptr, "detach");
+        const absl::Time start = absl::Now();
+        detached = process->Detach();
+        detach_time = absl::Now() - start;
+      });
+  capture.RecordDetach(detached, detach_time, process->died_while_frozen());
   return std::move(capture).Build();
 }
 

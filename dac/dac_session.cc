@@ -216,10 +216,9 @@ std::string DacSession::FrameName(uint64_t frame_address) {
 }
 
 uint64_t DacSession::ThreadIp(pid_t tid) const {
-  for (const ThreadState& t : threads_) {
-    if (t.tid == tid) return t.stopped ? t.regs.rip : 0;
-  }
-  return 0;
+  auto found = os_threads_.find(static_cast<uint32_t>(tid));
+  if (found == os_threads_.end()) return 0;
+  return found->second->stopped ? found->second->regs.rip : 0;
 }
 
 ManagedFrame DacSession::DescribeIp(uint64_t ip, IpKind kind) {

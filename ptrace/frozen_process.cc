@@ -2,6 +2,7 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
@@ -31,6 +32,7 @@ using ptrace_internal::ErrnoStatus;
 using ptrace_internal::ParseStatCommand;
 using ptrace_internal::ParseStatState;
 using ptrace_internal::ReadProcFile;
+using ptrace_internal::ReadTaskStat;
 
 // When to re-send PTRACE_INTERRUPT to a thread that has not stopped, after the first one.
 constexpr absl::Duration kInterruptRetries[] = {absl::Milliseconds(10), absl::Milliseconds(20),
@@ -82,7 +84,10 @@ void Reap(pid_t tid, absl::Time give_up) {
 FrozenProcess::FrozenProcess(pid_t pid, const FreezeOptions& options)
     : pid_(pid), options_(options), live_memory_(pid), cached_memory_(live_memory_) {}
 
-FrozenProcess::~FrozenProcess() { Detach().IgnoreError(); }
+FrozenProcess::~FrozenProcess() {
+  Detach().IgnoreError();
+  if (task_dir_ >= 0) close(task_dir_);
+}
 
 absl::StatusOr<std::unique_ptr<FrozenProcess>> FrozenProcess::Freeze(
     pid_t pid, const FreezeOptions& options) {
@@ -98,6 +103,13 @@ absl::StatusOr<std::unique_ptr<FrozenProcess>> FrozenProcess::Freeze(
 
   std::unique_ptr<FrozenProcess> process(new FrozenProcess(pid, options));
   process->tracer_is_parent_ = ParseStatParent(*stat) == getpid();
+  const std::string task_path = absl::StrFormat("/proc/%d/task", pid);
+  process->task_dir_ = open(task_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (process->task_dir_ < 0) {
+    const int error = errno;
+    if (error == ENOENT) return absl::NotFoundError(absl::StrFormat("process %d does not exist", pid));
+    return ErrnoStatus(error, absl::StrCat("open ", task_path));
+  }
   absl::StatusOr<ThreadDiscovery> discovery = DiscoverThreads(
       pid, [&](absl::Span<const pid_t> tids) { process->StopThreads(tids); }, options.deadline);
   if (!discovery.ok()) {
@@ -138,9 +150,7 @@ void FrozenProcess::StopThreads(absl::Span<const pid_t> tids) {
     state.tid = tid;
     // Name and state before seizing: the state letter should say what the thread was doing,
     // not that we stopped it. One file gives both.
-    if (absl::StatusOr<std::string> stat =
-            ReadProcFile(absl::StrFormat("/proc/%d/task/%d/stat", pid_, tid));
-        stat.ok()) {
+    if (absl::StatusOr<std::string> stat = ReadTaskStat(task_dir_, tid); stat.ok()) {
       state.name = std::string(ParseStatCommand(*stat));
       state.sched_state = ParseStatState(*stat);
     }

@@ -90,6 +90,7 @@ class FrozenProcess : public ProcessSnapshot {
   void ReadRegisters(Tracee& tracee);
 
   pid_t pid_;
+  int task_dir_ = -1;  // /proc/PID/task, which each thread's stat is read from
   FreezeOptions options_;
   bool tracer_is_parent_ = false;  // we must not reap the leader: our caller will
   std::vector<ThreadState> threads_;

@@ -109,12 +109,12 @@ class StageTimer {
     if (builder_ != nullptr) builder_->RecordStage(stage_, duration);
   }
 
-  // The innermost stage running now, or nullptr; async-signal-safe, so that a fatal-signal
-  // handler can say where the reporter died.
+  // The innermost stage running now on this thread, or nullptr; async-signal-safe, so that a
+  // fatal-signal handler (run on the thread that faulted) can say where the reporter died.
   static const char* Current() { return current_.load(); }
 
  private:
-  static inline std::atomic<const char*> current_{nullptr};
+  static inline thread_local std::atomic<const char*> current_{nullptr};
 
   ReportBuilder* builder_;
   std::string stage_;

@@ -52,6 +52,26 @@ absl::StatusOr<std::string> ReadProcFile(const std::string& path, size_t max_siz
   return content;
 }
 
+absl::StatusOr<std::string> ReadTaskStat(int task_dir, pid_t tid) {
+  const std::string path = absl::StrCat(tid, "/stat");
+  const int fd = openat(task_dir, path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(errno, absl::StrCat("open task/", path));
+  // 52 fields of at most 20 digits and a 64-byte name fit with room to spare.
+  char buffer[4096];
+  ssize_t n;
+  do {
+    n = read(fd, buffer, sizeof(buffer));
+  } while (n < 0 && errno == EINTR);
+  const int saved = errno;
+  close(fd);
+  if (n < 0) return ErrnoStatus(saved, absl::StrCat("read task/", path));
+  if (static_cast<size_t>(n) == sizeof(buffer)) {
+    return absl::ResourceExhaustedError(
+        absl::StrFormat("task/%s is larger than %d bytes", path, sizeof(buffer) - 1));
+  }
+  return std::string(buffer, static_cast<size_t>(n));
+}
+
 absl::StatusOr<std::vector<pid_t>> ReadTaskIds(pid_t pid) {
   std::string path = absl::StrFormat("/proc/%d/task", pid);
   DIR* dir = opendir(path.c_str());

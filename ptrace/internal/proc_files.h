@@ -16,6 +16,12 @@ namespace ddcrash::ptrace_internal {
 // ENOENT gives NotFound, EACCES/EPERM PermissionDenied.
 absl::StatusOr<std::string> ReadProcFile(const std::string& path, size_t max_size = 64 << 20);
 
+// The stat line of thread `tid` of the process whose /proc/PID/task `task_dir` is open on: a
+// path relative to it (no lookup of /proc/PID for each thread), and one read, since the kernel
+// makes the line whole on the first read (a line that fills the buffer fails instead).
+// Errors as ReadProcFile's.
+absl::StatusOr<std::string> ReadTaskStat(int task_dir, pid_t tid);
+
 // The numeric entries of /proc/PID/task: the thread ids, in directory order.
 absl::StatusOr<std::vector<pid_t>> ReadTaskIds(pid_t pid);
 

@@ -1,9 +1,11 @@
 #include "ptrace/internal/proc_files.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <string>
 
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
@@ -24,6 +26,21 @@ TEST(ProcFilesTest, ReadsTaskIds) {
   ASSERT_TRUE(tids.ok());
   EXPECT_NE(std::find(tids->begin(), tids->end(), getpid()), tids->end());
   EXPECT_TRUE(absl::IsNotFound(ReadTaskIds(0x7fffffff).status()));
+}
+
+TEST(ProcFilesTest, ReadsTaskStatWholeInOneRead) {
+  const int task_dir = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(task_dir, 0);
+  absl::StatusOr<std::string> stat = ReadTaskStat(task_dir, getpid());
+  ASSERT_TRUE(stat.ok()) << stat.status();
+  // The same line ReadProcFile reads to EOF, up to the fields that move (times, counters).
+  absl::StatusOr<std::string> whole = ReadProcFile("/proc/self/task/" + std::to_string(getpid()) + "/stat");
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(stat->substr(0, stat->find(") ") + 4), whole->substr(0, whole->find(") ") + 4));
+  EXPECT_EQ(stat->back(), '\n');
+  EXPECT_EQ(ParseStatState(*stat), 'R');
+  EXPECT_TRUE(absl::IsNotFound(ReadTaskStat(task_dir, 0x7fffffff).status()));
+  close(task_dir);
 }
 
 TEST(ProcFilesTest, ParsesStatState) {
