@@ -339,6 +339,7 @@ void Capture::AddNativeAotCrashInfo(ProcessSnapshot& process, uint64_t exception
   if (!info->has_exception) return;
   const uint32_t tid = builder_.report().crashing_tid();
   *builder_.mutable_exception() = ExceptionToProto(info->exception, tid);
+  SetExceptionFrameModules(builder_, builder_.mutable_exception());
   for (Thread* thread : threads_) {
     if (thread->tid() == tid) *thread->mutable_exception() = builder_.report().exception();
   }

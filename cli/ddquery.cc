@@ -9,6 +9,7 @@
 #include "cli/version.h"
 #include "re2/re2.h"
 #include "report/fingerprint.h"
+#include "report/frame_module.h"
 #include "report/report_json.h"
 #include "report/report_reader.h"
 #include "report/text_renderer.h"
@@ -160,7 +161,8 @@ int Grep(const Report& report, const std::string& pattern, const RenderOptions& 
   int matched = 0;
   for (const Thread& thread : report.threads()) {
     for (const Frame& frame : thread.frames()) {
-      if (RE2::PartialMatch(frame.function(), re) || RE2::PartialMatch(frame.module(), re)) {
+      if (RE2::PartialMatch(frame.function(), re) ||
+          RE2::PartialMatch(FrameModulePath(report, frame), re)) {
         if (matched++ > 0) out << "\n";
         out << RenderThread(report, thread, render);
         break;

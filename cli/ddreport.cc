@@ -141,7 +141,7 @@ std::string CrashLine(const Report& report, const std::string& path) {
   if (const Thread* thread = CrashingThread(report); thread != nullptr && thread->crashed()) {
     where = absl::StrCat(" in thread ", thread->tid(), " \"", thread->name(), "\"");
     if (const Frame* site = thrown_at != nullptr ? thrown_at : CrashSite(*thread); site != nullptr) {
-      absl::StrAppend(&where, " at ", FrameLabel(*site));
+      absl::StrAppend(&where, " at ", FrameLabel(report, *site));
     }
   }
   return absl::StrCat("ddcrash: ", report.process().exe(), " (pid ", report.process().pid(),

@@ -69,7 +69,7 @@ std::string StackTrace(const Report& report, const std::string& report_path) {
   const Thread* thread = CrashingThread(report);
   if (thread == nullptr) return trace;
   for (int i = 0; i < thread->frames_size(); ++i) {
-    const std::string line = absl::StrCat("\n   at ", FrameLabel(thread->frames(i)));
+    const std::string line = absl::StrCat("\n   at ", FrameLabel(report, thread->frames(i)));
     if (trace.size() + line.size() > kMaxOtlpStacktraceBytes) {
       absl::StrAppend(&trace, "\n   ... ", thread->frames_size() - i,
                       " more frames in the full report: ", Printable(report_path));

@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "report/basename.h"
 #include "report/crashing_thread.h"
+#include "report/frame_module.h"
 
 namespace ddcrash {
 namespace {
@@ -55,7 +56,8 @@ std::string CrashFingerprint(const Report& report) {
       const std::string part =
           !frame.function().empty()
               ? frame.function()
-              : absl::StrFormat("%s+0x%x", Basename(frame.module()), frame.module_offset());
+              : absl::StrFormat("%s+0x%x", Basename(FrameModulePath(report, frame)),
+                                frame.module_offset());
       hash = Fnv1a("\n", Fnv1a(part, hash));
       ++used;
     }

@@ -44,9 +44,10 @@ TEST(FingerprintTest, GoldenValueForAManagedException) {
 TEST(FingerprintTest, GoldenValueForASignalWithAnUnnamedFrame) {
   Frame unnamed;
   unnamed.set_kind(FRAME_KIND_NATIVE);  // a stripped library: no symbol
-  unnamed.set_module("/usr/lib/libfoo.so");
+  unnamed.set_module_index(0);
   unnamed.set_module_offset(0x1234);
-  const Report report = CrashWith("", "SIGSEGV", {unnamed, Named("bar")});
+  Report report = CrashWith("", "SIGSEGV", {unnamed, Named("bar")});
+  report.add_modules()->set_path("/usr/lib/libfoo.so");
   EXPECT_EQ(CrashFingerprint(report), "885dcf2869ac4a7e");
 }
 

@@ -98,12 +98,8 @@ void ReportBuilder::SetFrameModule(uint64_t code_address, Frame* frame) {
   const int module_index = frame->ip() == 0 ? -1 : FindModuleIndex(code_address);
   frame->set_module_index(module_index);
   if (module_index >= 0) {
-    const Module& module = report_.modules(module_index);
-    // A frame added again (the stacks merged with managed frames) mostly has its path already.
-    if (frame->module() != module.path()) frame->set_module(module.path());
-    frame->set_module_offset(frame->ip() - module.base());
+    frame->set_module_offset(frame->ip() - report_.modules(module_index).base());
   } else {
-    frame->clear_module();
     frame->clear_module_offset();
   }
 }

@@ -53,7 +53,7 @@ class ReportBuilder {
   // modules. A frame of the native walk (kind unset) becomes FRAME_KIND_NATIVE in an ELF
   // module and FRAME_KIND_UNKNOWN elsewhere (JIT code, PE images: until the DAC names it).
   Frame* AddFrame(Thread* thread, Frame frame);
-  // Sets `frame`'s module_index, module and module_offset from the module holding
+  // Sets `frame`'s module_index and module_offset from the module holding
   // `code_address` (the address the frame's code is looked up at).
   void SetFrameModule(uint64_t code_address, Frame* frame);
 

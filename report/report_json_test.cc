@@ -15,7 +15,7 @@ TEST(ReportJsonTest, UsesTheDocumentedFieldNames) {
   ASSERT_TRUE(json.ok()) << json.status();
   for (const char* key :
        {"\"threads\"", "\"tid\"", "\"name\"", "\"crashed\"", "\"frames\"", "\"ip\"",
-        "\"function\"", "\"module\"", "\"kind\"", "\"crashingTid\"", "\"signal\"",
+        "\"function\"", "\"moduleIndex\"", "\"kind\"", "\"crashingTid\"", "\"signal\"",
         "\"number\"", "\"exception\"", "\"type\"", "\"message\"", "\"modules\"", "\"path\"",
         "\"buildId\"", "\"diagnostics\"", "\"incomplete\"", "\"schemaVersion\""}) {
     EXPECT_THAT(*json, HasSubstr(key)) << key;

@@ -6,8 +6,10 @@
 
 namespace ddcrash {
 
-// Bumped when the meaning of an existing field changes (never for added fields).
-inline constexpr uint32_t kSchemaVersion = 1;
+// Bumped when the meaning of an existing field changes (never for added fields). 2: frames
+// name their module by module_index alone (1 also repeated its path in each frame). A reader
+// of 2 reads 1.
+inline constexpr uint32_t kSchemaVersion = 2;
 
 }  // namespace ddcrash
 

@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "report/basename.h"
 #include "report/crashing_thread.h"
+#include "report/frame_module.h"
 #include "report/throw_site.h"
 #include "report/utf8.h"
 
@@ -97,7 +98,8 @@ std::string ThreadTitle(const Thread& thread) {
   return title;
 }
 
-void AppendException(const Exception& exception, int depth, std::string* out) {
+void AppendException(const Report& report, const Exception& exception, int depth,
+                     std::string* out) {
   if (depth > 16) return;  // a corrupt chain must not print forever
   absl::StrAppend(out, depth == 0 ? "Exception: " : "  ---> Inner: ",
                   Printable(exception.type()), ": ", Printable(exception.message()));
@@ -106,7 +108,7 @@ void AppendException(const Exception& exception, int depth, std::string* out) {
   }
   absl::StrAppend(out, "\n");
   if (const Frame* site = ThrowSite(exception); site != nullptr) {
-    absl::StrAppend(out, depth == 0 ? "" : "  ", "  Thrown at: ", FrameLabel(*site), "\n");
+    absl::StrAppend(out, depth == 0 ? "" : "  ", "  Thrown at: ", FrameLabel(report, *site), "\n");
   }
   if (!exception.stack_trace().empty()) {
     // As the runtime prints it (its lines begin "   at "), indented under its exception.
@@ -117,10 +119,10 @@ void AppendException(const Exception& exception, int depth, std::string* out) {
   if (exception.inner_exceptions_size() > 0) {
     // An aggregate: its `inner` is the first of these.
     for (const Exception& inner : exception.inner_exceptions()) {
-      AppendException(inner, depth + 1, out);
+      AppendException(report, inner, depth + 1, out);
     }
   } else if (exception.has_inner()) {
-    AppendException(exception.inner(), depth + 1, out);
+    AppendException(report, exception.inner(), depth + 1, out);
   }
   if (exception.inner_exceptions_omitted() > 0) {
     absl::StrAppend(out, "  ---> (", exception.inner_exceptions_omitted(),
@@ -134,11 +136,12 @@ std::string Directory(absl::string_view path) {
 }
 
 // A native frame with no name in a shared library of the runtime's own directory.
-bool IsUnnamedRuntimeFrame(const Frame& frame, const std::string& runtime_dir) {
+bool IsUnnamedRuntimeFrame(const Report& report, const Frame& frame,
+                           const std::string& runtime_dir) {
   if (frame.kind() != FRAME_KIND_NATIVE || !frame.function().empty() || runtime_dir.empty()) {
     return false;
   }
-  const std::string& module = frame.module();
+  const std::string& module = FrameModulePath(report, frame);
   return module.size() > runtime_dir.size() && absl::StartsWith(module, runtime_dir) &&
          module.find('/', runtime_dir.size()) == std::string::npos &&
          absl::StrContains(Basename(module), ".so");
@@ -146,20 +149,21 @@ bool IsUnnamedRuntimeFrame(const Frame& frame, const std::string& runtime_dir) {
 
 }  // namespace
 
-std::string FrameLabel(const Frame& frame) {
+std::string FrameLabel(const Report& report, const Frame& frame) {
   // A runtime transition frame is named by its kind alone ("[InlinedCallFrame]"); its ip is
   // the runtime's, not a place in the code it stands for.
   if (frame.kind() == FRAME_KIND_RUNTIME_STUB && !frame.function().empty()) {
     return Printable(frame.function());
   }
   std::string label;
-  if (!frame.module().empty() && frame.kind() != FRAME_KIND_MANAGED) {
-    absl::StrAppend(&label, Printable(Basename(frame.module())), "!");
+  const std::string& module = FrameModulePath(report, frame);
+  if (!module.empty() && frame.kind() != FRAME_KIND_MANAGED) {
+    absl::StrAppend(&label, Printable(Basename(module)), "!");
   }
   if (!frame.function().empty()) {
     absl::StrAppend(&label, Printable(frame.function()));
     if (frame.function_offset() != 0) absl::StrAppendFormat(&label, "+0x%x", frame.function_offset());
-  } else if (!frame.module().empty()) {
+  } else if (!module.empty()) {
     absl::StrAppendFormat(&label, "+0x%x", frame.module_offset());
   } else {
     absl::StrAppend(&label, "???");
@@ -186,22 +190,23 @@ std::string RenderThread(const Report& report, const Thread& thread,
   const std::string runtime_dir = Directory(report.process().runtime().path());
   for (int i = 0; i < thread.frames_size(); ++i) {
     const Frame& frame = thread.frames(i);
-    if (!options.all_frames && IsUnnamedRuntimeFrame(frame, runtime_dir)) {
+    if (!options.all_frames && IsUnnamedRuntimeFrame(report, frame, runtime_dir)) {
       int end = i + 1;
-      while (end < thread.frames_size() && thread.frames(end).module() == frame.module() &&
-             IsUnnamedRuntimeFrame(thread.frames(end), runtime_dir)) {
+      while (end < thread.frames_size() &&
+             thread.frames(end).module_index() == frame.module_index() &&
+             IsUnnamedRuntimeFrame(report, thread.frames(end), runtime_dir)) {
         ++end;
       }
       if (end - i >= 2) {
         absl::StrAppendFormat(&out, "  #%d-%d  %d frames in %s without symbols (--all-frames)\n",
                               frame.index(), thread.frames(end - 1).index(), end - i,
-                              Printable(Basename(frame.module())));
+                              Printable(Basename(FrameModulePath(report, frame))));
         i = end - 1;
         continue;
       }
     }
     absl::StrAppendFormat(&out, "  #%-3d %016x %016x  %s  [%s,%s]\n", frame.index(), frame.sp(),
-                          frame.ip(), FrameLabel(frame), KindName(frame.kind()),
+                          frame.ip(), FrameLabel(report, frame), KindName(frame.kind()),
                           TrustName(frame.trust()));
   }
   if (thread.truncated()) absl::StrAppend(&out, "  ... (truncated at the frame limit)\n");
@@ -215,7 +220,7 @@ std::string RenderThreadList(const Report& report) {
   std::string out;
   for (int i = 0; i < report.threads_size(); ++i) {
     const Thread& thread = report.threads(i);
-    std::string top = thread.frames_size() > 0 ? FrameLabel(thread.frames(0)) : "(no frames)";
+    std::string top = thread.frames_size() > 0 ? FrameLabel(report, thread.frames(0)) : "(no frames)";
     absl::StrAppendFormat(&out, "%4d  %7d  %-16s %3d frames  %s%s\n", i, thread.tid(),
                           absl::StrCat("\"", Printable(thread.name()), "\""), thread.frames_size(), top,
                           thread.crashed() ? "  [crashed]" : "");
@@ -266,7 +271,7 @@ std::string RenderSummary(const Report& report, const RenderOptions& options) {
     if (report.crashing_tid() != 0) absl::StrAppend(&out, " in thread ", report.crashing_tid());
     absl::StrAppend(&out, "\n");
   }
-  if (report.has_exception()) AppendException(report.exception(), 0, &out);
+  if (report.has_exception()) AppendException(report, report.exception(), 0, &out);
   absl::StrAppend(&out, "Threads: ", report.threads_size(), "  Modules: ", report.modules_size(),
                   "\n");
   if (report.diagnostics().incomplete()) {

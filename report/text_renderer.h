@@ -40,8 +40,8 @@ std::string Printable(absl::string_view text);
 
 // "module!function+0x1f" (or the best substitute) for one frame; a managed frame with a
 // source line as the runtime prints it, "Ns.Type.Method(Args) in File.cs:line N", then its
-// module and IL offset.
-std::string FrameLabel(const Frame& frame);
+// module and IL offset. `report` holds the frame (its modules name the frame's).
+std::string FrameLabel(const Report& report, const Frame& frame);
 
 }  // namespace ddcrash
 

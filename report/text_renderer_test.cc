@@ -113,11 +113,16 @@ TEST(TextRendererTest, SaysWhereTheReportWasMadeAndWhyAWalkStoppedShort) {
 }
 
 TEST(TextRendererTest, FrameWithoutSymbolShowsModuleOffsetOrQuestionMarks) {
+  Report report;
+  report.add_modules()->set_path("/lib/libfoo.so");
   Frame frame;
-  frame.set_module("/lib/libfoo.so");
+  frame.set_module_index(0);
   frame.set_module_offset(0x1234);
-  EXPECT_EQ(FrameLabel(frame), "libfoo.so!+0x1234");
-  EXPECT_EQ(FrameLabel(Frame()), "???");
+  EXPECT_EQ(FrameLabel(report, frame), "libfoo.so!+0x1234");
+  frame.set_module_index(-1);
+  EXPECT_EQ(FrameLabel(report, frame), "???");
+  frame.set_module_index(1);  // out of range, as in a corrupt report: no module
+  EXPECT_EQ(FrameLabel(report, frame), "???");
 }
 
 TEST(TextRendererTest, PrintableEscapesControlCharacters) {
@@ -161,8 +166,7 @@ TEST(TextRendererTest, EveryPrintedFieldIsEscaped) {
     thread.set_error(hostile());
     for (Frame& frame : *thread.mutable_frames()) {
       frame.set_function(hostile());
-      // A managed frame's label names its module_path, not its module.
-      if (frame.kind() != FRAME_KIND_MANAGED) frame.set_module(hostile());
+      // A managed frame's label names its module_path; the others' their module's path.
       frame.mutable_managed()->set_module_path(hostile());
     }
   }
@@ -184,15 +188,24 @@ TEST(TextRendererTest, EveryPrintedFieldIsEscaped) {
 }
 
 // A thread as a crash leaves it: unnamed libcoreclr.so frames on top, a named one, two more
-// unnamed ones, a managed frame with its source line.
-Thread FoldingThread() {
+// unnamed ones, a managed frame with its source line. Modules it names that `report` lacks
+// are added to it.
+Thread FoldingThread(Report* report) {
   Thread thread;
   thread.set_tid(7);
+  auto module_index = [&](const std::string& path) {
+    if (path.empty()) return -1;
+    for (int i = 0; i < report->modules_size(); ++i) {
+      if (report->modules(i).path() == path) return i;
+    }
+    report->add_modules()->set_path(path);
+    return report->modules_size() - 1;
+  };
   auto add = [&](FrameKind kind, const std::string& module, const std::string& function) {
     Frame* f = thread.add_frames();
     f->set_index(static_cast<uint32_t>(thread.frames_size() - 1));
     f->set_kind(kind);
-    f->set_module(module);
+    f->set_module_index(module_index(module));
     f->set_function(function);
     return f;
   };
@@ -211,8 +224,8 @@ Thread FoldingThread() {
 }
 
 TEST(TextRendererTest, FoldsRunsOfUnnamedRuntimeFramesAndShowsSourceLines) {
-  const Report report = SampleCrashReport();  // runtime at /app/libcoreclr.so
-  const Thread thread = FoldingThread();
+  Report report = SampleCrashReport();  // runtime at /app/libcoreclr.so
+  const Thread thread = FoldingThread(&report);
   const std::string folded = RenderThread(report, thread);
   EXPECT_THAT(folded, HasSubstr("  #1-3  3 frames in libcoreclr.so without symbols"));
   EXPECT_THAT(folded, HasSubstr("libcoreclr.so!PROCAbort"));

@@ -82,7 +82,6 @@ Report MakeReport(const Fixture& fixture) {
     frame->set_index(thread->frames_size() - 1);
     frame->set_ip(ip);
     frame->set_module_index(0);
-    frame->set_module(module->path());
     frame->set_module_offset(ip - kBase);
     frame->set_kind(FRAME_KIND_NATIVE);
     frame->set_trust(thread->frames_size() == 1 ? FRAME_TRUST_CONTEXT : FRAME_TRUST_CFI);

@@ -30,7 +30,7 @@ std::string CrashLine(const Report& report) {
   if (const Thread* thread = CrashingThread(report)) {
     for (const Frame& frame : thread->frames()) {
       if (IsCrashMachinery(frame)) continue;
-      absl::StrAppend(&line, " at ", FrameLabel(frame));
+      absl::StrAppend(&line, " at ", FrameLabel(report, frame));
       break;
     }
   }

@@ -28,6 +28,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "native"))
+import e2e_lib  # noqa: E402
 import time
 
 APP = "Ddcrash.TestApp"
@@ -89,10 +92,8 @@ def hook_env(e, report_dir, **extra):
 
 
 def query_json(e, report):
-    p = subprocess.run([e.ddquery, report, "--json"], capture_output=True, text=True, timeout=60)
-    if p.returncode != 0:
-        raise RuntimeError("ddquery %s --json exited %d: %s" % (report, p.returncode, p.stderr))
-    return json.loads(p.stdout)
+    """ddquery --json of a report, its frames' modules resolved (e2e_lib)."""
+    return e2e_lib.query_json(e.ddquery, report)
 
 
 def run_app_timed(e, app, args, env, timeout=60):

@@ -59,8 +59,7 @@ def snapshot():
 
 
 def as_json(report):
-    done = subprocess.run([DDQUERY, report, "--json"], stdout=subprocess.PIPE, timeout=60)
-    return json.loads(done.stdout)
+    return e2e_lib.query_json(DDQUERY, report)
 
 
 def library_frames(report_json):

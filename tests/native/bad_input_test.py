@@ -144,8 +144,8 @@ def main():
     for size in (1, 2, 7, 64, 4096, 100000):
         query_bad(f"{size} random bytes", bytes(rng.randrange(256) for _ in range(size)))
     query_bad("4096 zero bytes", bytes(4096))
-    query_bad("newer schema (schemaVersion 2)",
-              b"\x08\x02" + data[2:] if data[:2] == b"\x08\x01" else b"")
+    query_bad("newer schema (schemaVersion 3)",
+              b"\x08\x03" + data[2:] if data[:2] == b"\x08\x02" else b"")
 
     boundaries = top_level_boundaries(data)
     checks.check(boundaries and boundaries[-1] == len(data) and len(boundaries) > 10,

@@ -197,12 +197,39 @@ def run_ddreport(ddreport, args, env_extra=None, timeout=60):
     return done.returncode, done.stderr.decode(errors="replace"), elapsed
 
 
+def resolve_frame_modules(report):
+    """Gives every frame of a report's JSON (threads' and exceptions') a "module" key, its
+    module's path ("" for none), as a reader resolves it: frames carry moduleIndex alone
+    (0, the JSON default, is left out; an index out of range names no module)."""
+    paths = [m.get("path", "") for m in report.get("modules", [])]
+
+    def resolve(frames):
+        for frame in frames:
+            index = frame.get("moduleIndex", 0)
+            frame["module"] = paths[index] if 0 <= index < len(paths) else ""
+
+    def resolve_exception(exception, depth=0):
+        if not exception or depth > 64:
+            return
+        resolve(exception.get("frames", []))
+        resolve_exception(exception.get("inner"), depth + 1)
+        for inner in exception.get("innerExceptions", []):
+            resolve_exception(inner, depth + 1)
+
+    for thread in report.get("threads", []):
+        resolve(thread.get("frames", []))
+        resolve_exception(thread.get("exception"))
+    resolve_exception(report.get("exception"))
+    return report
+
+
 def query_json(ddquery, report_path):
+    """ddquery --json of a report, its frames' modules resolved (resolve_frame_modules)."""
     done = subprocess.run([ddquery, report_path, "--json"], stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, timeout=60)
     if done.returncode != 0:
         raise RuntimeError(f"ddquery --json exited {done.returncode}: {done.stderr.decode()}")
-    return json.loads(done.stdout)
+    return resolve_frame_modules(json.loads(done.stdout))
 
 
 def function_names(thread):
