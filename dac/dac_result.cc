@@ -1,5 +1,8 @@
 #include "dac/dac_result.h"
 
+#include <optional>
+#include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -12,56 +15,70 @@
 namespace ddcrash::dac {
 namespace {
 
-// ManagedState.strings while it is written: each distinct text once, "" at index 0. The
-// keys are views of the table's own strings (a RepeatedPtrField never moves its elements), so
-// the state being written may be freed as it goes.
-class StringTable {
+// ManagedState.frame_texts while it is written: each distinct text once. The keys view the
+// table's own strings (a RepeatedPtrField never moves its elements), so the state being
+// written may be freed as it goes.
+class FrameTextTable {
  public:
-  explicit StringTable(google::protobuf::RepeatedPtrField<std::string>* out) : out_(out) {
-    Ref(std::string_view());
-  }
-  uint32_t Ref(std::string_view text) {
-    if (auto found = index_.find(text); found != index_.end()) return found->second;
+  explicit FrameTextTable(google::protobuf::RepeatedPtrField<wire::FrameText>* out) : out_(out) {}
+
+  uint32_t Ref(const ManagedFrame& f) {
+    if (auto found = index_.find(KeyOf(f)); found != index_.end()) return found->second;
     const uint32_t ref = static_cast<uint32_t>(out_->size());
-    std::string* stored = out_->Add();
-    stored->assign(text.data(), text.size());
-    index_.emplace(*stored, ref);
+    wire::FrameText* w = out_->Add();
+    w->set_kind(static_cast<wire::FrameText::Kind>(f.kind));
+    w->set_method_signature(f.method_signature);
+    w->set_method(f.method);
+    w->set_type(f.type);
+    w->set_module_path(f.module_path);
+    w->set_token(f.token);
+    w->set_il_offset(f.il_offset);
+    w->set_native_offset(f.native_offset);
+    w->set_method_start(f.method_start);
+    w->set_method_desc(f.method_desc);
+    w->set_code_kind(static_cast<wire::FrameText::CodeKind>(f.code_kind));
+    w->set_transition_frame(f.transition_frame);
+    w->set_source_file(f.source_file);
+    w->set_source_line(f.source_line);
+    w->set_source_column(f.source_column);
+    index_.emplace(KeyOf(*w), ref);
     return ref;
   }
 
  private:
-  google::protobuf::RepeatedPtrField<std::string>* out_;
-  absl::flat_hash_map<std::string_view, uint32_t> index_;
+  using Key = std::tuple<int, std::string_view, std::string_view, std::string_view,
+                         std::string_view, uint32_t, uint32_t, uint64_t, uint64_t, uint64_t, int,
+                         std::string_view, std::string_view, uint32_t, uint32_t>;
+  static Key KeyOf(const ManagedFrame& f) {
+    return {static_cast<int>(f.kind), f.method_signature, f.method, f.type, f.module_path,
+            f.token, f.il_offset, f.native_offset, f.method_start, f.method_desc,
+            static_cast<int>(f.code_kind), f.transition_frame, f.source_file, f.source_line,
+            f.source_column};
+  }
+  static Key KeyOf(const wire::FrameText& w) {
+    return {static_cast<int>(w.kind()), w.method_signature(), w.method(), w.type(),
+            w.module_path(), w.token(), w.il_offset(), w.native_offset(), w.method_start(),
+            w.method_desc(), static_cast<int>(w.code_kind()), w.transition_frame(),
+            w.source_file(), w.source_line(), w.source_column()};
+  }
+
+  google::protobuf::RepeatedPtrField<wire::FrameText>* out_;
+  absl::flat_hash_map<Key, uint32_t> index_;
 };
 
-void FrameToWire(const ManagedFrame& f, StringTable& strings, wire::ManagedFrame* w) {
-  w->set_ip(f.ip);
-  w->set_sp(f.sp);
-  w->set_kind(static_cast<wire::ManagedFrame::Kind>(f.kind));
-  w->set_method_signature(strings.Ref(f.method_signature));
-  w->set_method(strings.Ref(f.method));
-  w->set_type(strings.Ref(f.type));
-  w->set_module_path(strings.Ref(f.module_path));
-  w->set_token(f.token);
-  w->set_il_offset(f.il_offset);
-  w->set_native_offset(f.native_offset);
-  w->set_method_start(f.method_start);
-  w->set_method_desc(f.method_desc);
-  w->set_code_kind(static_cast<wire::ManagedFrame::CodeKind>(f.code_kind));
-  w->set_transition_frame(strings.Ref(f.transition_frame));
-  w->set_frame_address(f.frame_address);
-  w->set_source_file(strings.Ref(f.source_file));
-  w->set_source_line(f.source_line);
-  w->set_source_column(f.source_column);
-}
-
-void FramesToWire(const std::vector<ManagedFrame>& frames, StringTable& strings,
+void FramesToWire(const std::vector<ManagedFrame>& frames, FrameTextTable& texts,
                   google::protobuf::RepeatedPtrField<wire::ManagedFrame>* out) {
   out->Reserve(static_cast<int>(frames.size()));
-  for (const ManagedFrame& f : frames) FrameToWire(f, strings, out->Add());
+  for (const ManagedFrame& f : frames) {
+    wire::ManagedFrame* w = out->Add();
+    w->set_ip(f.ip);
+    w->set_sp(f.sp);
+    w->set_frame_address(f.frame_address);
+    w->set_text(texts.Ref(f));
+  }
 }
 
-void ExceptionToWire(const ManagedException& e, int depth, StringTable& strings,
+void ExceptionToWire(const ManagedException& e, int depth, FrameTextTable& texts,
                      wire::ManagedException* w) {
   w->set_object(e.object);
   w->set_type(e.type);
@@ -70,61 +87,65 @@ void ExceptionToWire(const ManagedException& e, int depth, StringTable& strings,
   w->set_stack_trace(e.stack_trace);
   w->set_inner_exceptions_omitted(e.inner_exceptions_omitted);
   w->set_remote_stack_trace(e.remote_stack_trace);
-  FramesToWire(e.frames, strings, w->mutable_frames());
+  FramesToWire(e.frames, texts, w->mutable_frames());
   for (uint32_t end : e.previous_throw_ends) w->add_previous_throw_ends(end);
   w->set_frames_omitted(e.frames_omitted);
   if (depth >= kMaxWireExceptionDepth) return;
   for (const ManagedException& inner : e.inner) {
-    ExceptionToWire(inner, depth + 1, strings, w->add_inner());
+    ExceptionToWire(inner, depth + 1, texts, w->add_inner());
   }
   for (const ManagedException& inner : e.inner_exceptions) {
-    ExceptionToWire(inner, depth + 1, strings, w->add_inner_exceptions());
+    ExceptionToWire(inner, depth + 1, texts, w->add_inner_exceptions());
   }
 }
 
-using Strings = google::protobuf::RepeatedPtrField<std::string>;
-
-// The text at `index` of ManagedState.strings; false when there is none.
-bool StringAt(const Strings& strings, uint32_t index, std::string* out) {
-  if (index >= static_cast<uint32_t>(strings.size())) return false;
-  *out = strings[static_cast<int>(index)];
-  return true;
-}
-
-bool FrameFromWire(const wire::ManagedFrame& w, const Strings& strings, ManagedFrame* f) {
-  if (!wire::ManagedFrame::Kind_IsValid(w.kind()) ||
-      !wire::ManagedFrame::CodeKind_IsValid(w.code_kind())) {
-    return false;
+// ManagedState.frame_texts as frames without a place on the stack; nullopt when one is not
+// valid.
+std::optional<std::vector<ManagedFrame>> TextsFromWire(
+    const google::protobuf::RepeatedPtrField<wire::FrameText>& in) {
+  std::vector<ManagedFrame> texts(static_cast<size_t>(in.size()));
+  for (int i = 0; i < in.size(); ++i) {
+    const wire::FrameText& w = in[i];
+    if (!wire::FrameText::Kind_IsValid(w.kind()) ||
+        !wire::FrameText::CodeKind_IsValid(w.code_kind())) {
+      return std::nullopt;
+    }
+    ManagedFrame& f = texts[static_cast<size_t>(i)];
+    f.kind = static_cast<ManagedFrameKind>(w.kind());
+    f.method_signature = w.method_signature();
+    f.method = w.method();
+    f.type = w.type();
+    f.module_path = w.module_path();
+    f.token = w.token();
+    f.il_offset = w.il_offset();
+    f.native_offset = w.native_offset();
+    f.method_start = w.method_start();
+    f.method_desc = w.method_desc();
+    f.code_kind = static_cast<CodeKind>(w.code_kind());
+    f.transition_frame = w.transition_frame();
+    f.source_file = w.source_file();
+    f.source_line = w.source_line();
+    f.source_column = w.source_column();
   }
-  f->ip = w.ip();
-  f->sp = w.sp();
-  f->kind = static_cast<ManagedFrameKind>(w.kind());
-  f->token = w.token();
-  f->il_offset = w.il_offset();
-  f->native_offset = w.native_offset();
-  f->method_start = w.method_start();
-  f->method_desc = w.method_desc();
-  f->code_kind = static_cast<CodeKind>(w.code_kind());
-  f->frame_address = w.frame_address();
-  f->source_line = w.source_line();
-  f->source_column = w.source_column();
-  return StringAt(strings, w.method_signature(), &f->method_signature) &&
-         StringAt(strings, w.method(), &f->method) && StringAt(strings, w.type(), &f->type) &&
-         StringAt(strings, w.module_path(), &f->module_path) &&
-         StringAt(strings, w.transition_frame(), &f->transition_frame) &&
-         StringAt(strings, w.source_file(), &f->source_file);
+  return texts;
 }
+
+using Texts = std::vector<ManagedFrame>;
 
 bool FramesFromWire(const google::protobuf::RepeatedPtrField<wire::ManagedFrame>& in,
-                    const Strings& strings, std::vector<ManagedFrame>* frames) {
-  frames->resize(static_cast<size_t>(in.size()));
-  for (int i = 0; i < in.size(); ++i) {
-    if (!FrameFromWire(in[i], strings, &(*frames)[static_cast<size_t>(i)])) return false;
+                    const Texts& texts, std::vector<ManagedFrame>* frames) {
+  frames->reserve(static_cast<size_t>(in.size()));
+  for (const wire::ManagedFrame& w : in) {
+    if (w.text() >= texts.size()) return false;  // names no text
+    ManagedFrame& f = frames->emplace_back(texts[w.text()]);
+    f.ip = w.ip();
+    f.sp = w.sp();
+    f.frame_address = w.frame_address();
   }
   return true;
 }
 
-bool ExceptionFromWire(const wire::ManagedException& w, int depth, const Strings& strings,
+bool ExceptionFromWire(const wire::ManagedException& w, int depth, const Texts& texts,
                        ManagedException* e) {
   if (depth >= kMaxWireExceptionDepth && (w.inner_size() > 0 || w.inner_exceptions_size() > 0)) {
     return false;
@@ -135,7 +156,7 @@ bool ExceptionFromWire(const wire::ManagedException& w, int depth, const Strings
   e->hresult = w.hresult();
   e->stack_trace = w.stack_trace();
   e->remote_stack_trace = w.remote_stack_trace();
-  if (!FramesFromWire(w.frames(), strings, &e->frames)) return false;
+  if (!FramesFromWire(w.frames(), texts, &e->frames)) return false;
   for (uint32_t end : w.previous_throw_ends()) {
     if (end >= e->frames.size()) return false;  // names no frame
     e->previous_throw_ends.push_back(end);
@@ -143,13 +164,13 @@ bool ExceptionFromWire(const wire::ManagedException& w, int depth, const Strings
   e->frames_omitted = w.frames_omitted();
   e->inner.resize(static_cast<size_t>(w.inner_size()));
   for (int i = 0; i < w.inner_size(); ++i) {
-    if (!ExceptionFromWire(w.inner(i), depth + 1, strings, &e->inner[static_cast<size_t>(i)])) {
+    if (!ExceptionFromWire(w.inner(i), depth + 1, texts, &e->inner[static_cast<size_t>(i)])) {
       return false;
     }
   }
   e->inner_exceptions.resize(static_cast<size_t>(w.inner_exceptions_size()));
   for (int i = 0; i < w.inner_exceptions_size(); ++i) {
-    if (!ExceptionFromWire(w.inner_exceptions(i), depth + 1, strings,
+    if (!ExceptionFromWire(w.inner_exceptions(i), depth + 1, texts,
                            &e->inner_exceptions[static_cast<size_t>(i)])) {
       return false;
     }
@@ -160,7 +181,7 @@ bool ExceptionFromWire(const wire::ManagedException& w, int depth, const Strings
 
 // Each thread is freed once written: the two forms of every frame are not all alive at once.
 void StateToWire(ManagedState& s, wire::ManagedState* w) {
-  StringTable strings(w->mutable_strings());
+  FrameTextTable texts(w->mutable_frame_texts());
   w->set_runtime_version(s.runtime_version);
   w->set_runtime_path(s.runtime_path);
   w->set_dac_path(s.dac_path);
@@ -181,12 +202,12 @@ void StateToWire(ManagedState& s, wire::ManagedState* w) {
     wt->set_is_dead(t.is_dead);
     wt->set_is_unstarted(t.is_unstarted);
     wt->set_os_name(t.os_name);
-    if (t.has_exception) ExceptionToWire(t.exception, 0, strings, wt->mutable_exception());
-    FramesToWire(t.frames, strings, wt->mutable_frames());
+    if (t.has_exception) ExceptionToWire(t.exception, 0, texts, wt->mutable_exception());
+    FramesToWire(t.frames, texts, wt->mutable_frames());
     wt->set_frames_error(t.frames_error);
     t = ManagedThread();
   }
-  FramesToWire(s.named_code, strings, w->mutable_named_code());
+  FramesToWire(s.named_code, texts, w->mutable_named_code());
   for (const ManagedModule& m : s.modules) {
     wire::ManagedModule* wm = w->add_modules();
     wm->set_path(m.path);
@@ -204,6 +225,8 @@ void StateToWire(ManagedState& s, wire::ManagedState* w) {
 // alive at once.
 absl::StatusOr<ManagedState> StateFromWire(wire::ManagedState& w) {
   const absl::Status bad = absl::DataLossError("malformed managed state from the DAC process");
+  const std::optional<Texts> texts = TextsFromWire(w.frame_texts());
+  if (!texts) return bad;
   ManagedState s;
   s.runtime_version = w.runtime_version();
   s.runtime_path = w.runtime_path();
@@ -228,14 +251,14 @@ absl::StatusOr<ManagedState> StateFromWire(wire::ManagedState& w) {
     t.is_unstarted = wt.is_unstarted();
     t.os_name = wt.os_name();
     t.has_exception = wt.has_exception();
-    if (t.has_exception && !ExceptionFromWire(wt.exception(), 0, w.strings(), &t.exception)) {
+    if (t.has_exception && !ExceptionFromWire(wt.exception(), 0, *texts, &t.exception)) {
       return bad;
     }
-    if (!FramesFromWire(wt.frames(), w.strings(), &t.frames)) return bad;
+    if (!FramesFromWire(wt.frames(), *texts, &t.frames)) return bad;
     t.frames_error = wt.frames_error();
     wire::ManagedThread().Swap(w.mutable_threads(i));
   }
-  if (!FramesFromWire(w.named_code(), w.strings(), &s.named_code)) return bad;
+  if (!FramesFromWire(w.named_code(), *texts, &s.named_code)) return bad;
   for (const wire::ManagedModule& wm : w.modules()) {
     s.modules.push_back(ManagedModule{wm.path(), wm.mvid(), wm.pdb_id(), wm.codeview_path(),
                                       wm.pdb_location(), wm.pdb_problem(), wm.frames()});

@@ -172,7 +172,7 @@ TEST(DacResult, EmptyAndGarbageInputAreDataLoss) {
 
 TEST(DacResult, OutOfRangeEnumIsRefused) {
   wire::DacResult message;
-  message.mutable_state()->add_named_code()->set_kind(static_cast<wire::ManagedFrame::Kind>(7));
+  message.mutable_state()->add_frame_texts()->set_kind(static_cast<wire::FrameText::Kind>(7));
   EXPECT_TRUE(absl::IsDataLoss(ParseDacResult(message.SerializeAsString()).status()));
 }
 
@@ -186,19 +186,25 @@ TEST(DacResult, RepeatedTextIsSentOnceAndIndicesAreChecked) {
     t.frames[1].method_signature = "Ddcrash.Parker.Run()";
     t.frames[1].module_path = "/app/Ddcrash.TestApp.dll";
   }
+  s.threads[299].frames[1].sp = 0x7000;  // where a frame is is no part of its text
+  s.threads[298].frames[1].source_line = 12;  // any other field is
   const std::string bytes = SerializeDacResult(s);
   wire::DacResult message;
   ASSERT_TRUE(message.ParseFromString(bytes));
-  // "", the two signatures, the module path.
-  EXPECT_EQ(message.state().strings_size(), 4);
+  // The two frames of every thread, and the one with a line.
+  EXPECT_EQ(message.state().frame_texts_size(), 3);
   absl::StatusOr<ManagedState> d = ParseDacResult(bytes);
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_EQ(d->threads[299].frames[1].method_signature, "Ddcrash.Parker.Run()");
   EXPECT_EQ(d->threads[299].frames[1].module_path, "/app/Ddcrash.TestApp.dll");
   EXPECT_EQ(d->threads[299].frames[1].method, "");
+  EXPECT_EQ(d->threads[299].frames[1].sp, 0x7000u);
+  EXPECT_EQ(d->threads[299].frames[1].source_line, 0u);
+  EXPECT_EQ(d->threads[298].frames[1].source_line, 12u);
+  EXPECT_EQ(d->threads[298].frames[1].sp, 0u);
 
   // An index past the table names no text: the result is refused, not read out of bounds.
-  message.mutable_state()->mutable_threads(7)->mutable_frames(0)->set_module_path(4);
+  message.mutable_state()->mutable_threads(7)->mutable_frames(0)->set_text(3);
   EXPECT_TRUE(absl::IsDataLoss(ParseDacResult(message.SerializeAsString()).status()));
 }
 
@@ -279,9 +285,8 @@ TEST(DacResult, PreviousThrowEndNamingNoFrameIsRefused) {
   wire::DacResult result;
   wire::ManagedException* w = result.mutable_state()->add_threads()->mutable_exception();
   w->set_type("System.Exception");
-  result.mutable_state()->add_strings("");
-  result.mutable_state()->add_strings("A.B");
-  w->add_frames()->set_method(1);
+  result.mutable_state()->add_frame_texts()->set_method("A.B");
+  w->add_frames()->set_text(0);
   w->add_previous_throw_ends(1);
   EXPECT_FALSE(ParseDacResult(result.SerializeAsString()).ok());
   w->set_previous_throw_ends(0, 0);

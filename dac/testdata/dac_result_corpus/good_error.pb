@@ -1,2 +1,1 @@
-
-no runtime
+3/the DAC process ran over DDCRASH_DAC_TIMEOUT_MS
