@@ -272,7 +272,7 @@ void Capture::MergeManagedState(dac::ManagedState state) {
     if (code.kind == dac::ManagedFrameKind::kUnknown) unnamed.push_back(code.ip);
   }
   ThreadProblems unnamed_frames;
-  for (const dac::ManagedThread& managed : state.threads) {
+  for (dac::ManagedThread& managed : state.threads) {
     for (Thread* thread : ThreadsWithTid(managed.os_thread_id)) {
       if (managed.os_thread_id == 0 || thread->tid() != managed.os_thread_id) continue;
       thread->set_managed_id(managed.managed_id);
@@ -305,6 +305,9 @@ void Capture::MergeManagedState(dac::ManagedState state) {
         }
       }
     }
+    // Merged: freed now, so that the DAC's frames and the report's are not all held at once
+    // (ddreport's peak).
+    managed = dac::ManagedThread();
   }
   unnamed_frames.Report("dac", builder_);
 }

@@ -1,5 +1,6 @@
 #include "cli/live_capture.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <sys/utsname.h>
 
@@ -91,6 +92,9 @@ absl::StatusOr<Report> CaptureLiveProcess(const LiveCaptureRequest& request, con
   // The walk's pages of target memory (~5 MiB at 1,000 threads) would otherwise still be held
   // while the DAC's result arrives and is parsed, ddreport's peak.
   process->DropMemoryCache();
+  // And handed back to the system: while the DAC process runs, the two processes' memory is
+  // at its peak together.
+  malloc_trim(0);
   std::optional<dac::ManagedState> managed_state = capture.CollectManagedState(*process, managed);
   // ptrace calls must come from this thread, the tracer; the merge reads nothing more of the
   // process, so the app runs again while the frames are merged.
