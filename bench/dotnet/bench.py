@@ -11,7 +11,8 @@ For each runtime and worker-thread count: start `Ddcrash.TestApp live N`, wait f
 once that every peer works on it (exit 0 and the parked methods named in its output), then
 RUNS rounds, each tool once per round, in turn, on that same process. Wall time (monotonic
 clock around fork..wait4 of the tool) and peak RSS (wait4's ru_maxrss, which includes the
-children the tool reaped: ddreport's DAC process) are taken by the small rusage_run launcher.
+children the tool reaped: ddreport's DAC process) are taken by the small rusage_run launcher;
+so is, in one more untimed run, the largest sum of ddreport's and its DAC process's RSS.
 ddreport's own stage times come from its report (diagnostics.stages). Prints two markdown
 tables: medians per tool with the ratio to ddreport, and the cost per added thread between
 consecutive thread counts.
@@ -51,6 +52,16 @@ def timed(argv):
                        text=True, env=clean_env())
     ms, rss = p.stderr.strip().splitlines()[-1].split()
     return p.returncode, float(ms), int(rss)
+
+
+def both_processes_rss(argv):
+    """Peak of ddreport's and its DAC process's RSS together (KiB), from one more run that
+    rusage_run samples every 0.2 ms (sampling takes CPU: that run is not timed)."""
+    p = subprocess.run([RUSAGE_RUN, "--sample-rss"] + argv, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True, env=clean_env())
+    if p.returncode != 0:
+        raise RuntimeError("%s exited %d under sampling" % (argv[0], p.returncode))
+    return int(p.stderr.strip().splitlines()[-1].split()[2])
 
 
 def start_live(app, n):
@@ -190,6 +201,8 @@ def main():
                                                    % incomplete)
                             for k, v in st.items():
                                 stages.setdefault(k, []).append(v)
+                together = {tool: both_processes_rss(t.argv(tool, p.pid))
+                            for tool in these if tool in ("ddreport", "baseline")}
                 if p.poll() is not None:
                     raise RuntimeError("the live app died during the benchmark")
             finally:
@@ -200,10 +213,12 @@ def main():
             med.update({tool: None for tool in failed})
             rows.append((tfm, n, threads, med,
                          {k: statistics.median(v) for k, v in stages.items()},
-                         {k: "%d/%d" % (v, a.runs) for k, v in failures.items()}))
+                         {k: "%d/%d" % (v, a.runs) for k, v in failures.items()}, together))
             print("# %s N=%d done: %s" % (tfm, n, {k: v and v[0] for k, v in med.items()}),
                   file=sys.stderr, flush=True)
     shutil.rmtree(work, ignore_errors=True)
+
+    together_tools = [x for x in tools if x in ("ddreport", "baseline")]
 
     def cell(med, tool, fmt):
         if tool not in med:
@@ -213,17 +228,21 @@ def main():
     print("| runtime | workers | threads | " +
           " | ".join("%s (median ms)" % x for x in tools) + " | " +
           " | ".join("%s / ddreport" % x for x in tools[1:]) +
-          " | ddreport attach / unwind / dac / detach (ms) | " +
-          " | ".join("%s peak RSS (MiB)" % x for x in tools) + " | failed runs |")
-    print("|---|---:|---:|" + "---:|" * (3 * len(tools)) + "---|")
-    for tfm, n, threads, med, st, fails in rows:
+          " | ddreport attach / unwind / dac / merge / detach (ms) | " +
+          " | ".join("%s peak RSS (MiB)" % x for x in tools) + " | " +
+          " | ".join("%s + DAC process together (MiB)" % x for x in together_tools) +
+          " | failed runs |")
+    print("|---|---:|---:|" + "---:|" * (3 * len(tools) + len(together_tools)) + "---|")
+    for tfm, n, threads, med, st, fails, together in rows:
         base = med["ddreport"][0]
         print("| %s | %d | %d | " % (tfm, n, threads) +
               " | ".join(cell(med, x, lambda v: "%.0f" % v[0]) for x in tools) + " | " +
               " | ".join(cell(med, x, lambda v: "%.2fx" % (v[0] / base)) for x in tools[1:]) +
-              " | %.0f / %.0f / %.0f / %.0f | " % tuple(st.get(k, float("nan")) for k in
-                                                        ("attach", "unwind", "dac", "detach")) +
+              " | %.0f / %.0f / %.0f / %.0f / %.0f | " % tuple(
+                  st.get(k, float("nan")) for k in ("attach", "unwind", "dac", "merge", "detach")) +
               " | ".join(cell(med, x, lambda v: "%.1f" % (v[1] / 1024.0)) for x in tools) +
+              " | " + " | ".join("%.1f" % (together[x] / 1024.0) if x in together else "-"
+                                 for x in together_tools) +
               " | %s |" % (", ".join("%s %s" % kv for kv in sorted(fails.items())) or "none"))
     print()
     print("Cost per added thread (ms), between consecutive rows of one runtime:")
@@ -239,7 +258,9 @@ def main():
                          if cur[3].get(x) and prev[3].get(x) else "-" for x in tools) + " |")
     print()
     print("%d rounds per row, every tool once per round on the same live process; medians; "
-          "peak RSS is wait4's ru_maxrss (max over runs)." % a.runs)
+          "peak RSS is wait4's ru_maxrss (max over runs: the larger of ddreport and its DAC "
+          "process); \"together\" is the largest sum of both processes' RSS, sampled every "
+          "0.2 ms in one more, untimed run." % a.runs)
 
 
 if __name__ == "__main__":
