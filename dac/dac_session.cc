@@ -103,8 +103,7 @@ absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memo
   absl::Time start = absl::Now();
   std::unique_ptr<DacSession> s(new DacSession());
   s->memory_ = &memory;
-  s->threads_.assign(threads.begin(), threads.end());
-  for (const ThreadState& os : s->threads_) s->os_threads_[static_cast<uint32_t>(os.tid)] = &os;
+  for (const ThreadState& os : threads) s->os_threads_[static_cast<uint32_t>(os.tid)] = &os;
   s->options_ = options;
   s->described_ips_.set_enabled(options.cache_answers);
   s->method_names_.set_enabled(options.cache_answers);

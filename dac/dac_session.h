@@ -60,7 +60,8 @@ struct DacSessionOptions {
 class DacSession {
  public:
   // Finds the runtime, checks and loads its DAC, creates the DAC's process object. `memory`
-  // must outlive the session; threads and modules are copied. The target's files (its
+  // and `threads` must outlive the session (a copy of every thread's registers would be a MiB
+  // at 1,000 threads); modules are copied. The target's files (its
   // runtime, the DAC beside it) are read through `files`; the snapshot's target's own view
   // (TargetFiles::Of its pid) in the second form.
   static absl::StatusOr<std::unique_ptr<DacSession>> Open(
@@ -161,8 +162,7 @@ class DacSession {
   std::string FrameName(uint64_t frame_address);
 
   ProcessMemory* memory_ = nullptr;
-  std::vector<ThreadState> threads_;
-  absl::flat_hash_map<uint32_t, const ThreadState*> os_threads_;  // threads_ by tid
+  absl::flat_hash_map<uint32_t, const ThreadState*> os_threads_;  // Open's threads by tid
   DacSessionOptions options_;
   RuntimeInfo runtime_;
   DacLocation dac_;

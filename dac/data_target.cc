@@ -31,7 +31,7 @@ ComPtr<DataTarget> DataTarget::Create(ProcessMemory& memory,
 
 DataTarget::DataTarget(ProcessMemory& memory, absl::Span<const ThreadState> threads,
                        absl::Span<const LoadedModule> modules, uint64_t runtime_base)
-    : memory_(memory), threads_(threads.begin(), threads.end()), runtime_base_(runtime_base) {
+    : memory_(memory), threads_(threads), runtime_base_(runtime_base) {
   // The first thread with a tid, as a scan would find.
   for (size_t i = 0; i < threads_.size(); ++i) {
     thread_index_.try_emplace(static_cast<ULONG32>(threads_[i].tid), i);

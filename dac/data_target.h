@@ -34,8 +34,8 @@ class DataTarget final : public ICLRDataTarget,
     uint64_t context_requests = 0;
   };
 
-  // `memory` must outlive the returned object (and every DAC object created over it); threads
-  // and modules are copied. `runtime_base` is the load address of the module holding the
+  // `memory` and `threads` must outlive the returned object (and every DAC object created over
+  // it); modules are copied. `runtime_base` is the load address of the module holding the
   // runtime (libcoreclr.so, or the single-file executable); 0 hides ICLRRuntimeLocator, so the
   // DAC falls back to GetImageBase("libcoreclr.so").
   static ComPtr<DataTarget> Create(ProcessMemory& memory, absl::Span<const ThreadState> threads,
@@ -84,7 +84,7 @@ class DataTarget final : public ICLRDataTarget,
 
   std::atomic<ULONG> refs_{1};
   ProcessMemory& memory_;
-  std::vector<ThreadState> threads_;
+  absl::Span<const ThreadState> threads_;
   // threads_' indexes by tid: the DAC asks for a context at each of thousands of stack walks.
   absl::flat_hash_map<ULONG32, size_t> thread_index_;
   std::vector<ModuleEntry> modules_;

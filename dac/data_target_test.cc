@@ -42,9 +42,10 @@ class DataTargetTest : public ::testing::Test {
  protected:
   DataTargetTest() {
     memory_.AddRegion(0x1000, std::string("0123456789abcdef"));
-    target_ = DataTarget::Create(memory_, Threads(), Modules(), 0x7f0000000000);
+    target_ = DataTarget::Create(memory_, threads_, Modules(), 0x7f0000000000);
   }
   FakeProcessMemory memory_;
+  const std::vector<ThreadState> threads_ = Threads();  // outlives target_
   ComPtr<DataTarget> target_;
 };
 
