@@ -76,15 +76,17 @@ absl::StatusOr<Report> CaptureLiveProcess(const LiveCaptureRequest& request, con
     if (!frozen.ok()) return frozen.status();
     process = *std::move(frozen);
   }
-  capture.AddSnapshot(*process);
   dac::LiveManagedStateSource managed;
   // The DAC process loads the DAC and walks the managed stacks while the native walk runs; it
-  // needs the walk's results only to name what the walk left unnamed, at the end.
+  // needs the walk's results only to name what the walk left unnamed, at the end. Started
+  // before the report's threads are made, so that it does not inherit them (0.9 MiB at 1,000
+  // threads, held twice while both processes run).
   dac::ManagedStateRequest dac_choice;
   dac_choice.dac_path = config.dac_path;
   dac_choice.dac_dir = config.dac_dir;
   dac_choice.max_frames = config.max_frames;
   managed.StartEarly(*process, dac_choice);
+  capture.AddSnapshot(*process);
   {
     LiveNativeUnwinder unwinder(*process);
     capture.UnwindStacks(*process, unwinder);
