@@ -173,7 +173,9 @@ RemoteUnwinder::RemoteUnwinder(ProcessMemory& memory, const ModuleMap& modules,
   accessors.get_proc_name = &RemoteUnwinderCallbacks::GetProcName;
   unw_addr_space_t as = unw_create_addr_space(&accessors, 0);
   // Per-thread caching: the global policy guards its cache with a sigprocmask pair around
-  // every lookup (two syscalls per frame); one RemoteUnwinder is used from one thread.
+  // every step; one RemoteUnwinder is used from one thread. Only a libunwind built with
+  // --enable-per-thread-cache has it: Debian's is not and keeps the global policy (~40,000
+  // sigprocmask calls, ~8 ms, in a snapshot of 1,009 .NET threads).
   if (as != nullptr) unw_set_caching_policy(as, UNW_CACHE_PER_THREAD);
   address_space_ = as;
 }
