@@ -273,14 +273,20 @@ void Capture::MergeManagedState(dac::ManagedState state) {
   }
   ThreadProblems unnamed_frames;
   for (dac::ManagedThread& managed : state.threads) {
-    for (Thread* thread : ThreadsWithTid(managed.os_thread_id)) {
+    const absl::Span<Thread* const> same_tid = ThreadsWithTid(managed.os_thread_id);
+    for (Thread* thread : same_tid) {
       if (managed.os_thread_id == 0 || thread->tid() != managed.os_thread_id) continue;
       thread->set_managed_id(managed.managed_id);
       AddManagedThreadRoles(managed, thread);
       std::vector<Frame> stack(std::make_move_iterator(thread->mutable_frames()->begin()),
                                std::make_move_iterator(thread->mutable_frames()->end()));
       thread->clear_frames();
-      MergeManagedFrames(managed.frames, &stack);
+      // The frames' texts move into the report but for a tid listed twice, merged twice.
+      if (thread == same_tid.back()) {
+        MergeManagedFrames(std::move(managed.frames), &stack);
+      } else {
+        MergeManagedFrames(managed.frames, &stack);
+      }
       NameUnlistedManagedCode(state.named_code, &stack);
       bool has_unnamed = false;
       for (Frame& frame : stack) {

@@ -77,7 +77,7 @@ Exception ExceptionToProtoAtDepth(const dac::ManagedException& exception, uint32
 
 }  // namespace
 
-Frame ManagedFrameToProto(const dac::ManagedFrame& frame) {
+Frame ManagedFrameToProto(dac::ManagedFrame frame) {
   Frame proto;
   proto.set_sp(StackPosition(frame));
   proto.set_trust(FRAME_TRUST_DAC);
@@ -87,34 +87,35 @@ Frame ManagedFrameToProto(const dac::ManagedFrame& frame) {
     // (often libc), not code the frame stands for.
     proto.set_kind(FRAME_KIND_RUNTIME_STUB);
     proto.set_function(absl::StrCat("[", frame.transition_frame, "]"));
-    managed->set_transition_frame(frame.transition_frame);
-    if (!frame.method.empty()) managed->set_method(frame.method);
+    managed->set_transition_frame(std::move(frame.transition_frame));
+    if (!frame.method.empty()) managed->set_method(std::move(frame.method));
     return proto;
   }
   proto.set_ip(frame.ip);
   proto.set_kind(frame.kind == dac::ManagedFrameKind::kManagedMethod ? FRAME_KIND_MANAGED
                                                                     : FRAME_KIND_UNKNOWN);
-  proto.set_function(!frame.method_signature.empty() ? frame.method_signature : frame.method);
-  managed->set_method(frame.method);
-  managed->set_type(frame.type);
-  managed->set_module_path(frame.module_path);
+  proto.set_function(!frame.method_signature.empty() ? std::move(frame.method_signature)
+                                                     : frame.method);
+  managed->set_method(std::move(frame.method));
+  managed->set_type(std::move(frame.type));
+  managed->set_module_path(std::move(frame.module_path));
   managed->set_metadata_token(frame.token);
   managed->set_il_offset(frame.il_offset == dac::kNoIlOffset ? -1
                                                              : static_cast<int32_t>(frame.il_offset));
   managed->set_native_offset(frame.native_offset);
   managed->set_code_kind(CodeKindToProto(frame.code_kind));
-  managed->set_source_file(frame.source_file);
+  managed->set_source_file(std::move(frame.source_file));
   managed->set_source_line(frame.source_line);
   managed->set_source_column(frame.source_column);
   return proto;
 }
 
-void MergeManagedFrames(const std::vector<dac::ManagedFrame>& managed, std::vector<Frame>* frames) {
+void MergeManagedFrames(std::vector<dac::ManagedFrame> managed, std::vector<Frame>* frames) {
   std::vector<bool> named(frames->size(), false);
   std::vector<Frame> inserted;
   std::vector<uint64_t> transition_frames_seen;
   std::vector<std::pair<const dac::ManagedFrame*, Frame>> unmatched_methods;
-  for (const dac::ManagedFrame& frame : managed) {
+  for (dac::ManagedFrame& frame : managed) {
     if (frame.kind == dac::ManagedFrameKind::kUnknown) continue;
     // The DAC's walk can visit one explicit Frame twice (before and after the managed code it
     // guards, e.g. an InlinedCallFrame around a P/Invoke): one stack object, one frame.
@@ -125,7 +126,8 @@ void MergeManagedFrames(const std::vector<dac::ManagedFrame>& managed, std::vect
       }
       transition_frames_seen.push_back(frame.frame_address);
     }
-    Frame proto = ManagedFrameToProto(frame);
+    // Moved: what stays of `frame` (kind, ip, sp, method start) is all that is read after.
+    Frame proto = ManagedFrameToProto(std::move(frame));
     bool matched = false;
     if (frame.kind == dac::ManagedFrameKind::kManagedMethod) {
       for (size_t i = 0; i < frames->size(); ++i) {
