@@ -103,7 +103,6 @@ absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memo
   absl::Time start = absl::Now();
   std::unique_ptr<DacSession> s(new DacSession());
   s->memory_ = &memory;
-  for (const ThreadState& os : threads) s->os_threads_[static_cast<uint32_t>(os.tid)] = &os;
   s->options_ = options;
   s->described_ips_.set_enabled(options.cache_answers);
   s->method_names_.set_enabled(options.cache_answers);
@@ -215,9 +214,8 @@ std::string DacSession::FrameName(uint64_t frame_address) {
 }
 
 uint64_t DacSession::ThreadIp(pid_t tid) const {
-  auto found = os_threads_.find(static_cast<uint32_t>(tid));
-  if (found == os_threads_.end()) return 0;
-  return found->second->stopped ? found->second->regs.rip : 0;
+  const ThreadState* os = target_->FindThread(static_cast<uint32_t>(tid));
+  return os != nullptr && os->stopped ? os->regs.rip : 0;
 }
 
 ManagedFrame DacSession::DescribeIp(uint64_t ip, IpKind kind) {
@@ -368,8 +366,7 @@ absl::StatusOr<std::vector<ManagedThread>> DacSession::ListThreads() {
     t.is_threadpool = (t.state & kThreadStateThreadPoolWorker) != 0;
     t.is_dead = (t.state & kThreadStateDead) != 0;
     t.is_unstarted = (t.state & kThreadStateUnstarted) != 0;
-    auto os = os_threads_.find(t.os_thread_id);
-    if (os != os_threads_.end()) t.os_name = os->second->name;
+    if (const ThreadState* os = target_->FindThread(t.os_thread_id)) t.os_name = os->name;
     if (td.value.lastThrownObjectHandle != 0) {
       absl::StatusOr<uint64_t> object = memory_->ReadValue<uint64_t>(td.value.lastThrownObjectHandle);
       if (object.ok() && *object != 0) {

@@ -16,7 +16,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
@@ -162,7 +161,6 @@ class DacSession {
   std::string FrameName(uint64_t frame_address);
 
   ProcessMemory* memory_ = nullptr;
-  absl::flat_hash_map<uint32_t, const ThreadState*> os_threads_;  // Open's threads by tid
   DacSessionOptions options_;
   RuntimeInfo runtime_;
   DacLocation dac_;

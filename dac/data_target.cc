@@ -31,10 +31,10 @@ ComPtr<DataTarget> DataTarget::Create(ProcessMemory& memory,
 
 DataTarget::DataTarget(ProcessMemory& memory, absl::Span<const ThreadState> threads,
                        absl::Span<const LoadedModule> modules, uint64_t runtime_base)
-    : memory_(memory), threads_(threads), runtime_base_(runtime_base) {
+    : memory_(memory), runtime_base_(runtime_base) {
   // The first thread with a tid, as a scan would find.
-  for (size_t i = 0; i < threads_.size(); ++i) {
-    thread_index_.try_emplace(static_cast<ULONG32>(threads_[i].tid), i);
+  for (const ThreadState& t : threads) {
+    threads_by_tid_.try_emplace(static_cast<uint32_t>(t.tid), &t);
   }
   modules_.reserve(modules.size());
   for (const LoadedModule& m : modules) {
@@ -117,6 +117,11 @@ HRESULT DataTarget::WriteVirtual(CLRDATA_ADDRESS, BYTE*, ULONG32, ULONG32* done)
   return E_NOTIMPL;
 }
 
+const ThreadState* DataTarget::FindThread(uint32_t tid) const {
+  auto found = threads_by_tid_.find(tid);
+  return found == threads_by_tid_.end() ? nullptr : found->second;
+}
+
 HRESULT DataTarget::GetTLSValue(ULONG32, ULONG32, CLRDATA_ADDRESS*) { return E_NOTIMPL; }
 HRESULT DataTarget::SetTLSValue(ULONG32, ULONG32, CLRDATA_ADDRESS) { return E_NOTIMPL; }
 HRESULT DataTarget::GetCurrentThreadID(ULONG32*) { return E_NOTIMPL; }
@@ -126,11 +131,10 @@ HRESULT DataTarget::GetThreadContext(ULONG32 thread_id, ULONG32 context_flags, U
   ++stats_.context_requests;
   if (context == nullptr) return E_POINTER;
   if (size < Amd64ContextOffsets::kRip + 8 || size > kMaxContextSize) return E_INVALIDARG;
-  auto found = thread_index_.find(thread_id);
-  if (found == thread_index_.end()) return E_INVALIDARG;
-  const ThreadState& t = threads_[found->second];
-  if (!t.stopped) return E_FAIL;  // no registers were captured for it
-  FillAmd64Context(t, context_flags, absl::Span<uint8_t>(context, size));
+  const ThreadState* t = FindThread(thread_id);
+  if (t == nullptr) return E_INVALIDARG;
+  if (!t->stopped) return E_FAIL;  // no registers were captured for it
+  FillAmd64Context(*t, context_flags, absl::Span<uint8_t>(context, size));
   return S_OK;
 }
 

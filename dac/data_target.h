@@ -69,6 +69,9 @@ class DataTarget final : public ICLRDataTarget,
   // ICorDebugDataTarget4
   HRESULT VirtualUnwind(DWORD thread_id, ULONG32 context_size, BYTE* context) override;
 
+  // The thread with OS thread id `tid` (the first, should one be listed twice); null if none.
+  const ThreadState* FindThread(uint32_t tid) const;
+
   ULONG ref_count() const { return refs_.load(); }
   Stats stats() const { return stats_; }
 
@@ -84,9 +87,8 @@ class DataTarget final : public ICLRDataTarget,
 
   std::atomic<ULONG> refs_{1};
   ProcessMemory& memory_;
-  absl::Span<const ThreadState> threads_;
-  // threads_' indexes by tid: the DAC asks for a context at each of thousands of stack walks.
-  absl::flat_hash_map<ULONG32, size_t> thread_index_;
+  // Create's threads by tid: the DAC asks for a context at each of thousands of stack walks.
+  absl::flat_hash_map<uint32_t, const ThreadState*> threads_by_tid_;
   std::vector<ModuleEntry> modules_;
   uint64_t runtime_base_;
   Stats stats_;

@@ -90,6 +90,13 @@ TEST_F(DataTargetTest, WritesAreRefused) {
   EXPECT_EQ(target_->SetThreadContext(100, 4, buf), E_NOTIMPL);
 }
 
+TEST_F(DataTargetTest, FindsTheSnapshotsThreadsByTidInPlace) {
+  ASSERT_NE(target_->FindThread(100), nullptr);
+  EXPECT_EQ(target_->FindThread(100), &threads_[0]);
+  EXPECT_EQ(target_->FindThread(101)->error, "exited");
+  EXPECT_EQ(target_->FindThread(999), nullptr);
+}
+
 TEST_F(DataTargetTest, ThreadContextInWindowsLayout) {
   std::vector<uint8_t> ctx(Amd64ContextOffsets::kSize, 0xCC);
   ASSERT_EQ(target_->GetThreadContext(100, kContextAll, ctx.size(), ctx.data()), S_OK);
