@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <iterator>
 #include <map>
 #include <utility>
 
@@ -278,21 +277,19 @@ void Capture::MergeManagedState(dac::ManagedState state) {
       if (managed.os_thread_id == 0 || thread->tid() != managed.os_thread_id) continue;
       thread->set_managed_id(managed.managed_id);
       AddManagedThreadRoles(managed, thread);
-      std::vector<Frame> stack(std::make_move_iterator(thread->mutable_frames()->begin()),
-                               std::make_move_iterator(thread->mutable_frames()->end()));
-      thread->clear_frames();
+      google::protobuf::RepeatedPtrField<Frame>* stack = thread->mutable_frames();
       // The frames' texts move into the report but for a tid listed twice, merged twice.
       if (thread == same_tid.back()) {
-        MergeManagedFrames(std::move(managed.frames), &stack);
+        MergeManagedFrames(std::move(managed.frames), stack);
       } else {
-        MergeManagedFrames(managed.frames, &stack);
+        MergeManagedFrames(managed.frames, stack);
       }
-      NameUnlistedManagedCode(state.named_code, &stack);
+      NameUnlistedManagedCode(state.named_code, stack);
+      builder_.PlaceFrames(thread);
       bool has_unnamed = false;
-      for (Frame& frame : stack) {
+      for (const Frame& frame : *stack) {
         has_unnamed |= frame.kind() == FRAME_KIND_UNKNOWN &&
                        std::find(unnamed.begin(), unnamed.end(), frame.ip()) != unnamed.end();
-        builder_.AddFrame(thread, std::move(frame));
       }
       if (has_unnamed) {
         unnamed_frames.Add("a return address in managed code the DAC could not name",

@@ -110,7 +110,8 @@ Frame ManagedFrameToProto(dac::ManagedFrame frame) {
   return proto;
 }
 
-void MergeManagedFrames(std::vector<dac::ManagedFrame> managed, std::vector<Frame>* frames) {
+void MergeManagedFrames(std::vector<dac::ManagedFrame> managed,
+                        google::protobuf::RepeatedPtrField<Frame>* frames) {
   std::vector<bool> named(frames->size(), false);
   std::vector<Frame> inserted;
   std::vector<uint64_t> transition_frames_seen;
@@ -130,7 +131,7 @@ void MergeManagedFrames(std::vector<dac::ManagedFrame> managed, std::vector<Fram
     Frame proto = ManagedFrameToProto(std::move(frame));
     bool matched = false;
     if (frame.kind == dac::ManagedFrameKind::kManagedMethod) {
-      for (size_t i = 0; i < frames->size(); ++i) {
+      for (int i = 0; i < frames->size(); ++i) {
         if (!named[i] && (*frames)[i].ip() == frame.ip) {
           MoveManagedDetails(std::move(proto), &(*frames)[i]);
           named[i] = true;
@@ -151,7 +152,7 @@ void MergeManagedFrames(std::vector<dac::ManagedFrame> managed, std::vector<Fram
   // ip is the one the stack holds. (After every exact ip match, which takes precedence.)
   for (auto& [frame, proto] : unmatched_methods) {
     bool matched = false;
-    for (size_t i = 0; !matched && i < frames->size(); ++i) {
+    for (int i = 0; !matched && i < frames->size(); ++i) {
       Frame& native = (*frames)[i];
       if (named[i] || native.kind() != FRAME_KIND_UNKNOWN || native.sp() != frame->sp) continue;
       MoveManagedDetails(std::move(proto), &native);
@@ -168,21 +169,19 @@ void MergeManagedFrames(std::vector<dac::ManagedFrame> managed, std::vector<Fram
                    [](const Frame& a, const Frame& b) { return a.sp() < b.sp(); });
   // Stable merge by stack position: a native frame and an inserted one at the same sp keep
   // native first (the native frame is the callee side of that boundary).
-  std::vector<Frame> merged;
-  merged.reserve(frames->size() + inserted.size());
+  std::vector<Frame*> native(frames->size());
+  frames->ExtractSubrange(0, frames->size(), native.data());
+  frames->Reserve(static_cast<int>(native.size() + inserted.size()));
   size_t n = 0;
   for (Frame& extra : inserted) {
-    while (n < frames->size() && (*frames)[n].sp() <= extra.sp()) {
-      merged.push_back(std::move((*frames)[n++]));
-    }
-    merged.push_back(std::move(extra));
+    while (n < native.size() && native[n]->sp() <= extra.sp()) frames->AddAllocated(native[n++]);
+    *frames->Add() = std::move(extra);
   }
-  while (n < frames->size()) merged.push_back(std::move((*frames)[n++]));
-  *frames = std::move(merged);
+  while (n < native.size()) frames->AddAllocated(native[n++]);
 }
 
 void NameUnlistedManagedCode(const std::vector<dac::ManagedFrame>& named_code,
-                             std::vector<Frame>* frames) {
+                             google::protobuf::RepeatedPtrField<Frame>* frames) {
   for (Frame& frame : *frames) {
     if (frame.kind() != FRAME_KIND_UNKNOWN) continue;
     for (const dac::ManagedFrame& code : named_code) {

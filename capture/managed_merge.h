@@ -19,12 +19,14 @@ Frame ManagedFrameToProto(dac::ManagedFrame frame);
 // trust of the native walk that found it), and so does an unnamed one at the same stack
 // pointer; managed frames the native walk missed, and runtime transition frames, are inserted
 // where their stack pointer puts them. `managed` is taken as ManagedFrameToProto takes a frame.
-void MergeManagedFrames(std::vector<dac::ManagedFrame> managed, std::vector<Frame>* frames);
+// Frames move as pointers: the native walk's frames are neither copied nor swapped.
+void MergeManagedFrames(std::vector<dac::ManagedFrame> managed,
+                        google::protobuf::RepeatedPtrField<Frame>* frames);
 
 // Names the unnamed frames of `frames` whose ip is one of `named_code`'s (the DAC's answers for
 // code addresses its own walk did not list; see DacSessionOptions::code_addresses_to_name).
 void NameUnlistedManagedCode(const std::vector<dac::ManagedFrame>& named_code,
-                             std::vector<Frame>* frames);
+                             google::protobuf::RepeatedPtrField<Frame>* frames);
 
 // The exception chain as the report holds it.
 Exception ExceptionToProto(const dac::ManagedException& exception, uint32_t tid);

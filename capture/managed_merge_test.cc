@@ -30,17 +30,25 @@ dac::ManagedFrame Method(uint64_t ip, uint64_t sp, const char* signature) {
   return frame;
 }
 
-std::vector<std::string> Functions(const std::vector<Frame>& frames) {
+using Frames = google::protobuf::RepeatedPtrField<Frame>;
+
+Frames Stack(std::vector<Frame> frames) {
+  Frames stack;
+  for (Frame& frame : frames) *stack.Add() = std::move(frame);
+  return stack;
+}
+
+std::vector<std::string> Functions(const Frames& frames) {
   std::vector<std::string> names;
   for (const Frame& frame : frames) names.push_back(frame.function());
   return names;
 }
 
 TEST(ManagedMergeTest, NamesNativeFramesAtTheSameIp) {
-  std::vector<Frame> frames = {Native(0x10, 0x100, "pause", FRAME_KIND_NATIVE),
+  Frames frames = Stack({Native(0x10, 0x100, "pause", FRAME_KIND_NATIVE),
                                Native(0x20, 0x110, "", FRAME_KIND_UNKNOWN),
                                Native(0x30, 0x120, "", FRAME_KIND_UNKNOWN),
-                               Native(0x40, 0x130, "start_thread", FRAME_KIND_NATIVE)};
+                               Native(0x40, 0x130, "start_thread", FRAME_KIND_NATIVE)});
   MergeManagedFrames({Method(0x20, 0x110, "A.B.Inner()"), Method(0x30, 0x120, "A.B.Outer()")},
                      &frames);
   EXPECT_THAT(Functions(frames),
@@ -55,9 +63,9 @@ TEST(ManagedMergeTest, NamesNativeFramesAtTheSameIp) {
 TEST(ManagedMergeTest, NamesAnUnnamedNativeFrameAtTheSameSpInsteadOfAddingOne) {
   // The DAC reports Sleep at the P/Invoke call site it saved (0x7f1); the native walk found the
   // return address the stack holds (0x800) with the same sp.
-  std::vector<Frame> frames = {Native(0x10, 0x100, "futex_wait", FRAME_KIND_NATIVE),
+  Frames frames = Stack({Native(0x10, 0x100, "futex_wait", FRAME_KIND_NATIVE),
                                Native(0x800, 0x160, "", FRAME_KIND_UNKNOWN),
-                               Native(0x900, 0x170, "", FRAME_KIND_UNKNOWN)};
+                               Native(0x900, 0x170, "", FRAME_KIND_UNKNOWN)});
   dac::ManagedFrame sleep = Method(0x7f1, 0x160, "Thread.Sleep(Int32)");
   sleep.method_start = 0x700;
   sleep.native_offset = 0xf1;
@@ -68,29 +76,31 @@ TEST(ManagedMergeTest, NamesAnUnnamedNativeFrameAtTheSameSpInsteadOfAddingOne) {
   EXPECT_EQ(frames[1].kind(), FRAME_KIND_MANAGED);
   EXPECT_EQ(frames[1].managed().native_offset(), 0x100u) << "from the ip the frame keeps";
   // A named native frame at that sp is a different frame (the callee side of the boundary).
-  std::vector<Frame> native_callee = {Native(0x10, 0x160, "memset", FRAME_KIND_NATIVE)};
+  Frames native_callee = Stack({Native(0x10, 0x160, "memset", FRAME_KIND_NATIVE)});
   MergeManagedFrames({Method(0x7f1, 0x160, "P.Invoke()")}, &native_callee);
   EXPECT_THAT(Functions(native_callee), ::testing::ElementsAre("memset", "P.Invoke()"));
 }
 
 TEST(ManagedMergeTest, InsertsFramesTheNativeWalkMissedBySp) {
-  std::vector<Frame> frames = {Native(0x10, 0x100, "pause", FRAME_KIND_NATIVE),
-                               Native(0x40, 0x140, "start_thread", FRAME_KIND_NATIVE)};
+  Frames frames = Stack({Native(0x10, 0x100, "pause", FRAME_KIND_NATIVE),
+                               Native(0x40, 0x140, "start_thread", FRAME_KIND_NATIVE)});
   dac::ManagedFrame transition;
   transition.kind = dac::ManagedFrameKind::kRuntimeTransition;
   transition.transition_frame = "InlinedCallFrame";
   transition.sp = 0x1000;  // its object's address decides its place
   transition.frame_address = 0x108;
+  const Frame* start_thread = &frames[1];
   MergeManagedFrames({transition, Method(0x20, 0x120, "A.B.Lost()")}, &frames);
   EXPECT_THAT(Functions(frames), ::testing::ElementsAre("pause", "[InlinedCallFrame]",
                                                         "A.B.Lost()", "start_thread"));
+  EXPECT_EQ(&frames[3], start_thread) << "the native walk's frames move as pointers";
   EXPECT_EQ(frames[1].kind(), FRAME_KIND_RUNTIME_STUB);
   EXPECT_EQ(frames[1].ip(), 0u) << "a transition frame's context ip is not its own";
   EXPECT_EQ(frames[2].trust(), FRAME_TRUST_DAC);
 }
 
 TEST(ManagedMergeTest, OneTransitionFrameObjectIsOneFrame) {
-  std::vector<Frame> frames = {Native(0x10, 0x100, "memset", FRAME_KIND_NATIVE)};
+  Frames frames = Stack({Native(0x10, 0x100, "memset", FRAME_KIND_NATIVE)});
   dac::ManagedFrame transition;
   transition.kind = dac::ManagedFrameKind::kRuntimeTransition;
   transition.transition_frame = "InlinedCallFrame";
@@ -101,12 +111,12 @@ TEST(ManagedMergeTest, OneTransitionFrameObjectIsOneFrame) {
 }
 
 TEST(ManagedMergeTest, NoFrameLostOrDuplicated) {
-  std::vector<Frame> frames = {Native(0x20, 0x110, "", FRAME_KIND_UNKNOWN),
-                               Native(0x20, 0x150, "", FRAME_KIND_UNKNOWN)};
+  Frames frames = Stack({Native(0x20, 0x110, "", FRAME_KIND_UNKNOWN),
+                               Native(0x20, 0x150, "", FRAME_KIND_UNKNOWN)});
   // Recursion: the same ip twice; each DAC frame names one native frame.
   MergeManagedFrames({Method(0x20, 0x110, "R()"), Method(0x20, 0x150, "R()")}, &frames);
   EXPECT_THAT(Functions(frames), ::testing::ElementsAre("R()", "R()"));
-  std::vector<Frame> empty;
+  Frames empty;
   MergeManagedFrames({Method(0x20, 0x110, "Only()")}, &empty);
   EXPECT_THAT(Functions(empty), ::testing::ElementsAre("Only()"));
 }
@@ -114,9 +124,9 @@ TEST(ManagedMergeTest, NoFrameLostOrDuplicated) {
 TEST(ManagedMergeTest, NamesUnlistedManagedCodeByIp) {
   // A method's first-tier frame under its on-stack-replacement version: the DAC's walk lists
   // the method once; asked about the address, it names the other frame too.
-  std::vector<Frame> frames = {Native(0x20, 0x110, "A.Run()", FRAME_KIND_MANAGED),
+  Frames frames = Stack({Native(0x20, 0x110, "A.Run()", FRAME_KIND_MANAGED),
                                Native(0x2136, 0x150, "", FRAME_KIND_UNKNOWN),
-                               Native(0x40, 0x170, "start_thread", FRAME_KIND_NATIVE)};
+                               Native(0x40, 0x170, "start_thread", FRAME_KIND_NATIVE)});
   NameUnlistedManagedCode({Method(0x2136, 0, "A.Run()"), Method(0x9999, 0, "Other()")}, &frames);
   EXPECT_THAT(Functions(frames), ::testing::ElementsAre("A.Run()", "A.Run()", "start_thread"));
   EXPECT_EQ(frames[1].kind(), FRAME_KIND_MANAGED);

@@ -79,19 +79,27 @@ Thread* ReportBuilder::AddThread(uint32_t tid, std::string name) {
 }
 
 Frame* ReportBuilder::AddFrame(Thread* thread, Frame frame) {
-  const int count = thread->frames_size();
-  frame.set_index(static_cast<uint32_t>(count));
-  SetFrameModule(FrameCodeAddress(count, frame, count > 0 ? &thread->frames(count - 1) : nullptr),
-                 &frame);
-  const int module_index = frame.module_index();
-  if (frame.kind() == FRAME_KIND_UNSPECIFIED) {
-    const bool elf =
-        module_index >= 0 && report_.modules(module_index).format() == MODULE_FORMAT_ELF;
-    frame.set_kind(elf ? FRAME_KIND_NATIVE : FRAME_KIND_UNKNOWN);
-  }
   Frame* added = thread->add_frames();
   *added = std::move(frame);
+  PlaceFrame(thread, thread->frames_size() - 1);
   return added;
+}
+
+void ReportBuilder::PlaceFrames(Thread* thread) {
+  for (int i = 0; i < thread->frames_size(); ++i) PlaceFrame(thread, i);
+}
+
+void ReportBuilder::PlaceFrame(Thread* thread, int index) {
+  Frame* frame = thread->mutable_frames(index);
+  frame->set_index(static_cast<uint32_t>(index));
+  SetFrameModule(FrameCodeAddress(index, *frame, index > 0 ? &thread->frames(index - 1) : nullptr),
+                 frame);
+  const int module_index = frame->module_index();
+  if (frame->kind() == FRAME_KIND_UNSPECIFIED) {
+    const bool elf =
+        module_index >= 0 && report_.modules(module_index).format() == MODULE_FORMAT_ELF;
+    frame->set_kind(elf ? FRAME_KIND_NATIVE : FRAME_KIND_UNKNOWN);
+  }
 }
 
 void ReportBuilder::SetFrameModule(uint64_t code_address, Frame* frame) {

@@ -53,6 +53,9 @@ class ReportBuilder {
   // modules. A frame of the native walk (kind unset) becomes FRAME_KIND_NATIVE in an ELF
   // module and FRAME_KIND_UNKNOWN elsewhere (JIT code, PE images: until the DAC names it).
   Frame* AddFrame(Thread* thread, Frame frame);
+  // Gives every frame of `thread` its index, module and kind as AddFrame does, for frames
+  // that were put in or moved among the thread's frames since (the managed merge).
+  void PlaceFrames(Thread* thread);
   // Sets `frame`'s module_index and module_offset from the module holding
   // `code_address` (the address the frame's code is looked up at).
   void SetFrameModule(uint64_t code_address, Frame* frame);
@@ -78,6 +81,8 @@ class ReportBuilder {
 
  private:
   int FindModuleIndex(uint64_t address);
+  // What AddFrame defines for frame `index`; its code address depends on the frame above it.
+  void PlaceFrame(Thread* thread, int index);
   void Finish(Report& report, absl::Time end_time) const;
   void ScrubExceptionChain(Exception* exception, int depth) const;
 

@@ -113,6 +113,42 @@ TEST(ReportBuilderTest, ReturnAddressesAreAttributedThroughTheCallBeforeThem) {
   EXPECT_EQ(report.modules(1).path(), "/app/second.dll");
 }
 
+TEST(ReportBuilderTest, PlaceFramesRedoesWhatAFrameInsertedAboveAnotherChanged) {
+  ReportBuilder builder = MakeBuilder();
+  Module first;
+  first.set_path("/lib/first.so");
+  first.set_base(0x1000);
+  first.set_size(0x1000);
+  first.set_format(MODULE_FORMAT_ELF);
+  Module second;
+  second.set_path("/app/second.dll");
+  second.set_base(0x2000);
+  second.set_size(0x1000);
+  second.set_format(MODULE_FORMAT_PE);
+  builder.AddModule(first);
+  builder.AddModule(second);
+  Thread* thread = builder.AddThread(7, "main");
+  Frame at_boundary;
+  at_boundary.set_ip(0x2000);
+  builder.AddFrame(thread, at_boundary);  // frame 0: exact, in `second`
+  ASSERT_EQ(thread->frames(0).module_index(), 1);
+  // A frame put above it (as the managed merge inserts one) makes it a return address, whose
+  // call is the last instruction of `first`.
+  Frame inserted;
+  inserted.set_ip(0x1100);
+  inserted.set_kind(FRAME_KIND_MANAGED);
+  *thread->add_frames() = inserted;
+  thread->mutable_frames()->SwapElements(0, 1);
+  builder.PlaceFrames(thread);
+  EXPECT_EQ(thread->frames(0).index(), 0u);
+  EXPECT_EQ(thread->frames(0).module_index(), 0);
+  EXPECT_EQ(thread->frames(0).kind(), FRAME_KIND_MANAGED) << "a kind already set stays";
+  EXPECT_EQ(thread->frames(1).index(), 1u);
+  EXPECT_EQ(thread->frames(1).module_index(), 0);
+  EXPECT_EQ(thread->frames(1).module_offset(), 0x1000u);
+  EXPECT_EQ(thread->frames(1).kind(), FRAME_KIND_UNKNOWN) << "set when it was added";
+}
+
 TEST(ReportBuilderTest, CrashedFlagSignalNamesIncompleteAndTimings) {
   ReportBuilder builder = MakeBuilder();
   builder.SetTrigger(TRIGGER_CRASH);
