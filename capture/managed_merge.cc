@@ -26,13 +26,29 @@ uint64_t StackPosition(const dac::ManagedFrame& frame) {
   return frame.sp;
 }
 
-// `from` is a frame ManagedFrameToProto made for this purpose: its texts are moved, not copied.
-void MoveManagedDetails(Frame&& from, Frame* to) {
-  to->set_kind(from.kind());
-  to->set_function(std::move(*from.mutable_function()));
+// A managed method's (or unnamed managed code's) details on `to`: kind, function and the managed
+// fields. `to` may be a frame of the native walk, whose own naming (a symbol and its offset)
+// gives way. The texts are moved out of `frame`.
+void SetManagedCodeDetails(dac::ManagedFrame&& frame, Frame* to) {
+  to->set_kind(frame.kind == dac::ManagedFrameKind::kManagedMethod ? FRAME_KIND_MANAGED
+                                                                   : FRAME_KIND_UNKNOWN);
+  to->set_function(!frame.method_signature.empty() ? std::move(frame.method_signature)
+                                                   : frame.method);
   to->clear_function_offset();
   to->clear_mangled_function();
-  to->mutable_managed()->Swap(from.mutable_managed());
+  ManagedFrame* managed = to->mutable_managed();
+  managed->Clear();  // whatever `to` held is replaced, not merged
+  managed->set_method(std::move(frame.method));
+  managed->set_type(std::move(frame.type));
+  managed->set_module_path(std::move(frame.module_path));
+  managed->set_metadata_token(frame.token);
+  managed->set_il_offset(frame.il_offset == dac::kNoIlOffset ? -1
+                                                             : static_cast<int32_t>(frame.il_offset));
+  managed->set_native_offset(frame.native_offset);
+  managed->set_code_kind(CodeKindToProto(frame.code_kind));
+  managed->set_source_file(std::move(frame.source_file));
+  managed->set_source_line(frame.source_line);
+  managed->set_source_column(frame.source_column);
 }
 
 // Inner exceptions nest; a corrupt chain must not recurse without bound.
@@ -81,8 +97,8 @@ Frame ManagedFrameToProto(dac::ManagedFrame frame) {
   Frame proto;
   proto.set_sp(StackPosition(frame));
   proto.set_trust(FRAME_TRUST_DAC);
-  ManagedFrame* managed = proto.mutable_managed();
   if (frame.kind == dac::ManagedFrameKind::kRuntimeTransition) {
+    ManagedFrame* managed = proto.mutable_managed();
     // No ip: the context the DAC holds for an explicit Frame is the native code around it
     // (often libc), not code the frame stands for.
     proto.set_kind(FRAME_KIND_RUNTIME_STUB);
@@ -92,21 +108,7 @@ Frame ManagedFrameToProto(dac::ManagedFrame frame) {
     return proto;
   }
   proto.set_ip(frame.ip);
-  proto.set_kind(frame.kind == dac::ManagedFrameKind::kManagedMethod ? FRAME_KIND_MANAGED
-                                                                    : FRAME_KIND_UNKNOWN);
-  proto.set_function(!frame.method_signature.empty() ? std::move(frame.method_signature)
-                                                     : frame.method);
-  managed->set_method(std::move(frame.method));
-  managed->set_type(std::move(frame.type));
-  managed->set_module_path(std::move(frame.module_path));
-  managed->set_metadata_token(frame.token);
-  managed->set_il_offset(frame.il_offset == dac::kNoIlOffset ? -1
-                                                             : static_cast<int32_t>(frame.il_offset));
-  managed->set_native_offset(frame.native_offset);
-  managed->set_code_kind(CodeKindToProto(frame.code_kind));
-  managed->set_source_file(std::move(frame.source_file));
-  managed->set_source_line(frame.source_line);
-  managed->set_source_column(frame.source_column);
+  SetManagedCodeDetails(std::move(frame), &proto);
   return proto;
 }
 
@@ -115,7 +117,7 @@ void MergeManagedFrames(std::vector<dac::ManagedFrame> managed,
   std::vector<bool> named(frames->size(), false);
   std::vector<Frame> inserted;
   std::vector<uint64_t> transition_frames_seen;
-  std::vector<std::pair<const dac::ManagedFrame*, Frame>> unmatched_methods;
+  std::vector<dac::ManagedFrame*> unmatched_methods;
   for (dac::ManagedFrame& frame : managed) {
     if (frame.kind == dac::ManagedFrameKind::kUnknown) continue;
     // The DAC's walk can visit one explicit Frame twice (before and after the managed code it
@@ -127,42 +129,42 @@ void MergeManagedFrames(std::vector<dac::ManagedFrame> managed,
       }
       transition_frames_seen.push_back(frame.frame_address);
     }
-    // Moved: what stays of `frame` (kind, ip, sp, method start) is all that is read after.
-    Frame proto = ManagedFrameToProto(std::move(frame));
-    bool matched = false;
     if (frame.kind == dac::ManagedFrameKind::kManagedMethod) {
-      for (int i = 0; i < frames->size(); ++i) {
-        if (!named[i] && (*frames)[i].ip() == frame.ip) {
-          MoveManagedDetails(std::move(proto), &(*frames)[i]);
-          named[i] = true;
-          matched = true;
-          break;
-        }
+      int match = -1;
+      for (int i = 0; i < frames->size() && match < 0; ++i) {
+        if (!named[i] && (*frames)[i].ip() == frame.ip) match = i;
       }
-      if (!matched) {
-        unmatched_methods.push_back({&frame, std::move(proto)});
-        continue;
+      if (match < 0) {
+        unmatched_methods.push_back(&frame);
+      } else {
+        SetManagedCodeDetails(std::move(frame), &(*frames)[match]);
+        named[match] = true;
       }
+      continue;
     }
-    if (!matched) inserted.push_back(std::move(proto));
+    inserted.push_back(ManagedFrameToProto(std::move(frame)));
   }
   // The same frame reached two ways: the DAC can give a managed frame the ip it saved for a
   // transition (a P/Invoke's call site) where the native walk, at the same stack pointer,
   // found the return address into the method's code. One stack frame, one frame; the native
   // ip is the one the stack holds. (After every exact ip match, which takes precedence.)
-  for (auto& [frame, proto] : unmatched_methods) {
-    bool matched = false;
-    for (int i = 0; !matched && i < frames->size(); ++i) {
-      Frame& native = (*frames)[i];
-      if (named[i] || native.kind() != FRAME_KIND_UNKNOWN || native.sp() != frame->sp) continue;
-      MoveManagedDetails(std::move(proto), &native);
-      if (frame->method_start != 0 && native.ip() >= frame->method_start) {
-        native.mutable_managed()->set_native_offset(native.ip() - frame->method_start);
-      }
-      named[i] = true;
-      matched = true;
+  for (dac::ManagedFrame* frame : unmatched_methods) {
+    int match = -1;
+    for (int i = 0; i < frames->size() && match < 0; ++i) {
+      const Frame& native = (*frames)[i];
+      if (!named[i] && native.kind() == FRAME_KIND_UNKNOWN && native.sp() == frame->sp) match = i;
     }
-    if (!matched) inserted.push_back(std::move(proto));
+    if (match < 0) {
+      inserted.push_back(ManagedFrameToProto(std::move(*frame)));
+      continue;
+    }
+    Frame& native = (*frames)[match];
+    const uint64_t method_start = frame->method_start;
+    SetManagedCodeDetails(std::move(*frame), &native);
+    if (method_start != 0 && native.ip() >= method_start) {
+      native.mutable_managed()->set_native_offset(native.ip() - method_start);
+    }
+    named[match] = true;
   }
   if (inserted.empty()) return;
   std::stable_sort(inserted.begin(), inserted.end(),
@@ -186,7 +188,7 @@ void NameUnlistedManagedCode(const std::vector<dac::ManagedFrame>& named_code,
     if (frame.kind() != FRAME_KIND_UNKNOWN) continue;
     for (const dac::ManagedFrame& code : named_code) {
       if (code.kind == dac::ManagedFrameKind::kManagedMethod && code.ip == frame.ip()) {
-        MoveManagedDetails(ManagedFrameToProto(code), &frame);
+        SetManagedCodeDetails(dac::ManagedFrame(code), &frame);
         break;
       }
     }
