@@ -340,13 +340,19 @@ absl::StatusOr<std::vector<ManagedFrame>> DacSession::WalkStack(pid_t tid, std::
 }
 
 absl::StatusOr<std::vector<ManagedThread>> DacSession::ListThreads() {
+  std::vector<ManagedThread> out;
+  absl::Status listed = VisitThreads([&](ManagedThread t) { out.push_back(std::move(t)); });
+  if (!listed.ok()) return listed;
+  return out;
+}
+
+absl::Status DacSession::VisitThreads(absl::FunctionRef<void(ManagedThread)> visit) {
   Padded<DacpThreadStoreData> store;
   HRESULT hr = sos_->GetThreadStoreData(&store.value);
   if (Failed(hr)) {
     return absl::FailedPreconditionError(
         absl::StrCat("GetThreadStoreData failed: ", HResultToString(hr)));
   }
-  std::vector<ManagedThread> out;
   CLRDATA_ADDRESS thread = store.value.firstThread;
   for (int i = 0; thread != 0 && i < options_.max_threads; ++i) {
     Padded<DacpThreadData> td;
@@ -377,10 +383,11 @@ absl::StatusOr<std::vector<ManagedThread>> DacSession::ListThreads() {
         }
       }
     }
-    out.push_back(std::move(t));
+    // Read before the visit, which may read other threads' memory.
     thread = td.value.nextThread;
+    visit(std::move(t));
   }
-  return out;
+  return absl::OkStatus();
 }
 
 ManagedState DacSession::Collect() {
@@ -397,25 +404,29 @@ ManagedState DacSession::CollectThreads() {
   st.dac_path = dac_.path;
   st.dac_match = dac_.match;
   st.dac_load_us = static_cast<uint64_t>(absl::ToInt64Microseconds(dac_load_time_));
-  absl::StatusOr<std::vector<ManagedThread>> threads = ListThreads();
-  if (!threads.ok()) {
-    st.errors.push_back(std::string(threads.status().message()));
-  } else {
-    st.threads = *std::move(threads);
+  // Each thread is walked as soon as it is listed: the walk reads its Thread object again,
+  // still in the memory cache then (listing all of them first re-read ~1,000 pages of the
+  // target at 1,000 threads, a quarter of this stage's reads).
+  const absl::Status listed = VisitThreads([&](ManagedThread t) {
+    if (t.os_thread_id != 0 && !t.is_dead) {
+      std::string error;
+      absl::StatusOr<std::vector<ManagedFrame>> frames =
+          WalkStack(static_cast<pid_t>(t.os_thread_id), &error);
+      if (frames.ok()) {
+        t.frames = *std::move(frames);
+        t.frames_error = error;
+      } else {
+        t.frames_error = std::string(frames.status().message());
+      }
+    }
+    st.threads.push_back(std::move(t));
+  });
+  if (!listed.ok()) {
+    // As when nothing was listed: a thread list that broke part-way is not trusted.
+    st.threads.clear();
+    st.errors.push_back(std::string(listed.message()));
   }
   DTRACE_PROBE1(ddcrash, dac_threads_listed, st.threads.size());
-  for (ManagedThread& t : st.threads) {
-    if (t.os_thread_id == 0 || t.is_dead) continue;
-    std::string error;
-    absl::StatusOr<std::vector<ManagedFrame>> frames =
-        WalkStack(static_cast<pid_t>(t.os_thread_id), &error);
-    if (frames.ok()) {
-      t.frames = *std::move(frames);
-      t.frames_error = error;
-    } else {
-      t.frames_error = std::string(frames.status().message());
-    }
-  }
   st.total_us = static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start + open_time_));
   return st;
 }

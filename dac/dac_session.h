@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
@@ -118,6 +120,9 @@ class DacSession {
 
  private:
   DacSession() = default;
+  // Each thread of the runtime's thread store, in its order, to `visit` (without frames);
+  // an error when the list cannot be read to its end (threads visited until then were).
+  absl::Status VisitThreads(absl::FunctionRef<void(ManagedThread)> visit);
   std::string MethodDescName(CLRDATA_ADDRESS md);
   std::string ModulePath(CLRDATA_ADDRESS module);
   std::string ObjectString(CLRDATA_ADDRESS string_object);

@@ -2,26 +2,42 @@
 
 namespace ddcrash::dac {
 
-void TaskIndex::Build(IXCLRDataProcess& process, int max_tasks) {
-  built_ = true;
-  CLRDATA_ENUM handle = 0;
-  if (process.StartEnumTasks(&handle) != S_OK) return;
-  for (int i = 0; i < max_tasks; ++i) {
+TaskIndex::~TaskIndex() { EndEnumeration(); }
+
+void TaskIndex::EndEnumeration() {
+  if (enumerating_ != nullptr) enumerating_->EndEnumTasks(handle_);
+  enumerating_ = nullptr;
+}
+
+void TaskIndex::EnumerateUntil(IXCLRDataProcess& process, uint32_t os_thread_id, int max_tasks) {
+  if (!started_) {
+    started_ = true;
+    if (process.StartEnumTasks(&handle_) != S_OK) return;
+    enumerating_ = &process;
+  }
+  while (enumerating_ != nullptr) {
     ComPtr<IXCLRDataTask> task;
-    if (process.EnumTask(&handle, task.Out()) != S_OK || !task) break;
+    if (enumerated_ >= max_tasks || process.EnumTask(&handle_, task.Out()) != S_OK || !task) {
+      EndEnumeration();
+      return;
+    }
+    ++enumerated_;
     ULONG32 tid = 0;
     if (Failed(task->GetOSThreadID(&tid))) continue;
-    tasks_.try_emplace(tid, std::move(task));
+    const bool first = tasks_.try_emplace(tid, std::move(task)).second;
+    if (first && tid == os_thread_id) return;
   }
-  process.EndEnumTasks(handle);
 }
 
 HRESULT TaskIndex::Find(IXCLRDataProcess& process, uint32_t os_thread_id, int max_tasks,
                         IXCLRDataTask** task) {
   if (task == nullptr) return E_POINTER;
   if (enabled_) {
-    if (!built_) Build(process, max_tasks);
     auto found = tasks_.find(os_thread_id);
+    if (found == tasks_.end()) {
+      EnumerateUntil(process, os_thread_id, max_tasks);
+      found = tasks_.find(os_thread_id);
+    }
     if (found != tasks_.end()) {
       found->second->AddRef();
       *task = found->second.get();

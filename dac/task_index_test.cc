@@ -55,6 +55,7 @@ class FakeProcess : public IXCLRDataProcess {
     return S_OK;
   }
   HRESULT EnumTask(CLRDATA_ENUM* handle, IXCLRDataTask** task) override {
+    ++steps;
     size_t next = static_cast<size_t>(*handle - 1);
     if (next >= tasks.size() || next >= enumerable) return S_FALSE;
     tasks[next]->AddRef();
@@ -112,6 +113,7 @@ class FakeProcess : public IXCLRDataProcess {
   std::vector<FakeTask*> tasks;
   size_t enumerable = SIZE_MAX;
   int enumerations = 0;
+  int steps = 0;  // EnumTask calls
   int ended = 0;
   int direct_lookups = 0;
 };
@@ -126,21 +128,55 @@ TEST(TaskIndexTest, EnumeratesOnceAndAnswersLikeTheDirectLookup) {
   FakeTask a(101), b(102), c(103);
   FakeProcess process;
   process.tasks = {&a, &b, &c};
-  TaskIndex index;
-  HRESULT hr = E_FAIL;
-  EXPECT_EQ(Find(index, process, 103, &hr), &c);
-  EXPECT_EQ(hr, S_OK);
-  EXPECT_EQ(Find(index, process, 101, &hr), &a);
-  EXPECT_EQ(Find(index, process, 102, &hr), &b);
-  EXPECT_EQ(process.enumerations, 1);
+  {
+    TaskIndex index;
+    HRESULT hr = E_FAIL;
+    EXPECT_EQ(Find(index, process, 103, &hr), &c);
+    EXPECT_EQ(hr, S_OK);
+    EXPECT_EQ(Find(index, process, 101, &hr), &a);
+    EXPECT_EQ(Find(index, process, 102, &hr), &b);
+    EXPECT_EQ(process.enumerations, 1);
+    EXPECT_EQ(process.steps, 3);
+    EXPECT_EQ(process.direct_lookups, 0);
+    EXPECT_EQ(index.indexed(), 3u);
+    // Each answer is a reference of the caller's own (held by the index too).
+    EXPECT_EQ(c.refs, 3);
+    // The list's end is not reached yet: the enumeration is ended with the index.
+    EXPECT_EQ(process.ended, 0);
+  }
   EXPECT_EQ(process.ended, 1);
-  EXPECT_EQ(process.direct_lookups, 0);
-  EXPECT_EQ(index.indexed(), 3u);
-  // Each answer is a reference of the caller's own (held by the index too).
-  EXPECT_EQ(c.refs, 3);
   c.Release();
   a.Release();
   b.Release();
+}
+
+TEST(TaskIndexTest, LookupsInListOrderTakeOneStepEach) {
+  // DacSession walks each thread as it lists it: the enumeration keeps pace, one step per
+  // lookup, so no thread's runtime object is read long before its walk.
+  FakeTask a(101), b(102), c(103);
+  FakeProcess process;
+  process.tasks = {&a, &b, &c};
+  TaskIndex index;
+  HRESULT hr = E_FAIL;
+  EXPECT_EQ(Find(index, process, 101, &hr), &a);
+  EXPECT_EQ(process.steps, 1);
+  EXPECT_EQ(Find(index, process, 102, &hr), &b);
+  EXPECT_EQ(process.steps, 2);
+  EXPECT_EQ(Find(index, process, 103, &hr), &c);
+  EXPECT_EQ(process.steps, 3);
+  EXPECT_EQ(process.enumerations, 1);
+  // A thread not on the list runs the enumeration to its end, once, then asks directly.
+  EXPECT_EQ(Find(index, process, 999, &hr), nullptr);
+  EXPECT_EQ(process.steps, 4);
+  EXPECT_EQ(process.ended, 1);
+  EXPECT_EQ(process.direct_lookups, 1);
+  EXPECT_EQ(Find(index, process, 998, &hr), nullptr);
+  EXPECT_EQ(process.steps, 4);
+  EXPECT_EQ(process.enumerations, 1);
+  EXPECT_EQ(process.ended, 1);
+  a.Release();
+  b.Release();
+  c.Release();
 }
 
 TEST(TaskIndexTest, UnknownThreadGetsTheDirectLookupsAnswer) {
