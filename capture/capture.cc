@@ -268,7 +268,7 @@ void Capture::MergeManagedState(dac::ManagedState state) {
   // one is named in the incomplete reasons (the report must not call itself complete).
   std::vector<uint64_t> unnamed;
   for (const dac::ManagedFrame& code : state.named_code) {
-    if (code.kind == dac::ManagedFrameKind::kUnknown) unnamed.push_back(code.ip);
+    if (code.text->kind == dac::ManagedFrameKind::kUnknown) unnamed.push_back(code.ip);
   }
   ThreadProblems unnamed_frames;
   for (dac::ManagedThread& managed : state.threads) {
@@ -278,12 +278,7 @@ void Capture::MergeManagedState(dac::ManagedState state) {
       thread->set_managed_id(managed.managed_id);
       AddManagedThreadRoles(managed, thread);
       google::protobuf::RepeatedPtrField<Frame>* stack = thread->mutable_frames();
-      // The frames' texts move into the report but for a tid listed twice, merged twice.
-      if (thread == same_tid.back()) {
-        MergeManagedFrames(std::move(managed.frames), stack);
-      } else {
-        MergeManagedFrames(managed.frames, stack);
-      }
+      MergeManagedFrames(managed.frames, stack);
       NameUnlistedManagedCode(state.named_code, stack);
       builder_.PlaceFrames(thread);
       bool has_unnamed = false;

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "dac/testing/managed_frames.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ptrace/fake_process_snapshot.h"
@@ -393,14 +394,12 @@ TEST(CaptureTest, MissingThreadsAndModulesAreIncomplete) {
 }
 
 dac::ManagedFrame Method(uint64_t ip, uint64_t sp, const char* name) {
-  dac::ManagedFrame frame;
-  frame.ip = ip;
-  frame.sp = sp;
-  frame.kind = dac::ManagedFrameKind::kManagedMethod;
-  frame.method = name;
-  frame.method_signature = std::string(name) + "()";
-  frame.code_kind = dac::CodeKind::kJit;
-  return frame;
+  dac::FrameText text;
+  text.kind = dac::ManagedFrameKind::kManagedMethod;
+  text.method = name;
+  text.method_signature = std::string(name) + "()";
+  text.code_kind = dac::CodeKind::kJit;
+  return dac::FrameWith(ip, sp, text);
 }
 
 dac::ManagedThread ManagedThreadFor(uint32_t tid, uint32_t managed_id) {
@@ -487,9 +486,11 @@ TEST(CaptureTest, SourceLinesAndManagedModulesReachTheReport) {
   dac::ManagedState state;
   dac::ManagedThread main = ManagedThreadFor(kPid, 1);
   dac::ManagedFrame frame = Method(kJitBase + 0x40, 0x7ffd0100, "App.Program.Wait");
-  frame.source_file = "/src/App/Program.cs";
-  frame.source_line = 212;
-  frame.source_column = 13;
+  dac::EditText(frame, [](dac::FrameText& t) {
+    t.source_file = "/src/App/Program.cs";
+    t.source_line = 212;
+    t.source_column = 13;
+  });
   main.frames = {frame};
   state.threads = {main};
   state.modules = {{"/app/App.dll", "mvid-1", "pdb-1", "/build/App.pdb", "/app/App.pdb", "", 1},
@@ -528,10 +529,7 @@ TEST(CaptureTest, AManagedFrameTheDacCouldNotNameMakesTheReportIncomplete) {
   h.unwinder.names = {{kLibcBase + 0x100, "futex_wait"}, {kLibcBase + 0x2000, "main"}};
   dac::ManagedState state;
   state.threads = {ManagedThreadFor(kPid, 1)};
-  dac::ManagedFrame unnamed;
-  unnamed.ip = kJitBase + 0x40;
-  unnamed.kind = dac::ManagedFrameKind::kUnknown;
-  state.named_code = {unnamed};
+  state.named_code = {dac::ManagedFrame{.ip = kJitBase + 0x40}};  // kind kUnknown
   h.managed.state = state;
   const Report report = h.Run();
   EXPECT_EQ(report.threads(0).frames(1).kind(), FRAME_KIND_UNKNOWN);

@@ -20,7 +20,7 @@ CodeKind CodeKindToProto(dac::CodeKind kind) {
 // Where a frame sorts on the stack: transition frames are objects on the stack, so their
 // address places them; everything else by its stack pointer.
 uint64_t StackPosition(const dac::ManagedFrame& frame) {
-  if (frame.kind == dac::ManagedFrameKind::kRuntimeTransition && frame.frame_address != 0) {
+  if (frame.text->kind == dac::ManagedFrameKind::kRuntimeTransition && frame.frame_address != 0) {
     return frame.frame_address;
   }
   return frame.sp;
@@ -28,27 +28,26 @@ uint64_t StackPosition(const dac::ManagedFrame& frame) {
 
 // A managed method's (or unnamed managed code's) details on `to`: kind, function and the managed
 // fields. `to` may be a frame of the native walk, whose own naming (a symbol and its offset)
-// gives way. The texts are moved out of `frame`.
-void SetManagedCodeDetails(dac::ManagedFrame&& frame, Frame* to) {
-  to->set_kind(frame.kind == dac::ManagedFrameKind::kManagedMethod ? FRAME_KIND_MANAGED
-                                                                   : FRAME_KIND_UNKNOWN);
-  to->set_function(!frame.method_signature.empty() ? std::move(frame.method_signature)
-                                                   : frame.method);
+// gives way.
+void SetManagedCodeDetails(const dac::FrameText& text, Frame* to) {
+  to->set_kind(text.kind == dac::ManagedFrameKind::kManagedMethod ? FRAME_KIND_MANAGED
+                                                                  : FRAME_KIND_UNKNOWN);
+  to->set_function(!text.method_signature.empty() ? text.method_signature : text.method);
   to->clear_function_offset();
   to->clear_mangled_function();
   ManagedFrame* managed = to->mutable_managed();
   managed->Clear();  // whatever `to` held is replaced, not merged
-  managed->set_method(std::move(frame.method));
-  managed->set_type(std::move(frame.type));
-  managed->set_module_path(std::move(frame.module_path));
-  managed->set_metadata_token(frame.token);
-  managed->set_il_offset(frame.il_offset == dac::kNoIlOffset ? -1
-                                                             : static_cast<int32_t>(frame.il_offset));
-  managed->set_native_offset(frame.native_offset);
-  managed->set_code_kind(CodeKindToProto(frame.code_kind));
-  managed->set_source_file(std::move(frame.source_file));
-  managed->set_source_line(frame.source_line);
-  managed->set_source_column(frame.source_column);
+  managed->set_method(text.method);
+  managed->set_type(text.type);
+  managed->set_module_path(text.module_path);
+  managed->set_metadata_token(text.token);
+  managed->set_il_offset(text.il_offset == dac::kNoIlOffset ? -1
+                                                            : static_cast<int32_t>(text.il_offset));
+  managed->set_native_offset(text.native_offset);
+  managed->set_code_kind(CodeKindToProto(text.code_kind));
+  managed->set_source_file(text.source_file);
+  managed->set_source_line(text.source_line);
+  managed->set_source_column(text.source_column);
 }
 
 // Inner exceptions nest; a corrupt chain must not recurse without bound.
@@ -93,43 +92,45 @@ Exception ExceptionToProtoAtDepth(const dac::ManagedException& exception, uint32
 
 }  // namespace
 
-Frame ManagedFrameToProto(dac::ManagedFrame frame) {
+Frame ManagedFrameToProto(const dac::ManagedFrame& frame) {
+  const dac::FrameText& text = *frame.text;
   Frame proto;
   proto.set_sp(StackPosition(frame));
   proto.set_trust(FRAME_TRUST_DAC);
-  if (frame.kind == dac::ManagedFrameKind::kRuntimeTransition) {
+  if (text.kind == dac::ManagedFrameKind::kRuntimeTransition) {
     ManagedFrame* managed = proto.mutable_managed();
     // No ip: the context the DAC holds for an explicit Frame is the native code around it
     // (often libc), not code the frame stands for.
     proto.set_kind(FRAME_KIND_RUNTIME_STUB);
-    proto.set_function(absl::StrCat("[", frame.transition_frame, "]"));
-    managed->set_transition_frame(std::move(frame.transition_frame));
-    if (!frame.method.empty()) managed->set_method(std::move(frame.method));
+    proto.set_function(absl::StrCat("[", text.transition_frame, "]"));
+    managed->set_transition_frame(text.transition_frame);
+    if (!text.method.empty()) managed->set_method(text.method);
     return proto;
   }
   proto.set_ip(frame.ip);
-  SetManagedCodeDetails(std::move(frame), &proto);
+  SetManagedCodeDetails(text, &proto);
   return proto;
 }
 
-void MergeManagedFrames(std::vector<dac::ManagedFrame> managed,
+void MergeManagedFrames(const std::vector<dac::ManagedFrame>& managed,
                         google::protobuf::RepeatedPtrField<Frame>* frames) {
   std::vector<bool> named(frames->size(), false);
   std::vector<Frame> inserted;
   std::vector<uint64_t> transition_frames_seen;
-  std::vector<dac::ManagedFrame*> unmatched_methods;
-  for (dac::ManagedFrame& frame : managed) {
-    if (frame.kind == dac::ManagedFrameKind::kUnknown) continue;
+  std::vector<const dac::ManagedFrame*> unmatched_methods;
+  for (const dac::ManagedFrame& frame : managed) {
+    const dac::ManagedFrameKind kind = frame.text->kind;
+    if (kind == dac::ManagedFrameKind::kUnknown) continue;
     // The DAC's walk can visit one explicit Frame twice (before and after the managed code it
     // guards, e.g. an InlinedCallFrame around a P/Invoke): one stack object, one frame.
-    if (frame.kind == dac::ManagedFrameKind::kRuntimeTransition && frame.frame_address != 0) {
+    if (kind == dac::ManagedFrameKind::kRuntimeTransition && frame.frame_address != 0) {
       if (std::find(transition_frames_seen.begin(), transition_frames_seen.end(),
                     frame.frame_address) != transition_frames_seen.end()) {
         continue;
       }
       transition_frames_seen.push_back(frame.frame_address);
     }
-    if (frame.kind == dac::ManagedFrameKind::kManagedMethod) {
+    if (kind == dac::ManagedFrameKind::kManagedMethod) {
       int match = -1;
       for (int i = 0; i < frames->size() && match < 0; ++i) {
         if (!named[i] && (*frames)[i].ip() == frame.ip) match = i;
@@ -137,30 +138,30 @@ void MergeManagedFrames(std::vector<dac::ManagedFrame> managed,
       if (match < 0) {
         unmatched_methods.push_back(&frame);
       } else {
-        SetManagedCodeDetails(std::move(frame), &(*frames)[match]);
+        SetManagedCodeDetails(*frame.text, &(*frames)[match]);
         named[match] = true;
       }
       continue;
     }
-    inserted.push_back(ManagedFrameToProto(std::move(frame)));
+    inserted.push_back(ManagedFrameToProto(frame));
   }
   // The same frame reached two ways: the DAC can give a managed frame the ip it saved for a
   // transition (a P/Invoke's call site) where the native walk, at the same stack pointer,
   // found the return address into the method's code. One stack frame, one frame; the native
   // ip is the one the stack holds. (After every exact ip match, which takes precedence.)
-  for (dac::ManagedFrame* frame : unmatched_methods) {
+  for (const dac::ManagedFrame* frame : unmatched_methods) {
     int match = -1;
     for (int i = 0; i < frames->size() && match < 0; ++i) {
       const Frame& native = (*frames)[i];
       if (!named[i] && native.kind() == FRAME_KIND_UNKNOWN && native.sp() == frame->sp) match = i;
     }
     if (match < 0) {
-      inserted.push_back(ManagedFrameToProto(std::move(*frame)));
+      inserted.push_back(ManagedFrameToProto(*frame));
       continue;
     }
     Frame& native = (*frames)[match];
-    const uint64_t method_start = frame->method_start;
-    SetManagedCodeDetails(std::move(*frame), &native);
+    const uint64_t method_start = frame->text->method_start;
+    SetManagedCodeDetails(*frame->text, &native);
     if (method_start != 0 && native.ip() >= method_start) {
       native.mutable_managed()->set_native_offset(native.ip() - method_start);
     }
@@ -187,8 +188,8 @@ void NameUnlistedManagedCode(const std::vector<dac::ManagedFrame>& named_code,
   for (Frame& frame : *frames) {
     if (frame.kind() != FRAME_KIND_UNKNOWN) continue;
     for (const dac::ManagedFrame& code : named_code) {
-      if (code.kind == dac::ManagedFrameKind::kManagedMethod && code.ip == frame.ip()) {
-        SetManagedCodeDetails(dac::ManagedFrame(code), &frame);
+      if (code.text->kind == dac::ManagedFrameKind::kManagedMethod && code.ip == frame.ip()) {
+        SetManagedCodeDetails(*code.text, &frame);
         break;
       }
     }

@@ -10,17 +10,16 @@
 
 namespace ddcrash {
 
-// A managed method or runtime transition frame from the DAC as a report frame. By value: its
-// texts are moved into the frame, so a caller done with `frame` moves it in and copies nothing.
-Frame ManagedFrameToProto(dac::ManagedFrame frame);
+// A managed method or runtime transition frame from the DAC as a report frame.
+Frame ManagedFrameToProto(const dac::ManagedFrame& frame);
 
 // `frames` is one thread's native walk, top first (stack pointers ascending). A native frame
 // at the same ip as a managed method frame takes its name and managed details (it keeps the
 // trust of the native walk that found it), and so does an unnamed one at the same stack
 // pointer; managed frames the native walk missed, and runtime transition frames, are inserted
-// where their stack pointer puts them. `managed` is taken as ManagedFrameToProto takes a frame.
-// Frames move as pointers: the native walk's frames are neither copied nor swapped.
-void MergeManagedFrames(std::vector<dac::ManagedFrame> managed,
+// where their stack pointer puts them. Frames move as pointers: the native walk's frames are
+// neither copied nor swapped.
+void MergeManagedFrames(const std::vector<dac::ManagedFrame>& managed,
                         google::protobuf::RepeatedPtrField<Frame>* frames);
 
 // Names the unnamed frames of `frames` whose ip is one of `named_code`'s (the DAC's answers for

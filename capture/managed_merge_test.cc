@@ -1,5 +1,6 @@
 #include "capture/managed_merge.h"
 
+#include "dac/testing/managed_frames.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -17,16 +18,23 @@ Frame Native(uint64_t ip, uint64_t sp, const char* function, FrameKind kind) {
 }
 
 dac::ManagedFrame Method(uint64_t ip, uint64_t sp, const char* signature) {
-  dac::ManagedFrame frame;
-  frame.ip = ip;
-  frame.sp = sp;
-  frame.kind = dac::ManagedFrameKind::kManagedMethod;
-  frame.method_signature = signature;
-  frame.method = signature;
-  frame.module_path = "/app/App.dll";
-  frame.token = 0x06000001;
-  frame.il_offset = 7;
-  frame.code_kind = dac::CodeKind::kJit;
+  dac::FrameText text;
+  text.kind = dac::ManagedFrameKind::kManagedMethod;
+  text.method_signature = signature;
+  text.method = signature;
+  text.module_path = "/app/App.dll";
+  text.token = 0x06000001;
+  text.il_offset = 7;
+  text.code_kind = dac::CodeKind::kJit;
+  return dac::FrameWith(ip, sp, text);
+}
+
+dac::ManagedFrame InlinedCallFrame(uint64_t frame_address, uint64_t sp = 0) {
+  dac::FrameText text;
+  text.kind = dac::ManagedFrameKind::kRuntimeTransition;
+  text.transition_frame = "InlinedCallFrame";
+  dac::ManagedFrame frame = dac::FrameWith(0, sp, text);
+  frame.frame_address = frame_address;
   return frame;
 }
 
@@ -67,8 +75,10 @@ TEST(ManagedMergeTest, NamesAnUnnamedNativeFrameAtTheSameSpInsteadOfAddingOne) {
                                Native(0x800, 0x160, "", FRAME_KIND_UNKNOWN),
                                Native(0x900, 0x170, "", FRAME_KIND_UNKNOWN)});
   dac::ManagedFrame sleep = Method(0x7f1, 0x160, "Thread.Sleep(Int32)");
-  sleep.method_start = 0x700;
-  sleep.native_offset = 0xf1;
+  dac::EditText(sleep, [](dac::FrameText& t) {
+    t.method_start = 0x700;
+    t.native_offset = 0xf1;
+  });
   MergeManagedFrames({sleep, Method(0x900, 0x170, "Caller()")}, &frames);
   EXPECT_THAT(Functions(frames),
               ::testing::ElementsAre("futex_wait", "Thread.Sleep(Int32)", "Caller()"));
@@ -84,11 +94,8 @@ TEST(ManagedMergeTest, NamesAnUnnamedNativeFrameAtTheSameSpInsteadOfAddingOne) {
 TEST(ManagedMergeTest, InsertsFramesTheNativeWalkMissedBySp) {
   Frames frames = Stack({Native(0x10, 0x100, "pause", FRAME_KIND_NATIVE),
                                Native(0x40, 0x140, "start_thread", FRAME_KIND_NATIVE)});
-  dac::ManagedFrame transition;
-  transition.kind = dac::ManagedFrameKind::kRuntimeTransition;
-  transition.transition_frame = "InlinedCallFrame";
-  transition.sp = 0x1000;  // its object's address decides its place
-  transition.frame_address = 0x108;
+  // Its object's address decides its place, not its sp.
+  const dac::ManagedFrame transition = InlinedCallFrame(0x108, 0x1000);
   const Frame* start_thread = &frames[1];
   MergeManagedFrames({transition, Method(0x20, 0x120, "A.B.Lost()")}, &frames);
   EXPECT_THAT(Functions(frames), ::testing::ElementsAre("pause", "[InlinedCallFrame]",
@@ -101,10 +108,7 @@ TEST(ManagedMergeTest, InsertsFramesTheNativeWalkMissedBySp) {
 
 TEST(ManagedMergeTest, OneTransitionFrameObjectIsOneFrame) {
   Frames frames = Stack({Native(0x10, 0x100, "memset", FRAME_KIND_NATIVE)});
-  dac::ManagedFrame transition;
-  transition.kind = dac::ManagedFrameKind::kRuntimeTransition;
-  transition.transition_frame = "InlinedCallFrame";
-  transition.frame_address = 0x180;
+  const dac::ManagedFrame transition = InlinedCallFrame(0x180);
   MergeManagedFrames({transition, Method(0x20, 0x190, "P.Invoke()"), transition}, &frames);
   EXPECT_THAT(Functions(frames),
               ::testing::ElementsAre("memset", "[InlinedCallFrame]", "P.Invoke()"));
@@ -180,7 +184,7 @@ TEST(ManagedMergeTest, RecordedFramesBecomeManagedFramesWithTheirBoundaries) {
   dac::ManagedException e;
   e.type = "System.InvalidOperationException";
   e.frames = {Method(0x2010, 0x700, "A.Inner()"), Method(0x3010, 0x800, "A.Outer()")};
-  e.frames[0].il_offset = 6;
+  dac::EditText(e.frames[0], [](dac::FrameText& t) { t.il_offset = 6; });
   e.previous_throw_ends = {0};
   e.remote_stack_trace = "   at Remote.Site()\n";
   e.frames_omitted = 2;

@@ -1,5 +1,6 @@
 #include "dac/dac_result.h"
 
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <tuple>
@@ -15,45 +16,55 @@
 namespace ddcrash::dac {
 namespace {
 
-// ManagedState.frame_texts while it is written: each distinct text once. The keys view the
-// table's own strings (a RepeatedPtrField never moves its elements), so the state being
-// written may be freed as it goes.
+// ManagedState.frame_texts while it is written: each distinct text once. Frames share texts,
+// so most are found by address; texts equal in content but apart are found by it. The keys
+// view the table's own strings (a RepeatedPtrField never moves its elements), and each text
+// found by address is held, so the state being written may be freed as it goes.
 class FrameTextTable {
  public:
   explicit FrameTextTable(google::protobuf::RepeatedPtrField<wire::FrameText>* out) : out_(out) {}
 
-  uint32_t Ref(const ManagedFrame& f) {
-    if (auto found = index_.find(KeyOf(f)); found != index_.end()) return found->second;
-    const uint32_t ref = static_cast<uint32_t>(out_->size());
-    wire::FrameText* w = out_->Add();
-    w->set_kind(static_cast<wire::FrameText::Kind>(f.kind));
-    w->set_method_signature(f.method_signature);
-    w->set_method(f.method);
-    w->set_type(f.type);
-    w->set_module_path(f.module_path);
-    w->set_token(f.token);
-    w->set_il_offset(f.il_offset);
-    w->set_native_offset(f.native_offset);
-    w->set_method_start(f.method_start);
-    w->set_method_desc(f.method_desc);
-    w->set_code_kind(static_cast<wire::FrameText::CodeKind>(f.code_kind));
-    w->set_transition_frame(f.transition_frame);
-    w->set_source_file(f.source_file);
-    w->set_source_line(f.source_line);
-    w->set_source_column(f.source_column);
-    index_.emplace(KeyOf(*w), ref);
+  uint32_t Ref(const std::shared_ptr<const FrameText>& text) {
+    if (auto found = by_address_.find(text.get()); found != by_address_.end()) {
+      return found->second.ref;
+    }
+    const uint32_t ref = RefByContent(*text);
+    by_address_.emplace(text.get(), Held{text, ref});
     return ref;
   }
 
  private:
+  uint32_t RefByContent(const FrameText& t) {
+    if (auto found = by_content_.find(KeyOf(t)); found != by_content_.end()) return found->second;
+    const uint32_t ref = static_cast<uint32_t>(out_->size());
+    wire::FrameText* w = out_->Add();
+    w->set_kind(static_cast<wire::FrameText::Kind>(t.kind));
+    w->set_method_signature(t.method_signature);
+    w->set_method(t.method);
+    w->set_type(t.type);
+    w->set_module_path(t.module_path);
+    w->set_token(t.token);
+    w->set_il_offset(t.il_offset);
+    w->set_native_offset(t.native_offset);
+    w->set_method_start(t.method_start);
+    w->set_method_desc(t.method_desc);
+    w->set_code_kind(static_cast<wire::FrameText::CodeKind>(t.code_kind));
+    w->set_transition_frame(t.transition_frame);
+    w->set_source_file(t.source_file);
+    w->set_source_line(t.source_line);
+    w->set_source_column(t.source_column);
+    by_content_.emplace(KeyOf(*w), ref);
+    return ref;
+  }
+
   using Key = std::tuple<int, std::string_view, std::string_view, std::string_view,
                          std::string_view, uint32_t, uint32_t, uint64_t, uint64_t, uint64_t, int,
                          std::string_view, std::string_view, uint32_t, uint32_t>;
-  static Key KeyOf(const ManagedFrame& f) {
-    return {static_cast<int>(f.kind), f.method_signature, f.method, f.type, f.module_path,
-            f.token, f.il_offset, f.native_offset, f.method_start, f.method_desc,
-            static_cast<int>(f.code_kind), f.transition_frame, f.source_file, f.source_line,
-            f.source_column};
+  static Key KeyOf(const FrameText& t) {
+    return {static_cast<int>(t.kind), t.method_signature, t.method, t.type, t.module_path,
+            t.token, t.il_offset, t.native_offset, t.method_start, t.method_desc,
+            static_cast<int>(t.code_kind), t.transition_frame, t.source_file, t.source_line,
+            t.source_column};
   }
   static Key KeyOf(const wire::FrameText& w) {
     return {static_cast<int>(w.kind()), w.method_signature(), w.method(), w.type(),
@@ -62,8 +73,13 @@ class FrameTextTable {
             w.source_file(), w.source_line(), w.source_column()};
   }
 
+  struct Held {
+    std::shared_ptr<const FrameText> text;  // keeps the key's address from being reused
+    uint32_t ref;
+  };
   google::protobuf::RepeatedPtrField<wire::FrameText>* out_;
-  absl::flat_hash_map<Key, uint32_t> index_;
+  absl::flat_hash_map<const FrameText*, Held> by_address_;
+  absl::flat_hash_map<Key, uint32_t> by_content_;
 };
 
 void FramesToWire(const std::vector<ManagedFrame>& frames, FrameTextTable& texts,
@@ -74,7 +90,7 @@ void FramesToWire(const std::vector<ManagedFrame>& frames, FrameTextTable& texts
     w->set_ip(f.ip);
     w->set_sp(f.sp);
     w->set_frame_address(f.frame_address);
-    w->set_text(texts.Ref(f));
+    w->set_text(texts.Ref(f.text));
   }
 }
 
@@ -99,48 +115,45 @@ void ExceptionToWire(const ManagedException& e, int depth, FrameTextTable& texts
   }
 }
 
-// ManagedState.frame_texts as frames without a place on the stack; nullopt when one is not
-// valid.
-std::optional<std::vector<ManagedFrame>> TextsFromWire(
-    const google::protobuf::RepeatedPtrField<wire::FrameText>& in) {
-  std::vector<ManagedFrame> texts(static_cast<size_t>(in.size()));
-  for (int i = 0; i < in.size(); ++i) {
-    const wire::FrameText& w = in[i];
+using Texts = std::vector<std::shared_ptr<const FrameText>>;
+
+// ManagedState.frame_texts; nullopt when one is not valid.
+std::optional<Texts> TextsFromWire(const google::protobuf::RepeatedPtrField<wire::FrameText>& in) {
+  Texts texts;
+  texts.reserve(static_cast<size_t>(in.size()));
+  for (const wire::FrameText& w : in) {
     if (!wire::FrameText::Kind_IsValid(w.kind()) ||
         !wire::FrameText::CodeKind_IsValid(w.code_kind())) {
       return std::nullopt;
     }
-    ManagedFrame& f = texts[static_cast<size_t>(i)];
-    f.kind = static_cast<ManagedFrameKind>(w.kind());
-    f.method_signature = w.method_signature();
-    f.method = w.method();
-    f.type = w.type();
-    f.module_path = w.module_path();
-    f.token = w.token();
-    f.il_offset = w.il_offset();
-    f.native_offset = w.native_offset();
-    f.method_start = w.method_start();
-    f.method_desc = w.method_desc();
-    f.code_kind = static_cast<CodeKind>(w.code_kind());
-    f.transition_frame = w.transition_frame();
-    f.source_file = w.source_file();
-    f.source_line = w.source_line();
-    f.source_column = w.source_column();
+    FrameText t;
+    t.kind = static_cast<ManagedFrameKind>(w.kind());
+    t.method_signature = w.method_signature();
+    t.method = w.method();
+    t.type = w.type();
+    t.module_path = w.module_path();
+    t.token = w.token();
+    t.il_offset = w.il_offset();
+    t.native_offset = w.native_offset();
+    t.method_start = w.method_start();
+    t.method_desc = w.method_desc();
+    t.code_kind = static_cast<CodeKind>(w.code_kind());
+    t.transition_frame = w.transition_frame();
+    t.source_file = w.source_file();
+    t.source_line = w.source_line();
+    t.source_column = w.source_column();
+    texts.push_back(std::make_shared<const FrameText>(std::move(t)));
   }
   return texts;
 }
-
-using Texts = std::vector<ManagedFrame>;
 
 bool FramesFromWire(const google::protobuf::RepeatedPtrField<wire::ManagedFrame>& in,
                     const Texts& texts, std::vector<ManagedFrame>* frames) {
   frames->reserve(static_cast<size_t>(in.size()));
   for (const wire::ManagedFrame& w : in) {
     if (w.text() >= texts.size()) return false;  // names no text
-    ManagedFrame& f = frames->emplace_back(texts[w.text()]);
-    f.ip = w.ip();
-    f.sp = w.sp();
-    f.frame_address = w.frame_address();
+    frames->push_back(ManagedFrame{.ip = w.ip(), .sp = w.sp(), .frame_address = w.frame_address(),
+                                   .text = texts[w.text()]});
   }
   return true;
 }

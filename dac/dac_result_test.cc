@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "dac/dac_result.pb.h"
+#include "dac/testing/managed_frames.h"
 #include "gtest/gtest.h"
 
 namespace ddcrash::dac {
@@ -38,36 +39,36 @@ ManagedState Sample() {
   t.exception.inner_exceptions = {inner, inner};
   t.exception.inner_exceptions[1].message = "second";
   t.exception.inner_exceptions_omitted = 3;
-  ManagedFrame f;
-  f.ip = 0x7f00;
-  f.sp = 0x7ff0;
-  f.kind = ManagedFrameKind::kManagedMethod;
-  f.method_signature = "A.B.C(System.Int32)";
-  f.method = "A.B.C";
-  f.type = "A.B";
-  f.module_path = "/app/A.dll";
-  f.token = 0x06000001;
-  f.il_offset = 12;
-  f.native_offset = 0x20;
-  f.method_start = 0x7ee0;
-  f.method_desc = 0xabc0;
-  f.code_kind = CodeKind::kJit;
-  f.source_file = "/src/A/B.cs";
-  f.source_line = 212;
-  f.source_column = 9;
-  ManagedFrame g;
-  g.kind = ManagedFrameKind::kRuntimeTransition;
-  g.transition_frame = "InlinedCallFrame";
+  FrameText text;
+  text.kind = ManagedFrameKind::kManagedMethod;
+  text.method_signature = "A.B.C(System.Int32)";
+  text.method = "A.B.C";
+  text.type = "A.B";
+  text.module_path = "/app/A.dll";
+  text.token = 0x06000001;
+  text.il_offset = 12;
+  text.native_offset = 0x20;
+  text.method_start = 0x7ee0;
+  text.method_desc = 0xabc0;
+  text.code_kind = CodeKind::kJit;
+  text.source_file = "/src/A/B.cs";
+  text.source_line = 212;
+  text.source_column = 9;
+  ManagedFrame f = FrameWith(0x7f00, 0x7ff0, text);
+  FrameText transition;
+  transition.kind = ManagedFrameKind::kRuntimeTransition;
+  transition.transition_frame = "InlinedCallFrame";
+  ManagedFrame g = FrameWith(0, 0, transition);
   g.frame_address = 0x5555;
   t.frames = {f, g};
   t.exception.frames = {f, f};
-  t.exception.frames[1].method = "A.B.Rethrower";
+  EditText(t.exception.frames[1], [](FrameText& x) { x.method = "A.B.Rethrower"; });
   t.exception.previous_throw_ends = {0};
   t.exception.remote_stack_trace = "   at Remote.Frame()\n";
   t.exception.frames_omitted = 5;
   s.threads = {t, ManagedThread()};
   f.ip = 0x7e00;
-  f.method = "A.B.Tier0";
+  EditText(f, [](FrameText& x) { x.method = "A.B.Tier0"; });
   s.named_code = {f};
   s.modules = {{"/app/A.dll", "mvid", "pdbid-1", "C:\\b\\A.pdb", "/app/A.pdb", "", 2},
                {"/app/C.dll", "", "", "", "", "no PDB", 0}};
@@ -105,9 +106,9 @@ TEST(DacResult, StateRoundTripsFieldForField) {
   EXPECT_EQ(t.exception.inner_exceptions[1].message, "second");
   EXPECT_EQ(t.exception.inner_exceptions_omitted, 3u);
   ASSERT_EQ(t.exception.frames.size(), 2u);
-  EXPECT_EQ(t.exception.frames[0].method, "A.B.C");
-  EXPECT_EQ(t.exception.frames[0].il_offset, 12u);
-  EXPECT_EQ(t.exception.frames[1].method, "A.B.Rethrower");
+  EXPECT_EQ(t.exception.frames[0].text->method, "A.B.C");
+  EXPECT_EQ(t.exception.frames[0].text->il_offset, 12u);
+  EXPECT_EQ(t.exception.frames[1].text->method, "A.B.Rethrower");
   EXPECT_EQ(t.exception.previous_throw_ends, (std::vector<uint32_t>{0}));
   EXPECT_EQ(t.exception.remote_stack_trace, "   at Remote.Frame()\n");
   EXPECT_EQ(t.exception.frames_omitted, 5u);
@@ -115,28 +116,28 @@ TEST(DacResult, StateRoundTripsFieldForField) {
   const ManagedFrame& f = t.frames[0];
   EXPECT_EQ(f.ip, 0x7f00u);
   EXPECT_EQ(f.sp, 0x7ff0u);
-  EXPECT_EQ(f.kind, ManagedFrameKind::kManagedMethod);
-  EXPECT_EQ(f.method_signature, "A.B.C(System.Int32)");
-  EXPECT_EQ(f.method, "A.B.C");
-  EXPECT_EQ(f.type, "A.B");
-  EXPECT_EQ(f.module_path, "/app/A.dll");
-  EXPECT_EQ(f.token, 0x06000001u);
-  EXPECT_EQ(f.il_offset, 12u);
-  EXPECT_EQ(f.native_offset, 0x20u);
-  EXPECT_EQ(f.method_start, 0x7ee0u);
-  EXPECT_EQ(f.method_desc, 0xabc0u);
-  EXPECT_EQ(f.code_kind, CodeKind::kJit);
-  EXPECT_EQ(f.source_file, "/src/A/B.cs");
-  EXPECT_EQ(f.source_line, 212u);
-  EXPECT_EQ(f.source_column, 9u);
-  EXPECT_EQ(t.frames[1].kind, ManagedFrameKind::kRuntimeTransition);
-  EXPECT_EQ(t.frames[1].transition_frame, "InlinedCallFrame");
+  EXPECT_EQ(f.text->kind, ManagedFrameKind::kManagedMethod);
+  EXPECT_EQ(f.text->method_signature, "A.B.C(System.Int32)");
+  EXPECT_EQ(f.text->method, "A.B.C");
+  EXPECT_EQ(f.text->type, "A.B");
+  EXPECT_EQ(f.text->module_path, "/app/A.dll");
+  EXPECT_EQ(f.text->token, 0x06000001u);
+  EXPECT_EQ(f.text->il_offset, 12u);
+  EXPECT_EQ(f.text->native_offset, 0x20u);
+  EXPECT_EQ(f.text->method_start, 0x7ee0u);
+  EXPECT_EQ(f.text->method_desc, 0xabc0u);
+  EXPECT_EQ(f.text->code_kind, CodeKind::kJit);
+  EXPECT_EQ(f.text->source_file, "/src/A/B.cs");
+  EXPECT_EQ(f.text->source_line, 212u);
+  EXPECT_EQ(f.text->source_column, 9u);
+  EXPECT_EQ(t.frames[1].text->kind, ManagedFrameKind::kRuntimeTransition);
+  EXPECT_EQ(t.frames[1].text->transition_frame, "InlinedCallFrame");
   EXPECT_EQ(t.frames[1].frame_address, 0x5555u);
   EXPECT_FALSE(d->threads[1].has_exception);
   EXPECT_TRUE(d->threads[1].frames.empty());
   ASSERT_EQ(d->named_code.size(), 1u);
   EXPECT_EQ(d->named_code[0].ip, 0x7e00u);
-  EXPECT_EQ(d->named_code[0].method, "A.B.Tier0");
+  EXPECT_EQ(d->named_code[0].text->method, "A.B.Tier0");
   ASSERT_EQ(d->modules.size(), 2u);
   EXPECT_EQ(d->modules[0].path, "/app/A.dll");
   EXPECT_EQ(d->modules[0].mvid, "mvid");
@@ -179,15 +180,18 @@ TEST(DacResult, OutOfRangeEnumIsRefused) {
 TEST(DacResult, RepeatedTextIsSentOnceAndIndicesAreChecked) {
   ManagedState s;
   s.threads.resize(300);
-  for (ManagedThread& t : s.threads) {
-    t.frames.resize(2);
-    t.frames[0].method_signature = "Ddcrash.Parker.ParkHere(System.Int32)";
-    t.frames[0].module_path = "/app/Ddcrash.TestApp.dll";
-    t.frames[1].method_signature = "Ddcrash.Parker.Run()";
-    t.frames[1].module_path = "/app/Ddcrash.TestApp.dll";
-  }
+  // Texts equal in content but each a copy of its own (as no DacSession makes them): sent
+  // once all the same.
+  FrameText park;
+  park.method_signature = "Ddcrash.Parker.ParkHere(System.Int32)";
+  park.module_path = "/app/Ddcrash.TestApp.dll";
+  FrameText run;
+  run.method_signature = "Ddcrash.Parker.Run()";
+  run.module_path = "/app/Ddcrash.TestApp.dll";
+  for (ManagedThread& t : s.threads) t.frames = {FrameWith(0, 0, park), FrameWith(0, 0, run)};
   s.threads[299].frames[1].sp = 0x7000;  // where a frame is is no part of its text
-  s.threads[298].frames[1].source_line = 12;  // any other field is
+  // Any other field is.
+  EditText(s.threads[298].frames[1], [](FrameText& x) { x.source_line = 12; });
   const std::string bytes = SerializeDacResult(s);
   wire::DacResult message;
   ASSERT_TRUE(message.ParseFromString(bytes));
@@ -195,13 +199,16 @@ TEST(DacResult, RepeatedTextIsSentOnceAndIndicesAreChecked) {
   EXPECT_EQ(message.state().frame_texts_size(), 3);
   absl::StatusOr<ManagedState> d = ParseDacResult(bytes);
   ASSERT_TRUE(d.ok()) << d.status();
-  EXPECT_EQ(d->threads[299].frames[1].method_signature, "Ddcrash.Parker.Run()");
-  EXPECT_EQ(d->threads[299].frames[1].module_path, "/app/Ddcrash.TestApp.dll");
-  EXPECT_EQ(d->threads[299].frames[1].method, "");
+  EXPECT_EQ(d->threads[299].frames[1].text->method_signature, "Ddcrash.Parker.Run()");
+  EXPECT_EQ(d->threads[299].frames[1].text->module_path, "/app/Ddcrash.TestApp.dll");
+  EXPECT_EQ(d->threads[299].frames[1].text->method, "");
   EXPECT_EQ(d->threads[299].frames[1].sp, 0x7000u);
-  EXPECT_EQ(d->threads[299].frames[1].source_line, 0u);
-  EXPECT_EQ(d->threads[298].frames[1].source_line, 12u);
+  EXPECT_EQ(d->threads[299].frames[1].text->source_line, 0u);
+  EXPECT_EQ(d->threads[298].frames[1].text->source_line, 12u);
   EXPECT_EQ(d->threads[298].frames[1].sp, 0u);
+  // One text, one object, however many frames show it.
+  EXPECT_EQ(d->threads[0].frames[1].text, d->threads[299].frames[1].text);
+  EXPECT_EQ(d->threads[0].frames[0].text, d->threads[1].frames[0].text);
 
   // An index past the table names no text: the result is refused, not read out of bounds.
   message.mutable_state()->mutable_threads(7)->mutable_frames(0)->set_text(3);

@@ -107,6 +107,7 @@ absl::StatusOr<std::unique_ptr<DacSession>> DacSession::Open(ProcessMemory& memo
   s->described_ips_.set_enabled(options.cache_answers);
   s->method_names_.set_enabled(options.cache_answers);
   s->frame_names_.set_enabled(options.cache_answers);
+  s->transition_texts_.set_enabled(options.cache_answers);
   s->tasks_.set_enabled(options.cache_answers);
   for (const LoadedModule& m : modules) {
     if (m.bundled.has_value()) s->bundled_modules_.push_back(m);
@@ -219,8 +220,7 @@ uint64_t DacSession::ThreadIp(pid_t tid) const {
 }
 
 ManagedFrame DacSession::DescribeIp(uint64_t ip, IpKind kind) {
-  ManagedFrame f;
-  f.ip = ip;
+  FrameText t;
   // The instruction the frame is executing; every lookup is by it.
   const uint64_t at = kind == IpKind::kReturnAddress && ip != 0 ? ip - 1 : ip;
   const uint64_t adjust = ip - at;
@@ -232,33 +232,33 @@ ManagedFrame DacSession::DescribeIp(uint64_t ip, IpKind kind) {
     CLRDATA_ADDRESS displacement = 0;
     if (Succeeded(process_->GetRuntimeNameByAddress(at, 0, static_cast<ULONG32>(buf.size()), &len,
                                                     buf.data(), &displacement))) {
-      f.method_signature =
+      t.method_signature =
           Utf16ToUtf8(std::u16string_view(buf.data(), Utf16Length(buf.data(), buf.size())));
-      f.method = f.method_signature;
-      f.native_offset = displacement + adjust;
+      t.method = t.method_signature;
+      t.native_offset = displacement + adjust;
     }
-    f.kind = ManagedFrameKind::kUnknown;
-    return f;
+    t.kind = ManagedFrameKind::kUnknown;
+    return ManagedFrame{.ip = ip, .text = std::make_shared<const FrameText>(std::move(t))};
   }
-  f.kind = ManagedFrameKind::kManagedMethod;
-  f.method_desc = md;
-  f.method_signature = MethodDescName(md);
-  SplitMethodName(f.method_signature, &f.method, &f.type);
+  t.kind = ManagedFrameKind::kManagedMethod;
+  t.method_desc = md;
+  t.method_signature = MethodDescName(md);
+  SplitMethodName(t.method_signature, &t.method, &t.type);
   Padded<DacpCodeHeaderData> code;
   if (Succeeded(sos_->GetCodeHeaderData(at, &code.value))) {
-    f.method_start = code.value.MethodStart;
-    if (ip >= code.value.MethodStart) f.native_offset = ip - code.value.MethodStart;
-    f.code_kind = code.value.JITType == TYPE_JIT    ? CodeKind::kJit
+    t.method_start = code.value.MethodStart;
+    if (ip >= code.value.MethodStart) t.native_offset = ip - code.value.MethodStart;
+    t.code_kind = code.value.JITType == TYPE_JIT    ? CodeKind::kJit
                   : code.value.JITType == TYPE_PJIT ? CodeKind::kReadyToRun
                                                     : CodeKind::kUnknown;
   }
   Padded<DacpMethodDescData> mdd;
   if (Succeeded(sos_->GetMethodDescData(md, 0, &mdd.value, 0, nullptr, nullptr))) {
-    f.token = mdd.value.MDToken;
-    if (mdd.value.ModulePtr != 0) f.module_path = ModulePath(mdd.value.ModulePtr);
+    t.token = mdd.value.MDToken;
+    if (mdd.value.ModulePtr != 0) t.module_path = ModulePath(mdd.value.ModulePtr);
   }
-  f.il_offset = IlOffset(at);
-  return f;
+  t.il_offset = IlOffset(at);
+  return ManagedFrame{.ip = ip, .text = std::make_shared<const FrameText>(std::move(t))};
 }
 
 absl::StatusOr<std::vector<ManagedFrame>> DacSession::WalkStack(pid_t tid, std::string* error) {
@@ -302,17 +302,23 @@ absl::StatusOr<std::vector<ManagedFrame>> DacSession::WalkStack(pid_t tid, std::
     }
     ManagedFrame f;
     if (frame_address != 0) {
-      f.kind = ManagedFrameKind::kRuntimeTransition;
       f.ip = ip;
       f.frame_address = frame_address;
-      f.transition_frame = FrameName(frame_address);
+      std::string name = FrameName(frame_address);
       CLRDATA_ADDRESS md = 0;
-      if (Succeeded(sos_->GetMethodDescPtrFromFrame(frame_address, &md)) && md != 0) {
-        f.method_desc = md;
-        f.method_signature = MethodDescName(md);
-        SplitMethodName(f.method_signature, &f.method, &f.type);
-      }
-      after_stopped_context_frame = SavesStoppedContext(f.transition_frame);
+      if (Failed(sos_->GetMethodDescPtrFromFrame(frame_address, &md))) md = 0;
+      f.text = transition_texts_.Get({name, md}, [&] {
+        FrameText t;
+        t.kind = ManagedFrameKind::kRuntimeTransition;
+        t.transition_frame = name;
+        if (md != 0) {
+          t.method_desc = md;
+          t.method_signature = MethodDescName(md);
+          SplitMethodName(t.method_signature, &t.method, &t.type);
+        }
+        return std::make_shared<const FrameText>(std::move(t));
+      });
+      after_stopped_context_frame = SavesStoppedContext(name);
     } else {
       // The walk's first frame is the thread's own context only when the thread stopped in
       // that code; otherwise the walk unwound to it through native frames.
@@ -440,7 +446,7 @@ void DacSession::NameCode(ManagedState* state) {
   std::map<uint64_t, const ManagedFrame*> walked;
   for (const ManagedThread& t : st.threads) {
     for (const ManagedFrame& f : t.frames) {
-      if (f.kind == ManagedFrameKind::kManagedMethod) walked.emplace(f.ip, &f);
+      if (f.text->kind == ManagedFrameKind::kManagedMethod) walked.emplace(f.ip, &f);
     }
   }
   for (uint64_t address : options_.code_addresses_to_name) {
@@ -452,7 +458,7 @@ void DacSession::NameCode(ManagedState* state) {
     ManagedFrame f = described_ips_.Get({address, IpKind::kReturnAddress}, [&] {
       return DescribeIp(address, IpKind::kReturnAddress);
     });
-    if (f.kind == ManagedFrameKind::kManagedMethod) {
+    if (f.text->kind == ManagedFrameKind::kManagedMethod) {
       st.named_code.push_back(std::move(f));
       continue;
     }
@@ -461,10 +467,7 @@ void DacSession::NameCode(ManagedState* state) {
     int32_t type = kAddressUnrecognized;
     if (Succeeded(process_->GetAddressType(address - 1, &type)) &&
         (type == kAddressManagedMethod || type == kAddressRuntimeManagedCode)) {
-      ManagedFrame unnamed;
-      unnamed.ip = address;
-      unnamed.kind = ManagedFrameKind::kUnknown;
-      st.named_code.push_back(std::move(unnamed));
+      st.named_code.push_back(ManagedFrame{.ip = address});
     }
   }
   st.total_us += static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - start));

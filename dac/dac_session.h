@@ -182,6 +182,9 @@ class DacSession {
   AnswerCache<std::pair<uint64_t, IpKind>, ManagedFrame> described_ips_;
   AnswerCache<CLRDATA_ADDRESS, std::string> method_names_;  // MethodDescName, by MethodDesc
   AnswerCache<uint64_t, std::string> frame_names_;  // FrameName, by the Frame's vtable
+  // A runtime transition's text, by its Frame's class name and MethodDesc (0 when none).
+  AnswerCache<std::pair<std::string, CLRDATA_ADDRESS>, std::shared_ptr<const FrameText>>
+      transition_texts_;
   TaskIndex tasks_;
   // DescribeRecordedFrame's answers by (ip, MethodDesc, flags): exceptions share frames.
   std::map<std::tuple<uint64_t, uint64_t, int32_t>, ManagedFrame> recorded_frames_;

@@ -34,7 +34,7 @@ ManagedState CollectOnce(FrozenProcess& frozen, bool cache_answers) {
 size_t ManagedMethodFrames(const ManagedState& state) {
   size_t n = 0;
   for (const ManagedThread& t : state.threads) {
-    for (const ManagedFrame& f : t.frames) n += f.kind == ManagedFrameKind::kManagedMethod;
+    for (const ManagedFrame& f : t.frames) n += f.text->kind == ManagedFrameKind::kManagedMethod;
   }
   return n;
 }

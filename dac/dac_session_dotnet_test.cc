@@ -51,11 +51,11 @@ std::string Describe(const ManagedThread& t) {
   }
   for (const ManagedFrame& f : t.frames) {
     absl::StrAppend(&s, "  ip=0x", absl::Hex(f.ip), " sp=0x", absl::Hex(f.sp), " kind=",
-                    static_cast<int>(f.kind), " ", f.method_signature,
-                    f.transition_frame.empty() ? "" : " [" + f.transition_frame + "]", " tok=0x",
-                    absl::Hex(f.token), " il=", static_cast<int32_t>(f.il_offset), " +0x",
-                    absl::Hex(f.native_offset), " code=", static_cast<int>(f.code_kind), " ",
-                    f.module_path, "\n");
+                    static_cast<int>(f.text->kind), " ", f.text->method_signature,
+                    f.text->transition_frame.empty() ? "" : " [" + f.text->transition_frame + "]", " tok=0x",
+                    absl::Hex(f.text->token), " il=", static_cast<int32_t>(f.text->il_offset), " +0x",
+                    absl::Hex(f.text->native_offset), " code=", static_cast<int>(f.text->code_kind), " ",
+                    f.text->module_path, "\n");
   }
   return s;
 }
@@ -63,7 +63,7 @@ std::string Describe(const ManagedThread& t) {
 // Index of the first frame whose method is exactly `method`, or -1.
 int FindFrame(const std::vector<ManagedFrame>& frames, const std::string& method) {
   for (size_t i = 0; i < frames.size(); ++i) {
-    if (frames[i].method == method) return static_cast<int>(i);
+    if (frames[i].text->method == method) return static_cast<int>(i);
   }
   return -1;
 }
@@ -122,11 +122,11 @@ TEST_P(DacOnRealRuntime, NamesParkedThreadsAndTheExceptionInFlight) {
       EXPECT_LT(park, run) << all;
       worker_names.insert(t.os_name);
       const ManagedFrame& f = t.frames[park];
-      EXPECT_EQ(f.type, "Ddcrash.TestApp.Parker");
-      EXPECT_TRUE(absl::EndsWith(f.module_path, "Ddcrash.TestApp.dll")) << f.module_path;
-      EXPECT_EQ(f.token >> 24, 0x06u) << "MethodDef token";
-      EXPECT_EQ(f.code_kind, CodeKind::kJit);
-      EXPECT_NE(f.il_offset, kNoIlOffset);
+      EXPECT_EQ(f.text->type, "Ddcrash.TestApp.Parker");
+      EXPECT_TRUE(absl::EndsWith(f.text->module_path, "Ddcrash.TestApp.dll")) << f.text->module_path;
+      EXPECT_EQ(f.text->token >> 24, 0x06u) << "MethodDef token";
+      EXPECT_EQ(f.text->code_kind, CodeKind::kJit);
+      EXPECT_NE(f.text->il_offset, kNoIlOffset);
     }
     if (FindFrame(t.frames, "Ddcrash.TestApp.Thrower.Run") >= 0) thrower = &t;
   }
@@ -156,12 +156,12 @@ TEST_P(DacOnRealRuntime, NamesParkedThreadsAndTheExceptionInFlight) {
   // while the filter runs.
   ASSERT_FALSE(thrower->exception.frames.empty()) << all;
   const ManagedFrame& site = thrower->exception.frames[0];
-  EXPECT_EQ(site.kind, ManagedFrameKind::kManagedMethod);
-  EXPECT_EQ(site.method, "Ddcrash.TestApp.Thrower.ThrowInFlight");
-  EXPECT_EQ(site.token >> 24, 0x06u);
-  EXPECT_TRUE(absl::EndsWith(site.module_path, "/Ddcrash.TestApp.dll")) << site.module_path;
-  EXPECT_NE(site.il_offset, kNoIlOffset);
-  EXPECT_NE(site.method_start, 0u);
+  EXPECT_EQ(site.text->kind, ManagedFrameKind::kManagedMethod);
+  EXPECT_EQ(site.text->method, "Ddcrash.TestApp.Thrower.ThrowInFlight");
+  EXPECT_EQ(site.text->token >> 24, 0x06u);
+  EXPECT_TRUE(absl::EndsWith(site.text->module_path, "/Ddcrash.TestApp.dll")) << site.text->module_path;
+  EXPECT_NE(site.text->il_offset, kNoIlOffset);
+  EXPECT_NE(site.text->method_start, 0u);
   EXPECT_TRUE(thrower->exception.previous_throw_ends.empty());
 }
 
@@ -210,13 +210,13 @@ TEST_P(DacOnRealRuntime, IsolatedChildGivesTheSameAnswer) {
   std::map<std::string, int> checked;
   for (const ManagedThread& t : state->threads) {
     for (const ManagedFrame& f : t.frames) {
-      auto call = calls.find(f.method);
+      auto call = calls.find(f.text->method);
       if (call == calls.end()) continue;
-      ASSERT_GT(f.source_line, 0u) << f.method;
-      const std::string text = SourceLine(f.source_file, f.source_line);
+      ASSERT_GT(f.text->source_line, 0u) << f.text->method;
+      const std::string text = SourceLine(f.text->source_file, f.text->source_line);
       EXPECT_TRUE(absl::StrContains(text, call->second))
-          << f.method << " at " << f.source_file << ":" << f.source_line << ": " << text;
-      ++checked[f.method];
+          << f.text->method << " at " << f.text->source_file << ":" << f.text->source_line << ": " << text;
+      ++checked[f.text->method];
     }
   }
   EXPECT_EQ(checked.size(), calls.size());

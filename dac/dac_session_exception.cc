@@ -268,26 +268,28 @@ void DacSession::ComposeMessage(CLRDATA_ADDRESS object, const std::vector<ClassI
 }
 
 ManagedFrame DacSession::DescribeRecordedFrame(uint64_t ip, uint64_t method_desc, int32_t flags) {
-  ManagedFrame f;
-  f.kind = ManagedFrameKind::kManagedMethod;
-  f.ip = ip;
-  f.method_desc = method_desc;
-  f.method_signature = MethodDescName(method_desc);
-  SplitMethodName(f.method_signature, &f.method, &f.type);
+  FrameText t;
+  t.kind = ManagedFrameKind::kManagedMethod;
+  t.method_desc = method_desc;
+  t.method_signature = MethodDescName(method_desc);
+  SplitMethodName(t.method_signature, &t.method, &t.type);
   Padded<DacpMethodDescData> mdd;
   if (Succeeded(sos_->GetMethodDescData(method_desc, 0, &mdd.value, 0, nullptr, nullptr))) {
-    f.token = mdd.value.MDToken;
-    if (mdd.value.ModulePtr != 0) f.module_path = ModulePath(mdd.value.ModulePtr);
+    t.token = mdd.value.MDToken;
+    if (mdd.value.ModulePtr != 0) t.module_path = ModulePath(mdd.value.ModulePtr);
   }
-  if ((flags & kContinuation) != 0 || ip == 0) return f;  // no code address to map
+  // No code address to map.
+  if ((flags & kContinuation) != 0 || ip == 0) {
+    return ManagedFrame{.ip = ip, .text = std::make_shared<const FrameText>(std::move(t))};
+  }
   Padded<DacpCodeHeaderData> code;
   // A call that ends a method (to a method that never returns, as ExceptionDispatchInfo.Throw)
   // records the address just past the method's code: its code is the byte before.
   if (Succeeded(sos_->GetCodeHeaderData(ip, &code.value)) ||
       ((flags & kIpAdjusted) == 0 && Succeeded(sos_->GetCodeHeaderData(ip - 1, &code.value)))) {
-    f.method_start = code.value.MethodStart;
-    if (ip >= code.value.MethodStart) f.native_offset = ip - code.value.MethodStart;
-    f.code_kind = code.value.JITType == TYPE_JIT    ? CodeKind::kJit
+    t.method_start = code.value.MethodStart;
+    if (ip >= code.value.MethodStart) t.native_offset = ip - code.value.MethodStart;
+    t.code_kind = code.value.JITType == TYPE_JIT    ? CodeKind::kJit
                   : code.value.JITType == TYPE_PJIT ? CodeKind::kReadyToRun
                                                     : CodeKind::kUnknown;
   }
@@ -295,9 +297,9 @@ ManagedFrame DacSession::DescribeRecordedFrame(uint64_t ip, uint64_t method_desc
   // recorded ip is a return address, or the instruction after the call that threw, so the IL
   // offset is the one of the byte before it, unless the runtime adjusted the ip already or it
   // is the method's first byte.
-  const bool adjust = (flags & kIpAdjusted) == 0 && f.native_offset > 0;
-  f.il_offset = IlOffset(adjust ? ip - 1 : ip);
-  return f;
+  const bool adjust = (flags & kIpAdjusted) == 0 && t.native_offset > 0;
+  t.il_offset = IlOffset(adjust ? ip - 1 : ip);
+  return ManagedFrame{.ip = ip, .text = std::make_shared<const FrameText>(std::move(t))};
 }
 
 void DacSession::ReadRecordedStackTrace(CLRDATA_ADDRESS stack_trace, ManagedException* e) {

@@ -4,6 +4,7 @@
 #define DDCRASH_DAC_MANAGED_STATE_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,9 +20,10 @@ enum class CodeKind : uint8_t { kUnknown = 0, kJit = 1, kReadyToRun = 2 };
 
 inline constexpr uint32_t kNoIlOffset = 0xFFFFFFFF;
 
-struct ManagedFrame {
-  uint64_t ip = 0;
-  uint64_t sp = 0;
+// What names a frame's code. Frames of the same code address (and kind of address, or the
+// same runtime transition) share one: a thousand threads parked in the same few methods hold
+// a few dozen, not tens of thousands of copies of the same names.
+struct FrameText {
   ManagedFrameKind kind = ManagedFrameKind::kUnknown;
   // As the DAC prints it, with the parameter list:
   //   "Ddcrash.TestApp.Parker.ParkHere(System.Object, System.Threading.CountdownEvent)".
@@ -36,13 +38,30 @@ struct ManagedFrame {
   uint64_t method_start = 0;
   uint64_t method_desc = 0;
   CodeKind code_kind = CodeKind::kUnknown;
-  // For kRuntimeTransition: the Frame's class name ("InlinedCallFrame") and address.
+  // For kRuntimeTransition: the Frame's class name ("InlinedCallFrame").
   std::string transition_frame;
-  uint64_t frame_address = 0;
   // From the module's portable PDB (source_lines.h); empty / 0 when none matched.
   std::string source_file;
   uint32_t source_line = 0;
   uint32_t source_column = 0;
+
+  friend bool operator==(const FrameText&, const FrameText&) = default;
+};
+
+// The text of a frame nothing names (kUnknown, empty): every frame's until it is given one.
+inline const std::shared_ptr<const FrameText>& UnnamedFrameText() {
+  static const std::shared_ptr<const FrameText>* const text =
+      new std::shared_ptr<const FrameText>(std::make_shared<const FrameText>());
+  return *text;
+}
+
+struct ManagedFrame {
+  uint64_t ip = 0;
+  uint64_t sp = 0;
+  // For kRuntimeTransition: the runtime Frame's address.
+  uint64_t frame_address = 0;
+  // Never null; shared with the other frames of the same code, so never changed in place.
+  std::shared_ptr<const FrameText> text = UnnamedFrameText();
 };
 
 // A managed assembly (one frames ran code of, or one mapped in the process): what identifies it

@@ -49,27 +49,41 @@ SourceLineAnnotator::Module& SourceLineAnnotator::ModuleOf(const std::string& pa
 
 void SourceLineAnnotator::Annotate(std::vector<ManagedFrame>& frames) {
   for (ManagedFrame& f : frames) {
-    if (f.kind != ManagedFrameKind::kManagedMethod || f.module_path.empty()) continue;
-    Module& module = ModuleOf(f.module_path);
+    const FrameText& t = *f.text;
+    if (t.kind != ManagedFrameKind::kManagedMethod || t.module_path.empty()) continue;
+    Module& module = ModuleOf(t.module_path);
     ++modules_[module.index].frames;
-    if (module.located->pdb == nullptr || f.il_offset > kLastIlOffset) continue;
-    auto [found, added] = module.lookups.try_emplace({f.token, f.il_offset}, std::nullopt);
-    if (added) found->second = module.located->pdb->Lookup(f.token, f.il_offset);
-    const absl::StatusOr<std::optional<pdb::SourceLocation>>& where = found->second;
-    if (!where.ok()) {
-      // A PDB whose id matched but whose data for this method is broken: say so once.
-      std::string& problem = modules_[module.index].pdb_problem;
-      if (problem.empty()) {
-        problem = absl::StrCat("method 0x", absl::Hex(f.token), " in ",
-                               modules_[module.index].pdb_location, ": ", where.status().message());
-      }
-      continue;
+    auto [text, first_seen] = annotated_.try_emplace(f.text.get());
+    if (first_seen) {
+      text->second.original = f.text;
+      text->second.annotated = Annotated(module, f.text);
     }
-    if (!where->has_value()) continue;
-    f.source_file = (*where)->file;
-    f.source_line = (*where)->line;
-    f.source_column = (*where)->column;
+    f.text = text->second.annotated;
   }
+}
+
+std::shared_ptr<const FrameText> SourceLineAnnotator::Annotated(
+    Module& module, const std::shared_ptr<const FrameText>& text) {
+  const FrameText& t = *text;
+  if (module.located->pdb == nullptr || t.il_offset > kLastIlOffset) return text;
+  auto [found, added] = module.lookups.try_emplace({t.token, t.il_offset}, std::nullopt);
+  if (added) found->second = module.located->pdb->Lookup(t.token, t.il_offset);
+  const absl::StatusOr<std::optional<pdb::SourceLocation>>& where = found->second;
+  if (!where.ok()) {
+    // A PDB whose id matched but whose data for this method is broken: say so once.
+    std::string& problem = modules_[module.index].pdb_problem;
+    if (problem.empty()) {
+      problem = absl::StrCat("method 0x", absl::Hex(t.token), " in ",
+                             modules_[module.index].pdb_location, ": ", where.status().message());
+    }
+    return text;
+  }
+  if (!where->has_value()) return text;
+  FrameText with_line = t;
+  with_line.source_file = (*where)->file;
+  with_line.source_line = (*where)->line;
+  with_line.source_column = (*where)->column;
+  return std::make_shared<const FrameText>(std::move(with_line));
 }
 
 void SourceLineAnnotator::AddModule(const std::string& path) { ModuleOf(path); }

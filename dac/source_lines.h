@@ -11,11 +11,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "dac/managed_state.h"
@@ -33,10 +35,11 @@ class SourceLineAnnotator {
                                pdb::AssemblyFiles files = {})
       : deadline_(deadline), locator_(std::move(files)) {}
 
-  // Sets source_file/line/column of every managed-method frame of `frames` that has an IL
-  // offset in a method with a (non-hidden) sequence point at or before it, the way the
-  // runtime's own stack trace picks the line (pdb::PortablePdb::Lookup). Prolog, epilog and
-  // unmapped offsets get no line, as in the runtime's trace.
+  // Gives every managed-method frame of `frames` that has an IL offset in a method with a
+  // (non-hidden) sequence point at or before it that source file, line and column (a text of
+  // its own, shared by the frames of the same text), the way the runtime's own stack trace
+  // picks the line (pdb::PortablePdb::Lookup). Prolog, epilog and unmapped offsets get no
+  // line, as in the runtime's trace.
   void Annotate(std::vector<ManagedFrame>& frames);
 
   // Identifies the assembly at `path` (and looks for its PDB) without any frame of it.
@@ -55,6 +58,17 @@ class SourceLineAnnotator {
         lookups;
   };
   Module& ModuleOf(const std::string& path);
+  // `text` with its source line, or `text` itself when it has none.
+  std::shared_ptr<const FrameText> Annotated(Module& module,
+                                             const std::shared_ptr<const FrameText>& text);
+
+  // Each frame text met, with its annotated form (looked up once: frames share texts). The
+  // original is held so that its address, the key, is not reused meanwhile.
+  struct AnnotatedText {
+    std::shared_ptr<const FrameText> original;
+    std::shared_ptr<const FrameText> annotated;
+  };
+  absl::flat_hash_map<const FrameText*, AnnotatedText> annotated_;
 
   absl::Time deadline_;
   const pdb::LocatedPdb not_read_;  // what a module met after the deadline has: no PDB

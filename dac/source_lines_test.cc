@@ -52,12 +52,12 @@ std::string Stage(const std::string& name, const std::string* pdb_bytes) {
 }
 
 ManagedFrame Frame(const std::string& module, uint32_t token, uint32_t il_offset) {
-  ManagedFrame f;
-  f.kind = ManagedFrameKind::kManagedMethod;
-  f.module_path = module;
-  f.token = token;
-  f.il_offset = il_offset;
-  return f;
+  FrameText t;
+  t.kind = ManagedFrameKind::kManagedMethod;
+  t.module_path = module;
+  t.token = token;
+  t.il_offset = il_offset;
+  return ManagedFrame{.text = std::make_shared<const FrameText>(std::move(t))};
 }
 
 // Every IL offset of every method, annotated, equals the oracle's line and column.
@@ -78,16 +78,16 @@ void ExpectOracleLines(const std::string& assembly, const std::string& oracle_pd
   size_t with_lines = 0;
   for (size_t i = 0; i < frames.size(); ++i) {
     const pdb::testing::OracleAnswer& a = *answers[i];
-    SCOPED_TRACE(absl::StrCat("token 0x", absl::Hex(frames[i].token), " il ", frames[i].il_offset));
+    SCOPED_TRACE(absl::StrCat("token 0x", absl::Hex(frames[i].text->token), " il ", frames[i].text->il_offset));
     if (!a.found) {
-      EXPECT_EQ(frames[i].source_line, 0u);
-      EXPECT_EQ(frames[i].source_file, "");
+      EXPECT_EQ(frames[i].text->source_line, 0u);
+      EXPECT_EQ(frames[i].text->source_file, "");
       continue;
     }
     ++with_lines;
-    EXPECT_EQ(frames[i].source_line, a.line);
-    EXPECT_EQ(frames[i].source_column, a.column);
-    EXPECT_EQ(frames[i].source_file, a.document);
+    EXPECT_EQ(frames[i].text->source_line, a.line);
+    EXPECT_EQ(frames[i].text->source_column, a.column);
+    EXPECT_EQ(frames[i].text->source_file, a.document);
   }
   EXPECT_GT(with_lines, 100u);
   // One module, read once, however many frames.
@@ -118,6 +118,24 @@ TEST(SourceLinesTest, EmbeddedPdbGivesTheRuntimesLines) {
   EXPECT_EQ(annotator.modules()[0].pdb_location, "embedded");
 }
 
+TEST(SourceLinesTest, FramesSharingATextShareItsAnnotatedText) {
+  const std::string dll = Fixture("portable/Ddcrash.PdbSample.dll");
+  const ManagedFrame at_line = Frame(dll, 0x06000001, 0);
+  const ManagedFrame in_prolog = Frame(dll, 0x06000001, 0xFFFFFFFE);
+  // A thousand threads parked at the same address: frames of one text, on every stack.
+  std::vector<ManagedFrame> frames = {at_line, in_prolog, at_line, in_prolog, at_line};
+  SourceLineAnnotator annotator;
+  annotator.Annotate(frames);
+  ASSERT_NE(frames[0].text->source_line, 0u);
+  EXPECT_EQ(frames[2].text, frames[0].text) << "annotated once, shared";
+  EXPECT_EQ(frames[4].text, frames[0].text);
+  EXPECT_NE(frames[0].text, at_line.text) << "shared texts are never changed in place";
+  EXPECT_EQ(at_line.text->source_line, 0u);
+  EXPECT_EQ(frames[1].text, in_prolog.text) << "a text that gets no line stays the same";
+  EXPECT_EQ(frames[3].text, in_prolog.text);
+  EXPECT_EQ(annotator.modules()[0].frames, 5u) << "frames counted, not texts";
+}
+
 TEST(SourceLinesTest, PrologEpilogAndUnmappedOffsetsGetNoLine) {
   const std::string dll = Fixture("portable/Ddcrash.PdbSample.dll");
   std::vector<ManagedFrame> frames = {Frame(dll, 0x06000001, 0xFFFFFFFF),
@@ -125,7 +143,7 @@ TEST(SourceLinesTest, PrologEpilogAndUnmappedOffsetsGetNoLine) {
                                       Frame(dll, 0x06000001, 0xFFFFFFFD)};
   SourceLineAnnotator annotator;
   annotator.Annotate(frames);
-  for (const ManagedFrame& f : frames) EXPECT_EQ(f.source_line, 0u) << f.il_offset;
+  for (const ManagedFrame& f : frames) EXPECT_EQ(f.text->source_line, 0u) << f.text->il_offset;
   EXPECT_EQ(annotator.modules()[0].pdb_problem, "");
 }
 
@@ -139,10 +157,10 @@ void ExpectNoLines(const std::string& assembly, const std::string& why) {
   SourceLineAnnotator annotator;
   annotator.Annotate(frames);
   for (size_t i = 0; i + 1 < frames.size(); ++i) {
-    EXPECT_EQ(frames[i].source_line, 0u);
-    EXPECT_EQ(frames[i].source_file, "");
+    EXPECT_EQ(frames[i].text->source_line, 0u);
+    EXPECT_EQ(frames[i].text->source_file, "");
   }
-  EXPECT_NE(frames.back().source_line, 0u);
+  EXPECT_NE(frames.back().text->source_line, 0u);
   ASSERT_EQ(annotator.modules().size(), 2u);
   const ManagedModule& bad = annotator.modules()[0];
   EXPECT_TRUE(absl::StrContains(bad.pdb_problem, why)) << bad.pdb_problem;
@@ -190,12 +208,12 @@ TEST(SourceLinesTest, AddSourceLinesCoversThreadsExceptionsAndNamedCode) {
   state.threads[0].exception.inner_exceptions[0].frames = {Frame(dll, method->token, 0)};
   const std::string embedded = Fixture("embedded/Ddcrash.PdbSample.dll");
   AddSourceLines(&state, {dll, embedded});
-  EXPECT_EQ(state.threads[1].frames[0].source_line, method->answers[0].line);
-  EXPECT_EQ(state.named_code[0].source_line, method->answers[0].line);
+  EXPECT_EQ(state.threads[1].frames[0].text->source_line, method->answers[0].line);
+  EXPECT_EQ(state.named_code[0].text->source_line, method->answers[0].line);
   const ManagedException& thrown = state.threads[0].exception;
-  EXPECT_EQ(thrown.frames[0].source_line, method->answers[0].line);
-  EXPECT_EQ(thrown.inner[0].frames[0].source_line, method->answers[0].line);
-  EXPECT_EQ(thrown.inner_exceptions[0].frames[0].source_line, method->answers[0].line);
+  EXPECT_EQ(thrown.frames[0].text->source_line, method->answers[0].line);
+  EXPECT_EQ(thrown.inner[0].frames[0].text->source_line, method->answers[0].line);
+  EXPECT_EQ(thrown.inner_exceptions[0].frames[0].text->source_line, method->answers[0].line);
   // The frames' module first, then the other assemblies, each once.
   ASSERT_EQ(state.modules.size(), 2u);
   EXPECT_EQ(state.modules[0].path, dll);
@@ -215,8 +233,8 @@ TEST(SourceLinesTest, NoModuleIsReadPastTheDeadline) {
   state.threads[0].frames = {Frame(dll, 0x06000001, 0)};
   AddSourceLines(&state, {dll, Fixture("embedded/Ddcrash.PdbSample.dll")},
                  absl::Now() - absl::Seconds(1));
-  EXPECT_EQ(state.threads[0].frames[0].source_line, 0u);
-  EXPECT_EQ(state.threads[0].frames[0].token, 0x06000001u);
+  EXPECT_EQ(state.threads[0].frames[0].text->source_line, 0u);
+  EXPECT_EQ(state.threads[0].frames[0].text->token, 0x06000001u);
   ASSERT_EQ(state.modules.size(), 1u);
   EXPECT_EQ(state.modules[0].path, dll);
   EXPECT_EQ(state.modules[0].mvid, "");
