@@ -345,13 +345,6 @@ absl::StatusOr<std::vector<ManagedFrame>> DacSession::WalkStack(pid_t tid, std::
   return frames;
 }
 
-absl::StatusOr<std::vector<ManagedThread>> DacSession::ListThreads() {
-  std::vector<ManagedThread> out;
-  absl::Status listed = VisitThreads([&](ManagedThread t) { out.push_back(std::move(t)); });
-  if (!listed.ok()) return listed;
-  return out;
-}
-
 absl::Status DacSession::VisitThreads(absl::FunctionRef<void(ManagedThread)> visit) {
   Padded<DacpThreadStoreData> store;
   HRESULT hr = sos_->GetThreadStoreData(&store.value);

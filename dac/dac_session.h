@@ -83,9 +83,6 @@ class DacSession {
   // know the thread; an error (with the frames so far dropped) when the walk cannot start.
   absl::StatusOr<std::vector<ManagedFrame>> WalkStack(pid_t tid, std::string* error = nullptr);
 
-  // Every thread in the runtime's thread store (without frames).
-  absl::StatusOr<std::vector<ManagedThread>> ListThreads();
-
   // The exception object at `object` (type, message, HResult, stack trace, inner chain, an
   // AggregateException's inner exceptions).
   absl::StatusOr<ManagedException> DescribeException(uint64_t object);
@@ -105,8 +102,9 @@ class DacSession {
 
   // CollectThreads then NameCode: the whole DAC stage.
   ManagedState Collect();
-  // ListThreads + WalkStack for each started thread + exceptions: all but named_code. It needs
-  // nothing from the native walk, so IsolatedDac runs it while ddreport still unwinds.
+  // Every thread in the runtime's thread store, each started one walked (WalkStack), with its
+  // exception: all but named_code. It needs nothing from the native walk, so IsolatedDac runs
+  // it while ddreport still unwinds.
   ManagedState CollectThreads();
   // Sets state->named_code from DacSessionOptions::code_addresses_to_name (the return
   // addresses the native walk could not name), reusing the frames `state`'s walks named.
